@@ -1,0 +1,47 @@
+"""Every tunable limit and default in one place, each with its unit.
+
+Settings from the environment (bot.settings) and flow `settings:` blocks override some of these;
+the rest are product decisions, kept here so that a reviewer can see them together.
+"""
+
+from __future__ import annotations
+
+#: Locale used when a patient's preference is unknown and no catalog matches (BCP-47-ish code).
+DEFAULT_LOCALE = "en"
+#: Time zone used when a patient has none on file (IANA name).
+DEFAULT_TIMEZONE = "America/New_York"
+
+#: Quiet hours, patient's local time: routine messages go out only between these (24h clock).
+QUIET_HOURS_START = "21:00"
+QUIET_HOURS_END = "08:00"
+#: Routine messages per patient per local calendar day, across all flows.
+MAX_ROUTINE_MESSAGES_PER_DAY = 3
+
+#: How many times a state re-asks after a reply it did not understand, unless the flow says.
+DEFAULT_REPROMPTS = 2
+#: Engine safety valve: states entered in one step before the engine refuses to go on (states).
+MAX_STEPS_PER_TURN = 50
+
+#: Hours until a follow-up task is due, by priority (the SLA).
+TASK_SLA_HOURS = {"urgent": 1, "high": 4, "routine": 24, "low": 72}
+TASK_PRIORITIES = ("urgent", "high", "routine", "low")
+TASK_TEAMS = ("pharmacy", "scheduling", "nursing", "social_work", "outreach", "behavioral_health")
+
+#: Send retries for 429 / 5xx / network errors, and the backoff between them (seconds).
+SEND_MAX_RETRIES = 5
+SEND_BACKOFF_SECONDS = (2, 10, 60, 300, 900)
+#: Retries for transient carrier failures (30003, 30008) before a task is created.
+CARRIER_RETRY_LIMIT = 2
+CARRIER_RETRY_DELAY_SECONDS = 1800
+
+#: Per-patient processing lock: how long a worker may hold it before it is presumed dead (s).
+PATIENT_LOCK_TTL_SECONDS = 60
+#: Delay before a job that found the patient lock taken tries again (s).
+PATIENT_LOCK_RETRY_SECONDS = 1
+#: Unprocessed events older than this are re-enqueued by the sweeper (s).
+SWEEP_STALE_EVENTS_SECONDS = 60
+
+#: RQ queue names.
+QUEUE_INBOUND = "inbound"
+QUEUE_OUTBOUND = "outbound"
+QUEUE_DEFAULT = "default"

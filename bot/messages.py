@@ -1,0 +1,62 @@
+"""System messages: what the product says outside any flow, as gettext msgids.
+
+Every one of these is extracted into locales/messages.pot and must be translated in every
+shipped language (`outreach i18n check`). `{program}` and `{contact}` come from settings.
+"""
+
+from __future__ import annotations
+
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction without translating it here."""
+    return msgid
+
+
+STOP_CONFIRMATION = N_(
+    "You are unsubscribed from {program} messages and will get no more texts. "
+    "Reply START to subscribe again. For help call {contact}."
+)
+START_CONFIRMATION = N_(
+    "You are subscribed again to {program} messages. Reply HELP for help or STOP to unsubscribe."
+)
+HELP_REPLY = N_(
+    "{program}: messages from your care team. For help call {contact}. "
+    "Msg & data rates may apply. Reply STOP to unsubscribe."
+)
+CRISIS_REPLY = N_(
+    "If you are in danger or this is an emergency, call 911 now. If you are thinking about "
+    "suicide or self-harm, call or text 988 (Suicide & Crisis Lifeline). A member of your care "
+    "team has been told and will contact you soon."
+)
+URGENT_MEDICAL_REPLY = N_(
+    "If this is an emergency, call 911 now. A member of your care team has been told and will "
+    "contact you soon."
+)
+UNKNOWN_NUMBER_REPLY = N_(
+    "Thank you for your message. We could not match this number to a patient. "
+    "A member of our team will contact you. For help call {contact}."
+)
+HANDOFF_REPLY = N_("Thank you. A member of your care team will contact you soon.")
+LANGUAGE_MENU = N_(
+    "Reply with your language: ENGLISH, ESPAÑOL, 中文, TIẾNG VIỆT, 한국어, TAGALOG, РУССКИЙ, "
+    "العربية, KREYÒL, PORTUGUÊS"
+)
+LANGUAGE_CHANGED = N_("OK. We will send your messages in English.")
+VOICEMAIL = N_(
+    "Hello, this is {program} calling for you. Please call us back at {contact}. Thank you."
+)
+NOT_UNDERSTOOD = N_("Sorry, we did not understand your reply.")
+
+ALL: tuple[str, ...] = (
+    STOP_CONFIRMATION,
+    START_CONFIRMATION,
+    HELP_REPLY,
+    CRISIS_REPLY,
+    URGENT_MEDICAL_REPLY,
+    UNKNOWN_NUMBER_REPLY,
+    HANDOFF_REPLY,
+    LANGUAGE_MENU,
+    LANGUAGE_CHANGED,
+    VOICEMAIL,
+    NOT_UNDERSTOOD,
+)

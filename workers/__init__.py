@@ -1,0 +1,1 @@
+"""RQ job functions and queue wiring: thin shells around the pure engine."""
