@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, sessions, repositories and Alembic migrations."""

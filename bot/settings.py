@@ -1,0 +1,166 @@
+"""All settings, read from the environment once at start-up and validated there.
+
+A missing or malformed setting raises `SettingsError` with one line naming it, before the web
+app serves a request or a worker takes a job. Each process says which groups it needs
+(`WEB`, `WORKER`, `DATABASE`): `outreach db upgrade` needs no Twilio credentials.
+Nothing here is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from bot import defaults
+from bot.errors import SettingsError
+
+DEFAULT_DATABASE_URL = "sqlite:///var/outreach.db"
+
+#: Groups of settings a process needs; checked by `load(require=...)`.
+DATABASE: frozenset[str] = frozenset({"DATABASE_URL"})
+WEB: frozenset[str] = frozenset(
+    {"DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY",
+     "PROGRAM_CONTACT"}
+)
+WORKER: frozenset[str] = frozenset(
+    {"DATABASE_URL", "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_SENDER",
+     "PUBLIC_BASE_URL", "PROGRAM_CONTACT"}
+)
+
+_SID = re.compile(r"^{prefix}[0-9a-fA-F]{{32}}$")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated configuration of one process."""
+
+    DATABASE_URL: str = DEFAULT_DATABASE_URL
+    REDIS_URL: str | None = None
+    TWILIO_ACCOUNT_SID: str | None = None
+    TWILIO_AUTH_TOKEN: str | None = field(default=None, repr=False)
+    TWILIO_MESSAGING_SERVICE_SID: str | None = None
+    TWILIO_FROM_NUMBER: str | None = None
+    #: Points the twilio client at a stand-in; unset in production.
+    TWILIO_API_BASE_URL: str | None = None
+    #: The URL Twilio calls us at: signature checks and status callbacks are built on it.
+    PUBLIC_BASE_URL: str | None = None
+    SECRET_KEY: str | None = field(default=None, repr=False)
+    OUTREACH_FLOWS_DIR: str | None = None
+    OUTREACH_DEFAULT_LOCALE: str = defaults.DEFAULT_LOCALE
+    PROGRAM_NAME: str = "Care Outreach"
+    PROGRAM_CONTACT: str | None = None
+    QUIET_HOURS_START: str = defaults.QUIET_HOURS_START
+    QUIET_HOURS_END: str = defaults.QUIET_HOURS_END
+    MAX_ROUTINE_MESSAGES_PER_DAY: int = defaults.MAX_ROUTINE_MESSAGES_PER_DAY
+    DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.PUBLIC_BASE_URL or "").rstrip("/")
+
+    @property
+    def status_callback_url(self) -> str:
+        return self.public_base_url + "/twilio/status"
+
+    def as_flask_config(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _fail(name: str, why: str) -> SettingsError:
+    return SettingsError(f"setting {name}: {why}")
+
+
+def _check_url(name: str, value: str, schemes: Iterable[str]) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise _fail(name, f"must be a URL with scheme {'/'.join(sorted(schemes))} and a host")
+
+
+def _check_sid(name: str, value: str, prefix: str) -> None:
+    if not re.match(_SID.pattern.format(prefix=prefix), value):
+        raise _fail(name, f"must be '{prefix}' followed by 32 hex digits")
+
+
+def _validate(s: Settings, require: frozenset[str]) -> None:
+    for name in sorted(require):
+        if name == "TWILIO_SENDER":
+            if not (s.TWILIO_MESSAGING_SERVICE_SID or s.TWILIO_FROM_NUMBER):
+                raise _fail("TWILIO_MESSAGING_SERVICE_SID",
+                            "set it or TWILIO_FROM_NUMBER (who the texts come from)")
+        elif not getattr(s, name):
+            raise _fail(name, "missing")
+    if not s.DATABASE_URL.startswith(("sqlite:", "postgresql", "postgres:")):
+        raise _fail("DATABASE_URL", "must be a sqlite:/// or postgresql:// URL")
+    if s.REDIS_URL:
+        _check_url("REDIS_URL", s.REDIS_URL, {"redis", "rediss", "unix"})
+    if s.TWILIO_ACCOUNT_SID:
+        _check_sid("TWILIO_ACCOUNT_SID", s.TWILIO_ACCOUNT_SID, "AC")
+    if s.TWILIO_MESSAGING_SERVICE_SID:
+        _check_sid("TWILIO_MESSAGING_SERVICE_SID", s.TWILIO_MESSAGING_SERVICE_SID, "MG")
+    if s.TWILIO_FROM_NUMBER:
+        try:
+            number = phonenumbers.parse(s.TWILIO_FROM_NUMBER, None)
+            ok = phonenumbers.is_possible_number(number)
+        except phonenumbers.NumberParseException:
+            ok = False
+        if not ok:
+            raise _fail("TWILIO_FROM_NUMBER", "must be an E.164 number such as +15551234567")
+    if s.TWILIO_API_BASE_URL:
+        _check_url("TWILIO_API_BASE_URL", s.TWILIO_API_BASE_URL, {"http", "https"})
+    if s.PUBLIC_BASE_URL:
+        _check_url("PUBLIC_BASE_URL", s.PUBLIC_BASE_URL, {"http", "https"})
+    if s.SECRET_KEY is not None and "SECRET_KEY" in require and len(s.SECRET_KEY) < 16:
+        raise _fail("SECRET_KEY", "must be at least 16 characters")
+    if s.OUTREACH_FLOWS_DIR and not os.path.isdir(s.OUTREACH_FLOWS_DIR):
+        raise _fail("OUTREACH_FLOWS_DIR", f"not a directory: {s.OUTREACH_FLOWS_DIR}")
+    if not _LOCALE.match(s.OUTREACH_DEFAULT_LOCALE):
+        raise _fail("OUTREACH_DEFAULT_LOCALE", "must be a language code such as en or es")
+    for name in ("QUIET_HOURS_START", "QUIET_HOURS_END"):
+        if not _HHMM.match(getattr(s, name)):
+            raise _fail(name, "must be HH:MM on a 24-hour clock")
+    try:
+        ZoneInfo(s.DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(
+            "DEFAULT_TIMEZONE", "must be an IANA time zone such as America/New_York"
+        ) from None
+
+
+def load(
+    environ: Mapping[str, str] | None = None, *, require: Iterable[str] = frozenset()
+) -> Settings:
+    """Read and validate the settings from `environ` (default: os.environ)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = env.get(f.name)
+        if raw is None or raw.strip() == "":
+            continue
+        raw = raw.strip()
+        if f.name == "MAX_ROUTINE_MESSAGES_PER_DAY":
+            try:
+                number = int(raw)
+            except ValueError:
+                raise _fail(f.name, "must be a whole number") from None
+            if number < 0:
+                raise _fail(f.name, "must not be negative")
+            values[f.name] = number
+        else:
+            values[f.name] = raw
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _validate(settings, frozenset(require))
+    return settings
+
+
+def from_mapping(config: Mapping[str, object], *, require: Iterable[str] = frozenset()) -> Settings:
+    """Settings from a Flask-style mapping (`create_app(test_config)`), validated the same way."""
+    env = {k: str(v) for k, v in config.items() if v is not None and k in Settings.__annotations__}
+    return load(env, require=require)

@@ -1,0 +1,63 @@
+"""Alembic environment: migrates the database named by the config's sqlalchemy.url.
+
+`bot.store.migrate.upgrade()` builds the config in code, so no alembic.ini is needed at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from alembic import context
+
+from bot.store import models  # noqa: F401  (registers every table on Base.metadata)
+from bot.store.db import make_engine
+from bot.store.models import Base
+
+# Staff users live in their own module against the same Base.
+if importlib.util.find_spec("bot.store.users") is not None:
+    importlib.import_module("bot.store.users")
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:
+        engine.dispose()
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
