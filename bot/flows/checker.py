@@ -1,0 +1,201 @@
+"""Whole-flow checks: the mistakes that parse fine but would strand or confuse a patient.
+
+Each check is one small function taking the built `Flow`, the marked document (for line
+numbers) and the issue list. `check_flow` runs them all; tests/flows/ holds one broken-flow
+case per check with its exact path:line message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.flows.issues import WARNING, IssueList, suggest
+from bot.flows.marked import Mark, MarkedDict, MarkedList
+from bot.flows.schema import CARRIER_RESERVED, Flow, Say, State
+from bot.i18n import PLACEHOLDER
+from bot.intents import normalize
+
+FORMATS = ("date", "datetime", "time", "weekday", "number")
+# GSM 03.38 basic set plus the escaped extension characters: anything else forces UCS-2 (70 chars).
+GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
+)
+
+
+def _state_doc(doc: MarkedDict, name: str) -> MarkedDict:
+    states = doc.get("states")
+    body = states.get(name) if isinstance(states, MarkedDict) else None
+    return body if isinstance(body, MarkedDict) else MarkedDict(doc.mark)
+
+
+def _state_mark(doc: MarkedDict, name: str) -> Mark:
+    states = doc.get("states")
+    return states.mark_of(name) if isinstance(states, MarkedDict) else doc.mark
+
+
+def _targets(sdoc: MarkedDict) -> Iterator[tuple[str, Mark, str]]:
+    """(target state, where it is written, which key) for every goto-like value in a state."""
+    for key in ("goto", "else"):
+        if isinstance(sdoc.get(key), str):
+            yield str(sdoc[key]), sdoc.value_mark(key), key
+    for section, key in (("no_reply", "goto"), ("not_understood", "then")):
+        sub = sdoc.get(section)
+        if isinstance(sub, MarkedDict) and isinstance(sub.get(key), str):
+            yield str(sub[key]), sub.value_mark(key), f"{section} {key}"
+    for section in ("expect", "branch"):
+        items = sdoc.get(section)
+        if isinstance(items, MarkedList):
+            for item in items:
+                if isinstance(item, MarkedDict) and isinstance(item.get("goto"), str):
+                    yield str(item["goto"]), item.value_mark("goto"), f"{section} goto"
+
+
+def check_gotos(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    if flow.start not in flow.states:
+        issues.add(doc.value_mark("start"),
+                   f'start state "{flow.start}" is not defined{suggest(flow.start, flow.states)}')
+    for name in flow.states:
+        for target, mark, key in _targets(_state_doc(doc, name)):
+            if target not in flow.states:
+                issues.add(mark, f'{key} leads to unknown state "{target}" in state "{name}"'
+                                 f"{suggest(target, flow.states)}")
+
+
+def check_reachable(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    if flow.start not in flow.states:
+        return
+    seen, todo = {flow.start}, [flow.start]
+    while todo:
+        for nxt in flow.states[todo.pop()].targets():
+            if nxt in flow.states and nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    for name in flow.states:
+        if name not in seen:
+            issues.add(_state_mark(doc, name),
+                       f'state "{name}" is unreachable: no state leads to it from "{flow.start}"')
+
+
+def check_ways_out(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    """Every state must end, move on, or wait with a way out for a reply, silence and confusion."""
+    for name, st in flow.states.items():
+        mark = _state_mark(doc, name)
+        moves = [k for k, v in (("expect", st.expect), ("goto", st.goto), ("branch", st.branch),
+                                ("end", st.end)) if v]
+        if not moves:
+            issues.add(mark, f'state "{name}" is a dead end: give it expect:, goto:, branch: or end:')
+            continue
+        if len(moves) > 1:
+            issues.add(mark, f'state "{name}" has both {moves[0]}: and {moves[1]}:; use only one')
+        if st.branch and not st.else_goto:
+            issues.add(mark, f'state "{name}" has branch: but no else: for when no condition holds')
+        if st.else_goto and not st.branch:
+            issues.add(mark, f'state "{name}" has else: without branch:')
+        if st.expect:
+            if st.no_reply is None and "no_reply" not in _state_doc(doc, name):
+                issues.add(mark, f'state "{name}" waits for a reply but has no no_reply: '
+                                 "(what happens if the patient never answers?)")
+            if st.not_understood is None and "not_understood" not in _state_doc(doc, name):
+                issues.add(mark, f'state "{name}" waits for a reply but has no not_understood: '
+                                 "(what happens after replies it cannot understand?)")
+            if st.say is None:
+                issues.add(mark, f'state "{name}" waits for a reply but says nothing (add say:)')
+        elif st.no_reply or st.not_understood:
+            issues.add(mark, f'state "{name}" has no_reply:/not_understood: but does not wait (no expect:)')
+
+
+def _says(st: State) -> Iterator[tuple[Say, str]]:
+    if st.say:
+        yield st.say, "say"
+    if st.not_understood and st.not_understood.say:
+        yield st.not_understood.say, "not_understood"
+
+
+def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    """Placeholders must come from the declared context; text should stay GSM-7 for SMS."""
+    provided = flow.provided_fields()
+    for name, st in flow.states.items():
+        sdoc = _state_doc(doc, name)
+        for say, key in _says(st):
+            owner = sdoc if key == "say" else sdoc.get("not_understood")
+            mark = owner.value_mark("say") if isinstance(owner, MarkedDict) else _state_mark(doc, name)
+            for text in filter(None, (say.sms, say.voice)):
+                for m in PLACEHOLDER.finditer(text):
+                    field, fmt = m.group(1), m.group(2)
+                    if field not in provided:
+                        issues.add(mark, f'placeholder "{{{field}}}" in state "{name}" is not in the flow\'s '
+                                         f"context:{suggest(field, provided)}; declare it under context:")
+                    if fmt and fmt not in FORMATS:
+                        issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in state "{name}"'
+                                         f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
+            bad = sorted({ch for ch in say.sms if ch not in GSM7})
+            if bad:
+                issues.add(mark, f'say in state "{name}" uses {"".join(bad)!r}, outside the GSM-7 SMS '
+                                 "alphabet (use straight quotes and plain hyphens)", WARNING)
+
+
+def _reply_marks(doc: MarkedDict, name: str) -> list[MarkedDict]:
+    items = _state_doc(doc, name).get("expect")
+    return [i for i in items if isinstance(i, MarkedDict)] if isinstance(items, MarkedList) else []
+
+
+def check_replies(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    """Keywords must not be carrier-reserved nor lead two ways; number ranges must not overlap."""
+    for name, st in flow.states.items():
+        docs = _reply_marks(doc, name)
+        owner: dict[str, str] = {}
+        ranges: list[tuple[int, int, str]] = []
+        for exp, edoc in zip(st.expect, docs, strict=False):
+            kw_list = edoc.get("keywords")
+            marks = kw_list.item_marks if isinstance(kw_list, MarkedList) else []
+            for word, mark in zip(exp.keywords, marks or [edoc.mark] * len(exp.keywords), strict=False):
+                norm = normalize(word)
+                if norm in CARRIER_RESERVED:
+                    issues.add(mark, f'"{word}" is a word carriers reserve ({norm.upper()} opts the patient '
+                                     f'out, in or asks for help); in state "{name}" offer a digit or another word')
+                if norm in owner and owner[norm] != exp.goto:
+                    issues.add(mark, f'keyword "{word}" leads two ways in state "{name}": '
+                                     f'to "{owner[norm]}" and to "{exp.goto}"')
+                owner.setdefault(norm, exp.goto)
+            if exp.intent == "number" and exp.min is not None and exp.max is not None:
+                for lo, hi, goto in ranges:
+                    if exp.min <= hi and lo <= exp.max and goto != exp.goto:
+                        issues.add(edoc.mark, f"numbers {max(lo, exp.min)}-{min(hi, exp.max)} lead two ways "
+                                              f'in state "{name}": to "{goto}" and to "{exp.goto}"')
+                ranges.append((exp.min, exp.max, exp.goto))
+        for word, goto in owner.items():
+            if word.isdigit():
+                for lo, hi, rgoto in ranges:
+                    if lo <= int(word) <= hi and rgoto != goto:
+                        issues.add(_state_mark(doc, name), f'keyword "{word}" leads two ways in state '
+                                                           f'"{name}": to "{goto}" and (as a number) to "{rgoto}"')
+
+
+def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    settings = doc.get("settings")
+    smark = settings.value_mark("required_context") if isinstance(settings, MarkedDict) else doc.mark
+    for field in flow.settings.required_context:
+        if field not in flow.context:
+            issues.add(smark, f'required_context names "{field}", which is not declared under context:'
+                              f"{suggest(field, flow.context)}")
+    for name, st in flow.states.items():
+        for exp, edoc in zip(st.expect, _reply_marks(doc, name), strict=False):
+            if exp.options_from:
+                cf = flow.context.get(exp.options_from)
+                if cf is None or cf.type != "list":
+                    issues.add(edoc.value_mark("options_from"),
+                               f'options_from "{exp.options_from}" in state "{name}" must name a context '
+                               "field of type list")
+            if exp.save_as and exp.save_as in flow.context:
+                issues.add(edoc.value_mark("save_as"), f'save_as "{exp.save_as}" in state "{name}" '
+                                                       "overwrites a patient context field", WARNING)
+
+
+CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_replies, check_context)
+
+
+def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    """Run every check, appending to `issues`."""
+    for check in CHECKS:
+        check(flow, doc, issues)

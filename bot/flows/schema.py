@@ -1,0 +1,257 @@
+"""The flow format (format 1) as typed, immutable records, plus the vocabulary it allows.
+
+A flow file is parsed by `bot.flows.loader` into a `Flow`; the engine and the compiler only ever
+see these records, never raw YAML. `conversation_flows/README.md` is the authoring reference;
+the constants here are what the checker enforces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+#: The newest flow-file format; older files are migrated on load (bot.flows.migrations).
+FORMAT_VERSION = 1
+
+#: Words carriers act on themselves (opt-out / opt-in / help). A flow must not expect them.
+CARRIER_RESERVED = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
+     "start", "unstop", "help", "info"}
+)
+
+#: How a conversation may end; reports and dashboards group by these.
+OUTCOMES = (
+    "confirmed", "rescheduled", "declined", "handed_off", "no_response", "opted_out",
+    "escalated", "completed", "delivery_failed", "closed_by_staff", "failed",
+)
+
+#: Intents a flow may expect (bot.intents.BUILTIN_INTENTS minus `help`, which is global).
+FLOW_INTENTS = ("yes", "no", "number", "choice", "date")
+
+#: Placeholders every host fills from settings, available to every flow.
+HOST_FIELDS = frozenset({"program", "contact"})
+
+#: Types a `context:` field may declare.
+CONTEXT_TYPES = ("text", "date", "datetime", "time", "number", "list")
+
+CHANNELS = ("sms", "voice")
+
+#: Allowed keys per section (the checker suggests the nearest one for a typo).
+FLOW_KEYS = ("format", "flow", "version", "description", "channels", "context", "settings",
+             "start", "states", "on_delivery_failure")
+STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "task", "end", "goto", "branch",
+              "else", "note")
+EXPECT_KEYS = ("intent", "keywords", "min", "max", "options_from", "save_as", "value", "goto",
+               "note")
+NO_REPLY_KEYS = ("after", "goto")
+NOT_UNDERSTOOD_KEYS = ("reprompt", "say", "then")
+TASK_KEYS = ("team", "priority", "reason", "escalate")
+ESCALATE_KEYS = ("when", "priority")
+BRANCH_KEYS = ("when", "goto")
+SETTINGS_KEYS = ("quiet_hours", "allow_phi", "required_context", "max_reprompts", "kind")
+DELIVERY_KEYS = ("task", "end")
+SAY_KEYS = CHANNELS
+CONTEXT_FIELD_KEYS = ("type", "items", "phi")
+CONDITION_OPS = ("min", "max", "equals", "in", "present")
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: Any) -> timedelta | None:
+    """`30m`, `24h`, `2d` -> timedelta; anything else -> None."""
+    if not isinstance(text, str):
+        return None
+    m = _DURATION.match(text)
+    if not m or int(m.group(1)) == 0:
+        return None
+    return timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+
+
+@dataclass(frozen=True)
+class Say:
+    """What to say: `sms` is the msgid; `voice` the spoken wording when it differs."""
+
+    sms: str
+    voice: str | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """`{score: {max: 2}}`: true when context field `field` satisfies `op` against `value`."""
+
+    field: str
+    op: str
+    value: Any = None
+
+    def holds(self, context: dict[str, Any]) -> bool:
+        have = context.get(self.field)
+        if self.op == "present":
+            return (have is not None) == bool(self.value)
+        if have is None:
+            return False
+        try:
+            if self.op == "min":
+                return float(have) >= float(self.value)
+            if self.op == "max":
+                return float(have) <= float(self.value)
+        except (TypeError, ValueError):
+            return False
+        if self.op == "equals":
+            return str(have) == str(self.value)
+        if self.op == "in":
+            return str(have) in {str(v) for v in self.value}
+        return False
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Raise a task's priority to `priority` when every condition holds."""
+
+    when: tuple[Condition, ...]
+    priority: str
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    team: str
+    priority: str
+    reason: str
+    escalate: tuple[Escalation, ...] = ()
+
+    def priority_for(self, context: dict[str, Any]) -> str:
+        for rule in self.escalate:
+            if all(c.holds(context) for c in rule.when):
+                return rule.priority
+        return self.priority
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One kind of reply a waiting state understands, and where it leads."""
+
+    goto: str
+    intent: str | None = None
+    keywords: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    options_from: str | None = None
+    save_as: str | None = None
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class NoReply:
+    after: timedelta
+    goto: str
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    reprompt: int
+    then: str
+    say: Say | None = None
+
+
+@dataclass(frozen=True)
+class Branch:
+    when: tuple[Condition, ...]
+    goto: str
+
+
+@dataclass(frozen=True)
+class State:
+    """One step of a flow. It waits when it has `expect`; otherwise it moves on at once."""
+
+    name: str
+    say: Say | None = None
+    task: TaskSpec | None = None
+    expect: tuple[Expectation, ...] = ()
+    no_reply: NoReply | None = None
+    not_understood: NotUnderstood | None = None
+    end: str | None = None
+    goto: str | None = None
+    branch: tuple[Branch, ...] = ()
+    else_goto: str | None = None
+
+    @property
+    def waits(self) -> bool:
+        return bool(self.expect)
+
+    def targets(self) -> list[str]:
+        """Every state this one can lead to (for reachability and the diagram)."""
+        out = [e.goto for e in self.expect]
+        out += [b.goto for b in self.branch]
+        for extra in (self.goto, self.else_goto,
+                      self.no_reply.goto if self.no_reply else None,
+                      self.not_understood.then if self.not_understood else None):
+            if extra:
+                out.append(extra)
+        return out
+
+
+@dataclass(frozen=True)
+class ContextField:
+    name: str
+    type: str = "text"
+    items: int = 0
+    phi: bool = False
+
+    def placeholders(self) -> set[str]:
+        """A list field `slots` with `items: 3` offers `slots_1`..`slots_3` as well."""
+        names = {self.name}
+        if self.type == "list":
+            names |= {f"{self.name}_{i}" for i in range(1, self.items + 1)}
+            names.add(f"{self.name}_count")
+        return names
+
+
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """What to do when a message cannot be delivered."""
+
+    task: TaskSpec | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    quiet_hours: tuple[str, str] | None = None
+    allow_phi: bool = False
+    required_context: tuple[str, ...] = ()
+    max_reprompts: int | None = None
+    kind: str = "routine"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One version of one flow, checked and ready to compile."""
+
+    name: str
+    version: int
+    start: str
+    states: dict[str, State]
+    format: int = FORMAT_VERSION
+    description: str = ""
+    channels: tuple[str, ...] = ("sms",)
+    context: dict[str, ContextField] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    on_delivery_failure: DeliveryFailure | None = None
+    path: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.name, self.version)
+
+    def provided_fields(self) -> set[str]:
+        """Placeholders a message may use: patient context, host fields and saved answers."""
+        names = set(HOST_FIELDS)
+        for cf in self.context.values():
+            names |= cf.placeholders()
+        for state in self.states.values():
+            for exp in state.expect:
+                if exp.save_as:
+                    names.add(exp.save_as)
+        return names
