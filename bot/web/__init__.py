@@ -1,0 +1,1 @@
+"""HTTP: Twilio webhooks, health checks, and (from other modules) staff pages and the JSON API."""

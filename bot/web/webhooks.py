@@ -1,0 +1,215 @@
+"""Twilio's SMS webhooks: inbound messages and delivery status callbacks.
+
+Both are signed by Twilio; both must answer fast (Twilio gives up after 15 s) and be idempotent
+(Twilio may retry, callbacks arrive out of order). The inbound handler only stores the message
+and an inbox event in one transaction, then enqueues the per-patient worker; the conversation
+itself moves in workers/jobs.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, abort, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot import i18n, messages
+from bot.app import runtime
+from bot.store import repositories as repo
+from bot.store.models import (
+    FINAL_STATUSES,
+    INBOUND,
+    OUTBOUND,
+    STATUS_RANK,
+    InboxEvent,
+    Message,
+    utcnow,
+)
+from workers import queues
+
+log = logging.getLogger(__name__)
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Redis key holding a status callback that arrived before the send job stored the sid.
+EARLY_STATUS_KEY = "twilio:early-status:{sid}"
+EARLY_STATUS_TTL_SECONDS = 86400
+#: How often an unknown number gets the polite generic answer.
+UNKNOWN_REPLY_EVERY = timedelta(hours=24)
+
+
+def twiml(response: MessagingResponse | None = None) -> Response:
+    return Response(str(response or MessagingResponse()), mimetype="text/xml")
+
+
+def public_url() -> str:
+    """The URL Twilio signed: PUBLIC_BASE_URL + path (+ query), not what the proxy shows us."""
+    url = runtime().settings.public_base_url + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    return url
+
+
+def signed(view: F) -> F:
+    """Reject (403) a request without a valid X-Twilio-Signature."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        validator = RequestValidator(runtime().settings.TWILIO_AUTH_TOKEN)
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature or not validator.validate(public_url(), request.form, signature):
+            log.warning("rejected webhook with a bad signature path=%s", request.path)
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@bp.post("/sms")
+@signed
+def inbound_sms() -> Response:
+    form = request.form
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    sender = form.get("From", "")
+    if not sid or not sender:
+        abort(400)
+    rt = runtime()
+    now = utcnow()
+    reply: str | None = None
+    patient_id: int | None = None
+    try:
+        with rt.db.session() as s:
+            patient = repo.patient_by_phone(s, sender)
+            message = Message(
+                patient_id=patient.id if patient else None, direction=INBOUND, channel="sms",
+                address=sender, body=form.get("Body", ""), twilio_sid=sid, status="received",
+                status_rank=STATUS_RANK["received"], kind="reply", created_at=now,
+                segments=_int(form.get("NumSegments")),
+            )
+            s.add(message)
+            s.flush()
+            if patient is None:
+                reply = _unknown_number(s, message, now)
+            else:
+                patient_id = patient.id
+                s.add(InboxEvent(patient_id=patient.id, kind="reply", dedupe_key=sid,
+                                 payload={"message_id": message.id}, created_at=now))
+    except IntegrityError:
+        # Twilio retried a message we already stored: answer again, store nothing new.
+        log.info("duplicate inbound webhook ignored")
+        patient_id = _patient_of_duplicate(sid)
+        reply = None
+    if patient_id is not None:
+        queues.enqueue_process_patient(rt.redis, patient_id)
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return twiml(response)
+
+
+def _patient_of_duplicate(sid: str) -> int | None:
+    """Re-enqueue for a duplicate whose event is still unprocessed (a crash before enqueue)."""
+    with runtime().db.session() as s:
+        event = s.scalar(select(InboxEvent).where(InboxEvent.dedupe_key == sid))
+        if event is None or event.processed_at is not None:
+            return None
+        return event.patient_id
+
+
+def _unknown_number(s: Any, message: Message, now: Any) -> str | None:
+    """Record a task and answer politely, at most once per number per day."""
+    settings = runtime().settings
+    recent = s.scalar(
+        select(Message.id).where(
+            Message.address == message.address, Message.direction == OUTBOUND,
+            Message.msgid == messages.UNKNOWN_NUMBER_REPLY,
+            Message.created_at >= now - UNKNOWN_REPLY_EVERY,
+        ).limit(1)
+    )
+    if recent is not None:
+        return None
+    repo.add_task(s, team="outreach", priority="routine", category="unknown_number",
+                  reason="Text from a number that matches no patient", now=now,
+                  message_id=message.id)
+    locale = i18n.negotiate(settings.OUTREACH_DEFAULT_LOCALE)
+    body = i18n.render(messages.UNKNOWN_NUMBER_REPLY,
+                       {"program": settings.PROGRAM_NAME, "contact": settings.PROGRAM_CONTACT},
+                       locale, settings.DEFAULT_TIMEZONE)
+    s.add(Message(direction=OUTBOUND, channel="sms", address=message.address, body=body,
+                  msgid=messages.UNKNOWN_NUMBER_REPLY, kind="system", locale=locale,
+                  status="sent", status_rank=STATUS_RANK["sent"], created_at=now,
+                  claimed_at=now))
+    repo.audit(s, "unknown_number", "inbound text from an unmatched number", now,
+               detail={"message_id": message.id})
+    return body
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@bp.post("/status")
+@signed
+def status_callback() -> Response:
+    form = request.form
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    status = (form.get("MessageStatus") or form.get("SmsStatus") or "").lower()
+    if not sid or status not in STATUS_RANK:
+        return twiml()
+    error_code = _int(form.get("ErrorCode"))
+    rt = runtime()
+    outcome = apply_status(rt, sid, status, error_code)
+    if outcome == "unknown":
+        # The callback beat the send job's commit of the sid: keep it for the job to apply.
+        key = EARLY_STATUS_KEY.format(sid=sid)
+        rt.redis.hset(key, mapping={status: "" if error_code is None else str(error_code)})
+        rt.redis.expire(key, EARLY_STATUS_TTL_SECONDS)
+    elif outcome is not None:
+        queues.enqueue_process_patient(rt.redis, outcome)
+    return twiml()
+
+
+def apply_status(rt: Any, sid: str, status: str, error_code: int | None) -> int | str | None:
+    """Record one status for message `sid`; never moves a message back (rank order).
+
+    Returns the patient id when a failure event was queued for the worker, "unknown" when no
+    message has that sid yet, else None.
+    """
+    now = utcnow()
+    try:
+        with rt.db.session() as s:
+            message = s.scalar(select(Message).where(Message.twilio_sid == sid).with_for_update())
+            if message is None:
+                return "unknown"
+            rank = STATUS_RANK[status]
+            if rank < message.status_rank or (
+                rank == message.status_rank and message.status in FINAL_STATUSES
+            ):
+                return None
+            message.status = status
+            message.status_rank = rank
+            message.updated_at = now
+            if error_code is not None:
+                message.error_code = error_code
+            if status not in ("failed", "undelivered") or message.patient_id is None:
+                return None
+            s.add(InboxEvent(
+                patient_id=message.patient_id, conversation_id=message.conversation_id,
+                kind="delivery_failed", dedupe_key=f"dlr-{sid}",
+                payload={"message_id": message.id, "error_code": error_code, "status": status},
+                created_at=now,
+            ))
+            return message.patient_id
+    except IntegrityError:
+        return None  # the failure was already recorded by an earlier callback

@@ -1,0 +1,105 @@
+"""Queue wiring: which job goes on which queue, with which id, retries and timing.
+
+Web handlers and jobs call these helpers rather than `Queue.enqueue` directly so job ids stay
+valid for RQ (letters, digits, `_`, `-` only: never a phone number) and deterministic where a
+second enqueue of the same work must not run it twice (timeouts, scheduled sends).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
+
+from bot import defaults
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+#: Send jobs may run for a while against a slow provider; timeouts and inbound are quick.
+SEND_JOB_TIMEOUT_SECONDS = 120
+PROCESS_JOB_TIMEOUT_SECONDS = 300
+
+
+def job_id(*parts: object) -> str:
+    """A job id made of `parts`, with anything RQ refuses replaced by `_`."""
+    return "-".join(_UNSAFE.sub("_", str(p)) for p in parts)
+
+
+def queue(name: str, connection: Redis) -> Queue:
+    return Queue(name, connection=connection)
+
+
+def enqueue_process_patient(connection: Redis, patient_id: int, *, delay: float = 0) -> Job:
+    """Ask a worker to drain this patient's inbox (any number of these is harmless)."""
+    q = queue(defaults.QUEUE_INBOUND, connection)
+    kwargs = {
+        "job_timeout": PROCESS_JOB_TIMEOUT_SECONDS,
+        "retry": Retry(max=3, interval=[1, 5, 30]),
+        "result_ttl": 60,
+        "failure_ttl": 7 * 86400,
+    }
+    if delay > 0:
+        return q.enqueue_in(timedelta(seconds=delay), "workers.jobs.process_patient", patient_id,
+                            **kwargs)
+    return q.enqueue("workers.jobs.process_patient", patient_id, **kwargs)
+
+
+def enqueue_process_patients(connection: Redis, patient_ids: list[int]) -> list[Job]:
+    """Many `process_patient` jobs in one Redis pipeline (campaign start)."""
+    q = queue(defaults.QUEUE_INBOUND, connection)
+    data = [
+        Queue.prepare_data("workers.jobs.process_patient", (pid,), timeout=PROCESS_JOB_TIMEOUT_SECONDS,
+                           retry=Retry(max=3, interval=[1, 5, 30]), result_ttl=60)
+        for pid in patient_ids
+    ]
+    out: list[Job] = []
+    for start in range(0, len(data), 500):
+        out.extend(q.enqueue_many(data[start:start + 500]))
+    return out
+
+
+def send_retry() -> Retry:
+    return Retry(max=defaults.SEND_MAX_RETRIES, interval=list(defaults.SEND_BACKOFF_SECONDS))
+
+
+def enqueue_send(connection: Redis, message_id: int, *, at: datetime | None = None) -> Job:
+    """Queue the send of message `message_id` now, or at `at` (a deferred routine message).
+
+    A deferred send uses a fixed id, so re-arming it (the sweeper) replaces, not duplicates.
+    """
+    q = queue(defaults.QUEUE_OUTBOUND, connection)
+    kwargs = {"job_timeout": SEND_JOB_TIMEOUT_SECONDS, "retry": send_retry(), "result_ttl": 300,
+              "failure_ttl": 30 * 86400}
+    if at is not None and at > datetime.now(at.tzinfo):
+        return q.enqueue_at(at, "workers.jobs.send_message", message_id,
+                            job_id=job_id("send", message_id, int(at.timestamp())), **kwargs)
+    return q.enqueue("workers.jobs.send_message", message_id, **kwargs)
+
+
+def timeout_job_id(conversation_id: int, wait_token: str) -> str:
+    return job_id("timeout", conversation_id, wait_token)
+
+
+def enqueue_timeout(connection: Redis, conversation_id: int, wait_token: str, at: datetime) -> Job:
+    """Schedule `fire_timeout` for a wait; the id is derived from conversation + token."""
+    q = queue(defaults.QUEUE_DEFAULT, connection)
+    return q.enqueue_at(at, "workers.jobs.fire_timeout", conversation_id, wait_token,
+                        job_id=timeout_job_id(conversation_id, wait_token), result_ttl=3600,
+                        retry=Retry(max=3, interval=[5, 30, 120]))
+
+
+def cancel_timeout(connection: Redis, conversation_id: int, wait_token: str) -> None:
+    """Drop a scheduled timeout job (a no-op if it already ran or never existed)."""
+    jid = timeout_job_id(conversation_id, wait_token)
+    try:
+        job = Job.fetch(jid, connection=connection)
+    except NoSuchJobError:
+        return
+    ScheduledJobRegistry(defaults.QUEUE_DEFAULT, connection=connection).remove(job)
+    job.cancel()
+    job.delete()
