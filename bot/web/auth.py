@@ -1,0 +1,250 @@
+"""Staff sign-in: Flask-Login sessions, CSRF on every form, roles, and secure cookies.
+
+`init_app(app)` wires the extensions; `init_staff(app)` also registers the staff blueprints
+(login, triage, dashboard, API). The Twilio webhooks are authenticated by their signature, not
+by a session, so every blueprint serving `/twilio/...` is exempted from CSRF with
+`csrf.exempt(blueprint)`. The exemption is resolved at the first request so it does not depend
+on the order in which `create_app` registers blueprints. The JSON API authenticates only by
+bearer token (never by the session cookie), so it is exempt too.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from bot.store import users as users_store
+from bot.store.db import get_database
+from bot.store.models import utcnow
+
+log = logging.getLogger(__name__)
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to see the care-team pages."
+login_manager.session_protection = "strong"
+
+bp = Blueprint("auth", __name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class StaffUser(UserMixin):  # type: ignore[misc]
+    """The signed-in staff member, detached from any database session."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    teams: tuple[str, ...]
+
+    @property
+    def visible_teams(self) -> tuple[str, ...]:
+        return users_store.visible_teams(self.role, self.teams)
+
+    @property
+    def sees_all_teams(self) -> bool:
+        return self.role in users_store.ALL_TEAMS_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @classmethod
+    def from_row(cls, row: users_store.User) -> StaffUser:
+        return cls(row.id, row.email, row.name, row.role, tuple(row.teams or ()))
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A transaction on the app's database (commits on success)."""
+    with get_database(current_app.config["DATABASE_URL"]).session() as session:
+        yield session
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> StaffUser | None:
+    if not user_id.isdigit():
+        return None
+    with db_session() as session:
+        row = session.get(users_store.User, int(user_id))
+        return StaffUser.from_row(row) if row is not None and row.active else None
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Allow only signed-in staff whose role is one of `roles` (admin always passes)."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles and current_user.role != "admin":
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField("Email", validators=[DataRequired(), Length(max=255)],
+                       render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Sign in")
+
+
+class LogoutForm(FlaskForm):  # type: ignore[misc]
+    submit = SubmitField("Sign out")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//") and "\\" not in target:
+            return target
+    return url_for("triage.queue")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        with db_session() as session:
+            row = users_store.authenticate(session, form.email.data or "", form.password.data or "",
+                                           utcnow())
+            staff = StaffUser.from_row(row) if row is not None else None
+        if staff is not None:
+            login_user(staff)
+            log.info("staff sign-in user_id=%s", staff.id)
+            return redirect(_safe_next(request.args.get("next")))
+        log.info("failed staff sign-in")
+        flash("That email and password do not match an active account.", "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    form = LogoutForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+def home() -> ResponseReturnValue:
+    return redirect(url_for("triage.queue"))
+
+
+def _is_https(app: Flask) -> bool:
+    base = app.config.get("PUBLIC_BASE_URL") or ""
+    return str(base).lower().startswith("https://")
+
+
+def _exempt_twilio_blueprints(app: Flask) -> None:
+    """csrf.exempt every blueprint that serves a /twilio/ route (signed, not session-based)."""
+    names = {rule.endpoint.rpartition(".")[0] for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/twilio/") and "." in rule.endpoint}
+    for name in names:
+        blueprint = app.blueprints.get(name)
+        if blueprint is not None:
+            csrf.exempt(blueprint)
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Login, CSRFProtect and secure session cookies on `app`."""
+    secure = _is_https(app)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        # Checked by our own hook below so /twilio exemptions can be resolved lazily.
+        WTF_CSRF_CHECK_DEFAULT=False,
+    )
+    app.config.setdefault("WTF_CSRF_ENABLED", True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    resolved: list[bool] = []
+
+    @app.before_request
+    def _csrf_guard() -> None:
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        if not resolved:
+            _exempt_twilio_blueprints(app)
+            resolved.append(True)
+        csrf.protect(apply_exemptions=True)
+
+    @app.after_request
+    def _staff_headers(response: Any) -> Any:
+        if request.blueprint in {"auth", "triage", "dashboard", "api"}:
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            )
+        return response
+
+    app.jinja_env.globals["logout_form"] = LogoutForm
+
+
+def init_staff(app: Flask) -> None:
+    """Everything the staff side needs: extensions plus the auth, triage, dashboard, API pages."""
+    from bot.web import api, dashboard, triage
+
+    init_app(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(triage.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
