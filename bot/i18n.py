@@ -64,6 +64,9 @@ FALLBACKS: dict[str, tuple[str, ...]] = {
 }
 #: Locales whose CLDR calendar names are not in the language itself (ht inherits French).
 CATALOG_DATE_LOCALES = frozenset({"ht"})
+#: Short-time patterns where CLDR's default reads poorly in a text message (ko: "PM 4:30" ->
+#: "오후 4:30", the wide day period Koreans write).
+TIME_PATTERNS = {"ko": "aaaa h:mm"}
 #: Language codes treated as another shipped language (Cantonese and Mandarin are written Chinese).
 LANGUAGE_EQUIVALENTS = {"yue": "zh", "cmn": "zh", "tl": "fil"}
 
@@ -343,6 +346,10 @@ def _weekday_text(day: date, locale: str, loc: Locale) -> str:
     return format_date(day, "EEEE", locale=loc)
 
 
+def _time_text(moment: datetime, locale: str, loc: Locale, tz: ZoneInfo) -> str:
+    return format_time(moment, TIME_PATTERNS.get(locale, "short"), tzinfo=tz, locale=loc)
+
+
 def _day_phrase(day: date, today: date, locale: str, loc: Locale) -> str:
     delta = (day - today).days
     if delta == 0:
@@ -369,12 +376,12 @@ def format_value(
     elif kind == "weekday":
         text = _weekday_text(_local_date(value, tz), locale, loc)
     elif kind == "time":
-        text = format_time(_as_datetime(value), "short", tzinfo=tz, locale=loc)
+        text = _time_text(_as_datetime(value), locale, loc, tz)
     elif kind == "datetime":
         moment = _as_datetime(value)
         glue = str(loc.datetime_formats["medium"]).replace("'", "")
         day_text = _date_text(moment.astimezone(tz).date(), locale, loc)
-        time_text = format_time(moment, "short", tzinfo=tz, locale=loc)
+        time_text = _time_text(moment, locale, loc, tz)
         text = glue.replace("{1}", day_text).replace("{0}", time_text)
     elif kind == "day":
         today = _as_datetime(now or datetime.now(dt_timezone.utc)).astimezone(tz).date()
