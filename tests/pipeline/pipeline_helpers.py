@@ -1,0 +1,43 @@
+"""Helpers for the pipeline tests: seed patients, read rows back."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.store.db import get_database
+from bot.store.models import InboxEvent, Message, Patient
+
+
+def new_phone() -> str:
+    """A unique, valid-looking US number in the 555-01xx fictional range (+1 202 555 01xx)."""
+    return "+1202555" + str(uuid.uuid4().int % 10_000).zfill(4)
+
+
+def add_patient(database_url: str, **fields: Any) -> int:
+    fields.setdefault("phone", new_phone())
+    fields.setdefault("first_name", "Ana")
+    with get_database(database_url).session() as s:
+        patient = Patient(**fields)
+        s.add(patient)
+        s.flush()
+        return patient.id
+
+
+def count(database_url: str, model: Any, *where: Any) -> int:
+    with get_database(database_url).session() as s:
+        return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def messages_for(database_url: str, patient_id: int) -> list[Message]:
+    with get_database(database_url).session() as s:
+        return list(s.scalars(select(Message).where(Message.patient_id == patient_id)
+                              .order_by(Message.id)))
+
+
+def events_for(database_url: str, patient_id: int) -> list[InboxEvent]:
+    with get_database(database_url).session() as s:
+        return list(s.scalars(select(InboxEvent).where(InboxEvent.patient_id == patient_id)
+                              .order_by(InboxEvent.id)))
