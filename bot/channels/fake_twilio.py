@@ -87,7 +87,8 @@ class FakeTwilio:
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="fake-twilio-http", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-twilio-http",
+            daemon=True,
         )
         self._thread.start()
         log.info("fake twilio listening on %s", self.base_url)
