@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.defaults import DEFAULT_REPROMPTS, TASK_PRIORITIES, TASK_TEAMS
 from bot.flows.issues import IssueList, suggest
-from bot.flows.marked import Mark, MarkedDict, MarkedList
+from bot.flows.marked import Mark, MarkedDict, MarkedList, plain
 from bot.flows.schema import (
     BRANCH_KEYS,
     CHANNELS,
@@ -117,7 +117,7 @@ def build_conditions(value: Any, mark: Mark, what: str, issues: IssueList) -> tu
         if t is None:
             continue
         check_keys(t, CONDITION_OPS, f'condition on "{name}" in {what}', issues)
-        out += [Condition(str(name), str(op), t[op]) for op in t if op in CONDITION_OPS]
+        out += [Condition(str(name), str(op), plain(t[op])) for op in t if op in CONDITION_OPS]
     return tuple(out)
 
 
@@ -181,7 +181,7 @@ def build_expectation(d: MarkedDict, what: str, issues: IssueList) -> Expectatio
         return None
     return Expectation(goto=goto, intent=str(intent) if intent else None, keywords=words,
                        min=lo, max=hi, options_from=options_from, save_as=save_as,
-                       value=d.get("value"))
+                       value=plain(d.get("value")))
 
 
 def _build_expect(value: Any, mark: Mark, what: str, issues: IssueList) -> tuple[Expectation, ...]:
