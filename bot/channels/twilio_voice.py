@@ -83,8 +83,14 @@ def render_turn(
     return Turn(tuple(lines), labels, menu, tuple(msgids))
 
 
-def gather_twiml(turn: Turn, profile: VoiceProfile, action_url: str) -> str:
-    """A turn that waits for an answer: `<Gather>` around the lines and the keypad menu."""
+def gather_twiml(
+    turn: Turn, profile: VoiceProfile, action_url: str, num_digits: int | None = None
+) -> str:
+    """A turn that waits for an answer: `<Gather>` around the lines and the keypad menu.
+
+    `numDigits` is 1 when the answers are single keys (a menu, or a flow whose keypad answers
+    are 1..9), so the patient does not wait for the timeout or press # after the key.
+    """
     response = VoiceResponse()
     attrs: dict[str, Any] = {
         "input": "dtmf speech",
@@ -96,8 +102,10 @@ def gather_twiml(turn: Turn, profile: VoiceProfile, action_url: str) -> str:
         "action_on_empty_result": True,
     }
     if turn.choices:
-        attrs["num_digits"] = 1
+        num_digits = 1
         attrs["hints"] = ", ".join(turn.choices)
+    if num_digits:
+        attrs["num_digits"] = num_digits
     gather = response.gather(**attrs)
     for line in (*turn.lines, *turn.menu):
         _say(gather, line, profile)
