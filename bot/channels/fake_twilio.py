@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.channels.fake_twilio_callbacks import Dispatcher, WebhookResult
 from bot.channels.fake_twilio_calls import CallRunner
 from bot.channels.fake_twilio_rest import LOST, RestRequest, handle
-from bot.channels.fake_twilio_state import Failures, FakeState
+from bot.channels.fake_twilio_state import ANY_SENDER, Failures, FakeState
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,8 @@ class FakeTwilio:
         if self._server is None:
             raise RuntimeError("FakeTwilio is not started")
         host, port = self._server.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://{host}:{port}"
 
     def start(self) -> str:
@@ -149,7 +151,12 @@ class FakeTwilio:
         if not target:
             raise ValueError("no webhook URL: pass url= or configure sms_url")
         ours = to or (self.phone_numbers[0] if self.phone_numbers else FAKE_PHONE_NUMBER)
-        return self.dispatcher.deliver_inbound(target, from_, ours, body, message_sid)
+        # With no configured numbers the stand-in cannot tell our senders apart, so a STOP
+        # blocks every sender rather than one the app never uses.
+        block_key = ours if (to or self.phone_numbers) else ANY_SENDER
+        return self.dispatcher.deliver_inbound(
+            target, from_, ours, body, message_sid, block_key=block_key
+        )
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until every scheduled callback and running call has finished."""

@@ -185,7 +185,7 @@ class Dispatcher:
     # -- inbound SMS from the patient side ---------------------------------------------------
     def deliver_inbound(
         self, url: str, from_: str, to: str, body: str, message_sid: str | None = None,
-        messaging_service_sid: str | None = None,
+        messaging_service_sid: str | None = None, block_key: str | None = None,
     ) -> WebhookResult:
         """Deliver an SMS from a patient to the app's webhook as Twilio does, and wait.
 
@@ -196,7 +196,7 @@ class Dispatcher:
         sid = message_sid or new_sid("SM")
         with self.state.lock:
             duplicate = any(entry["sid"] == sid for entry in self.state.inbound)
-        auto_reply = None if duplicate else self.state.apply_keyword(from_, to, body)
+        auto_reply = None if duplicate else self.state.apply_keyword(from_, block_key or to, body)
         params = {
             "ToCountry": "", "ToState": "", "SmsMessageSid": sid, "NumMedia": "0",
             "ToCity": "", "FromZip": "", "SmsSid": sid, "FromState": "", "SmsStatus": "received",

@@ -35,6 +35,9 @@ START_AUTO_REPLY = (
 #: Twilio's magic test numbers (test credentials) and what they answer at create.
 MAGIC_NUMBERS = {"+15005550001": 21211, "+15005550004": 21610, "+15005550009": 21614}
 
+#: Block key used when the stand-in has no configured numbers: a STOP then blocks every sender.
+ANY_SENDER = "*"
+
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 #: Messages for the error codes the stand-in produces (Twilio's wording, shortened).
@@ -299,7 +302,7 @@ class FakeState:
                 return 21211
             if to in f.unsubscribed or MAGIC_NUMBERS.get(to) == 21610:
                 return 21610
-            if any((to, sender) in self.opt_outs for sender in senders):
+            if any((to, sender) in self.opt_outs for sender in [*senders, ANY_SENDER]):
                 return 21610
             if to in f.not_mobile or MAGIC_NUMBERS.get(to) == 21614:
                 return 21614

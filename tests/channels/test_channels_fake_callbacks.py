@@ -9,6 +9,7 @@ from twilio.rest import Client
 
 from bot.channels.fake_twilio import FakeTwilio
 from bot.channels.fake_twilio_control import FakeTwilioControl
+from bot.channels.twilio_client import make_client
 
 PATIENT = "+15550107777"
 
@@ -135,3 +136,14 @@ def test_control_api_from_another_process_view(
     inbound = control.send_inbound(PATIENT, "NO", url=receiver.base_url + "/twilio/sms")
     assert inbound["status"] == 200 and inbound["message_sid"].startswith("SM")
     assert [c["status"] for c in control.callbacks()] == ["sent", "delivered"]
+
+
+def test_stop_without_configured_numbers_blocks_any_sender(receiver: Receiver) -> None:
+    with FakeTwilio(callback_delay_ms=1) as bare:
+        client = make_client(bare.account_sid, bare.auth_token, bare.base_url)
+        bare.send_inbound(PATIENT, "STOP", url=receiver.base_url + "/twilio/sms")
+        try:
+            client.messages.create(to=PATIENT, from_="+15550100042", body="x")
+            raise AssertionError("send after STOP was accepted")
+        except TwilioRestException as exc:
+            assert exc.code == 21610
