@@ -45,3 +45,11 @@ SWEEP_STALE_EVENTS_SECONDS = 60
 QUEUE_INBOUND = "inbound"
 QUEUE_OUTBOUND = "outbound"
 QUEUE_DEFAULT = "default"
+
+#: A send job is killed after this long (the twilio client itself gives up after 15 s) (s).
+SEND_JOB_TIMEOUT_SECONDS = 30
+#: A message claimed for sending longer ago than this belongs to a dead job: reconcile it with
+#: Twilio's list before sending again (must exceed SEND_JOB_TIMEOUT_SECONDS) (s).
+SEND_CLAIM_STALE_SECONDS = 45
+#: How often the sweeper re-arms lost jobs (pending messages, unprocessed events, timeouts) (s).
+SWEEP_INTERVAL_SECONDS = 30

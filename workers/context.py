@@ -1,0 +1,44 @@
+"""Per-process set-up for jobs (Flask's Celery pattern: build once, reuse for every job).
+
+The first job in a process reads and validates the settings and opens the database; later
+jobs reuse them. A forked work horse inherits the parent's runtime when the worker preloaded
+it (`python -m workers`), and drops inherited database connections first.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+from redis import Redis
+from rq import get_current_job
+
+from bot import settings as settings_mod
+from bot.app import Runtime, build_runtime
+
+_runtime: Runtime | None = None
+_pid: int | None = None
+
+
+def runtime() -> Runtime:
+    """The runtime of this process (settings validated for a worker on first use)."""
+    global _runtime, _pid
+    if _runtime is None:
+        _runtime = build_runtime(settings_mod.load(require=settings_mod.WORKER))
+        _pid = os.getpid()
+    elif _pid != os.getpid():
+        _runtime.db.engine.dispose(close=False)  # never share a pooled connection with a parent
+        _pid = os.getpid()
+    return _runtime
+
+
+def connection() -> Redis:
+    """The running job's own Redis connection (falls back to the runtime's)."""
+    job = get_current_job()
+    if job is not None:
+        return job.connection
+    return runtime().redis
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,73 @@
+"""What the product does when Twilio reports a message it could not deliver.
+
+Runs inside the per-patient transaction (the worker holds the patient lock), driven by
+`classify_error`: opted out at the carrier (21610) revokes consent; a bad number (21211,
+21614, 30005) or a landline (30006) asks the outreach team to fix the contact or call;
+transient carrier failures (30003, 30008) are retried a limited number of times.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot import defaults
+from bot.channels.twilio_sms import SendOutcome, classify_error
+from bot.store import repositories as repo
+from bot.store.models import CONSENT_REVOKED, Message
+from workers.effects import Scope
+
+
+def handle_failure(scope: Scope, message: Message, error_code: int | None) -> bool:
+    """Act on a failed/undelivered message; True when the conversation should also hear of it."""
+    outcome = classify_error(error_code, None)
+    s, patient, now = scope.session, scope.patient, scope.now
+    detail = {"message_id": message.id, "error_code": error_code, "outcome": outcome.value}
+    if outcome is SendOutcome.OPTED_OUT:
+        if patient.consent_status != CONSENT_REVOKED:
+            repo.set_consent(s, patient, CONSENT_REVOKED, "carrier", now, keyword=None)
+            for conv in repo.active_conversations(s, patient.id):
+                for intent in repo.end_conversation(s, conv, "opted_out", now):
+                    scope.after.cancels.append((conv.id, intent.wait_token))
+            repo.suppress_routine(s, patient.id, now, "carrier reports the patient opted out")
+        return False
+    if outcome is SendOutcome.RETRY and error_code is not None:
+        retries = s.scalar(select(func.count(Message.id)).where(
+            Message.patient_id == patient.id, Message.direction == "out",
+            Message.msgid == message.msgid, Message.conversation_id == message.conversation_id,
+            Message.created_at >= message.created_at - timedelta(days=1),
+            Message.id != message.id, Message.status != "suppressed",
+        )) or 0
+        if retries < defaults.CARRIER_RETRY_LIMIT:
+            retry = Message(
+                patient_id=message.patient_id, conversation_id=message.conversation_id,
+                direction="out", channel=message.channel, address=message.address,
+                body=message.body, msgid=message.msgid, kind=message.kind, locale=message.locale,
+                status="deferred", status_rank=0, segments=message.segments,
+                encoding=message.encoding, created_at=now, updated_at=now,
+                send_after=now + timedelta(seconds=defaults.CARRIER_RETRY_DELAY_SECONDS),
+            )
+            s.add(retry)
+            s.flush()
+            scope.after.sends.append((retry.id, retry.send_after))
+            repo.audit(s, "delivery_retry", f"carrier error {error_code}: retry later", now,
+                       patient_id=patient.id, conversation_id=message.conversation_id,
+                       detail={**detail, "retry_message_id": retry.id})
+            return False
+    if outcome is SendOutcome.INVALID_NUMBER:
+        patient.phone_status = "invalid"
+        reason = "Phone number is not valid: fix the contact details"
+    elif outcome is SendOutcome.NOT_MOBILE:
+        patient.phone_status = "landline"
+        reason = "Number cannot receive texts (landline?): call the patient or fix the contact"
+    elif outcome is SendOutcome.BLOCKED:
+        reason = f"Message blocked or filtered by the carrier (error {error_code}): review"
+    else:
+        reason = f"Message could not be delivered (error {error_code})"
+    repo.add_task(s, team="outreach", priority="high", reason=reason, category="fix_contact",
+                  now=now, patient_id=patient.id, conversation_id=message.conversation_id,
+                  message_id=message.id)
+    repo.audit(s, "delivery_failed", reason, now, patient_id=patient.id,
+               conversation_id=message.conversation_id, detail=detail)
+    return True

@@ -1,0 +1,204 @@
+"""RQ job functions: thin shells that load rows, call the engine and hand effects on.
+
+- `process_patient(patient_id)`: drain the patient's inbox, one event per transaction, in
+  arrival order, under the patient lock (RapidPro mailroom's pattern).
+- `fire_timeout(conversation_id, wait_token)`: a `no_reply` wait ran out.
+- `send_message(message_id)`: hand one stored message to Twilio, at most once.
+- `sweep()`: re-arm anything that lost its job (a crash between commit and enqueue).
+Jobs take ids, never model objects, and log ids and outcomes only (no bodies, names, numbers).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot import defaults
+from bot.conversation import DeliveryFailed, Reply, StaffAction, Start, Timeout
+from bot.store import repositories as repo
+from bot.store.models import Conversation, InboxEvent, Message, Patient, TimeoutIntent
+from workers import context, queues
+from workers.effects import AfterCommit, Scope, apply, save_engine, to_engine
+from workers.inbox import handle_unrouted_reply
+from workers.locks import PatientLock
+from workers.sending import send_message_now
+
+log = logging.getLogger(__name__)
+
+__all__ = ["fire_timeout", "process_patient", "send_message", "sweep"]
+
+
+def process_patient(patient_id: int) -> str:
+    """Process every unprocessed inbox event of one patient, oldest first."""
+    rt = context.runtime()
+    conn = context.connection()
+    lock = PatientLock(conn, patient_id)
+    if not lock.acquire():
+        queues.enqueue_process_patient(conn, patient_id, delay=defaults.PATIENT_LOCK_RETRY_SECONDS)
+        return "busy"
+    processed = 0
+    try:
+        while lock.extend():
+            after = _process_one(rt, patient_id)
+            if after is None:
+                break
+            processed += 1
+            run_after_commit(conn, after)
+    finally:
+        lock.release()
+    log.info("patient %s: %d event(s) processed", patient_id, processed)
+    return f"processed {processed}"
+
+
+def _process_one(rt: Any, patient_id: int) -> AfterCommit | None:
+    """One event in one transaction; None when the inbox is empty."""
+    now = context.now()
+    with rt.db.session() as s:
+        event = repo.next_event(s, patient_id)
+        if event is None:
+            return None
+        patient = s.get(Patient, patient_id)
+        scope = Scope(s, rt.settings, patient, None, now)  # type: ignore[arg-type]
+        handler = _EVENT_HANDLERS.get(event.kind)
+        if handler is None:
+            log.error("inbox event %s has unknown kind %s; skipped", event.id, event.kind)
+        else:
+            handler(rt, scope, event)
+        event.processed_at = now
+        return scope.after
+
+
+def _step(rt: Any, scope: Scope, conv: Conversation, engine_event: Any) -> bool:
+    """Run the engine on `conv`, save it and apply its effects; False if nothing happened."""
+    from bot import engine
+
+    flow = rt.flows.get(conv.flow, conv.version)
+    scope.conversation = conv
+    scope.quiet_hours = flow.settings.quiet_hours
+    new_conv, effects = engine.step(flow, to_engine(conv), engine_event, scope.now)
+    if not effects:
+        return False
+    save_engine(conv, new_conv, scope.now)
+    apply(scope, effects)
+    return True
+
+
+def _on_start(rt: Any, scope: Scope, event: InboxEvent) -> None:
+    conv = scope.session.get(Conversation, event.conversation_id)
+    if conv is not None:
+        _step(rt, scope, conv, Start())
+
+
+def _on_reply(rt: Any, scope: Scope, event: InboxEvent) -> None:
+    message = scope.session.get(Message, event.payload["message_id"])
+    text = message.body if message else ""
+    for conv in repo.active_conversations(scope.session, scope.patient.id)[:1]:
+        if message is not None:
+            message.conversation_id = conv.id
+        if _step(rt, scope, conv, Reply(text=text, channel="sms",
+                                        message_id=str(message.id) if message else None)):
+            return
+    scope.conversation = None
+    handle_unrouted_reply(scope, message)
+
+
+def _on_timeout(rt: Any, scope: Scope, event: InboxEvent) -> None:
+    token = event.payload["wait_token"]
+    conv = scope.session.get(Conversation, event.conversation_id)
+    for intent in scope.session.scalars(select(TimeoutIntent).where(
+        TimeoutIntent.conversation_id == event.conversation_id,
+        TimeoutIntent.wait_token == token, TimeoutIntent.status == "scheduled",
+    )):
+        intent.status = "fired"
+    if conv is not None:
+        _step(rt, scope, conv, Timeout(wait_token=token))
+
+
+def _on_delivery_failed(rt: Any, scope: Scope, event: InboxEvent) -> None:
+    from workers.delivery import handle_failure
+
+    message = scope.session.get(Message, event.payload["message_id"])
+    if message is None:
+        return
+    code = event.payload.get("error_code")
+    conv = scope.session.get(Conversation, message.conversation_id) \
+        if message.conversation_id else None
+    scope.conversation = conv
+    tell_flow = handle_failure(scope, message, code)
+    if tell_flow and conv is not None and conv.status == "active":
+        _step(rt, scope, conv, DeliveryFailed(message_id=str(message.id), error_code=code))
+
+
+def _on_staff(rt: Any, scope: Scope, event: InboxEvent) -> None:
+    conv = scope.session.get(Conversation, event.conversation_id)
+    if conv is not None:
+        payload = dict(event.payload)
+        _step(rt, scope, conv, StaffAction(
+            action=payload.get("action", "close"), state=payload.get("state"),
+            outcome=payload.get("outcome"), staff_id=payload.get("staff_id")))
+
+
+_EVENT_HANDLERS = {
+    "start": _on_start,
+    "reply": _on_reply,
+    "timeout": _on_timeout,
+    "delivery_failed": _on_delivery_failed,
+    "staff": _on_staff,
+}
+
+
+def run_after_commit(conn: Any, after: AfterCommit) -> None:
+    """Enqueue sends and (re)schedule or drop timeouts; all idempotent."""
+    for message_id, at in after.sends:
+        queues.enqueue_send(conn, message_id, at=at)
+    for conversation_id, token, at in after.timeouts:
+        queues.enqueue_timeout(conn, conversation_id, token, at)
+    for conversation_id, token in after.cancels:
+        queues.cancel_timeout(conn, conversation_id, token)
+
+
+def fire_timeout(conversation_id: int, wait_token: str) -> str:
+    """Put a Timeout event in the patient's inbox (once per wait) and wake the worker."""
+    rt = context.runtime()
+    with rt.db.session() as s:
+        conv = s.get(Conversation, conversation_id)
+        if conv is None:
+            return "no conversation"
+        patient_id = conv.patient_id
+    try:
+        with rt.db.session() as s:
+            s.add(InboxEvent(patient_id=patient_id, conversation_id=conversation_id,
+                             kind="timeout", payload={"wait_token": wait_token},
+                             dedupe_key=f"timeout-{conversation_id}-{wait_token}",
+                             created_at=context.now()))
+    except IntegrityError:
+        pass  # already in the inbox (a re-run of this job)
+    queues.enqueue_process_patient(context.connection(), patient_id)
+    return "queued"
+
+
+def send_message(message_id: int) -> str:
+    """Send one stored outbound message (see workers.sending)."""
+    return send_message_now(message_id)
+
+
+def schedule_sweep(conn: Any) -> None:
+    """Schedule the next sweep; its id names the time slot, so repeats collapse into one."""
+    at = context.now() + timedelta(seconds=defaults.SWEEP_INTERVAL_SECONDS)
+    slot = int(at.timestamp()) // defaults.SWEEP_INTERVAL_SECONDS
+    queues.queue(defaults.QUEUE_DEFAULT, conn).enqueue_at(
+        at, "workers.jobs.sweep", job_id=f"outreach-sweep-{slot}", result_ttl=60)
+
+
+def sweep() -> str:
+    """Re-arm lost work, then schedule the next sweep (one scheduled sweep at a time)."""
+    from workers.sweeper import sweep_once
+
+    conn = context.connection()
+    found = sweep_once(context.runtime(), conn, context.now())
+    schedule_sweep(conn)
+    return f"re-armed {found}"
