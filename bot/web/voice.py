@@ -30,7 +30,7 @@ from bot.channels.voice_locales import voice_profile
 from bot.conversation import Reply, Start
 from bot.messages import VOICEMAIL
 from bot.store import repositories as repo
-from bot.store.models import INBOUND, STATUS_RANK, Message, utcnow
+from bot.store.models import INBOUND, STATUS_RANK, Conversation, Message, Patient, utcnow
 from bot.web.webhooks import signed
 
 log = logging.getLogger(__name__)
@@ -70,16 +70,30 @@ def answer() -> Response:
         if found is None or found[1].phone != request.form.get("To"):
             log.warning("voice answer for an unknown call conversation=%s", conversation_id)
             return _hangup()
-        patient_id = found[1].id
+        patient_id, fallback = found[1].id, _fallback_xml(host, *found)
+    work: list = []
+    try:
+        body, work = _answer_turn(host, conversation_id, patient_id, answered_by, base)
+    except Exception:  # never leave the caller in Twilio's "application error" message
+        log.exception("voice answer failed conversation=%s", conversation_id)
+        return xml(fallback)
+    vt.run_after_commit(host, work)
+    return xml(body)
+
+
+def _answer_turn(
+    host: vt.Host, conversation_id: int, patient_id: int, answered_by: str, base: str
+) -> tuple[str, list]:
+    rt = host.runtime
     work: list = []
     with vt.patient_lock(rt.redis, patient_id) as held:
         if not held:
-            return xml(tv.retry_twiml(vc.answer_url(base, conversation_id)))
+            return tv.retry_twiml(vc.answer_url(base, conversation_id)), work
         with rt.db.session() as s:
             row, patient = vt.load(s, conversation_id)  # type: ignore[misc]
             profile = vt.profile_for(row, patient)
             if profile is None or row.status != "active":
-                return _hangup()
+                return _hangup().get_data(as_text=True), work
             if answered_by in MACHINE:
                 body = _voicemail(s, host, row, patient, profile)
             elif not row.state or row.wait_token is None:
@@ -87,8 +101,13 @@ def answer() -> Response:
                                            vc.gather_url(base, row.id))
             else:
                 body = vt.replay_twiml(s, host, row, patient, vc.gather_url(base, row.id))
-    vt.run_after_commit(host, work)
-    return xml(body)
+    return body, work
+
+
+def _fallback_xml(host: vt.Host, row: Conversation, patient: Patient) -> str:
+    """What the caller hears if the turn fails: sorry, our number, goodbye (their language)."""
+    profile = vt.profile_for(row, patient) or voice_profile("en")
+    return vt.cannot_continue(host, row, profile)  # type: ignore[arg-type]
 
 
 def _voicemail(s, host, row, patient, profile) -> str:  # type: ignore[no-untyped-def]
@@ -124,21 +143,35 @@ def gather() -> Response:
             message_id = vt.record_heard(s, row, patient, text, host.now)
         else:
             message_id = None
-        patient_id = patient.id
+        patient_id, fallback = patient.id, _fallback_xml(host, row, patient)
+    try:
+        body, work = _gather_turn(host, conversation_id, patient_id, message_id, text,
+                                  silences, base)
+    except Exception:  # never leave the caller in Twilio's "application error" message
+        log.exception("voice gather failed conversation=%s", conversation_id)
+        return xml(fallback)
+    vt.run_after_commit(host, work)
+    return xml(body)
+
+
+def _gather_turn(
+    host: vt.Host, conversation_id: int, patient_id: int, message_id: int | None, text: str,
+    silences: int, base: str,
+) -> tuple[str, list]:
     work: list = []
-    with vt.patient_lock(rt.redis, patient_id) as held:
+    with vt.patient_lock(host.runtime.redis, patient_id) as held:
         if not held:
             # Twilio's <Redirect> does not re-post the answer, so point at the stored one.
             again = vc.gather_url(base, conversation_id, silences)
-            return xml(tv.retry_twiml(again + (f"&m={message_id}" if message_id else "")))
-        with rt.db.session() as s:
+            return tv.retry_twiml(again + (f"&m={message_id}" if message_id else "")), work
+        with host.runtime.db.session() as s:
             row, patient = vt.load(s, conversation_id)  # type: ignore[misc]
             profile = vt.profile_for(row, patient) or voice_profile("en")
             if row.status != "active":
-                return xml(vt.say_then_hangup(host, row, profile, vm.GOODBYE))  # type: ignore[arg-type]
+                return vt.say_then_hangup(host, row, profile, vm.GOODBYE), work  # type: ignore[arg-type]
             if message_id is None:
                 if silences >= MAX_SILENCES:
-                    return xml(vt.say_then_hangup(host, row, profile, vm.NO_INPUT_GOODBYE))  # type: ignore[arg-type]
+                    return vt.say_then_hangup(host, row, profile, vm.NO_INPUT_GOODBYE), work  # type: ignore[arg-type]
                 sorry = i18n.render(vm.NO_INPUT, host.host_params, row.locale, row.timezone)
                 body = vt.replay_twiml(s, host, row, patient,
                                        vc.gather_url(base, row.id, silences + 1), prefix=[sorry])
@@ -148,8 +181,7 @@ def gather() -> Response:
                     Reply(text=text, channel="voice", message_id=str(message_id)),
                     vc.gather_url(base, row.id),
                 )
-    vt.run_after_commit(host, work)
-    return xml(body)
+    return body, work
 
 
 @bp.post("/status")
