@@ -14,6 +14,7 @@ the waiting state's own expectations in file order, then not-understood handling
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -178,13 +179,29 @@ def _match(exp: Expectation, text: str, t: _Turn) -> tuple[bool, Any]:
     return False, None
 
 
+_SAFETY_ABSENT: list[bool] = []  # memo of a failed import only; never changes a result
+
+
+def _global_classifier() -> Any:
+    """bot.safety.classify_global, imported lazily (it is written separately); None without it."""
+    module = sys.modules.get("bot.safety")
+    if module is None:
+        if _SAFETY_ABSENT:
+            return None
+        try:
+            import bot.safety as module
+        except ModuleNotFoundError as exc:
+            if exc.name != "bot.safety":
+                raise
+            _SAFETY_ABSENT.append(True)
+            return None
+    return module.classify_global
+
+
 def _global(t: _Turn, event: Reply) -> bool:
     """Run the global intents (bot.safety). True when one of them handled the reply."""
-    try:  # lazy: bot.safety is written separately; until it lands there are no global intents
-        from bot.safety import classify_global
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.safety":
-            raise
+    classify_global = _global_classifier()
+    if classify_global is None:
         return False
     hit = classify_global(event.text, t.locale)
     if hit is None:
