@@ -16,7 +16,7 @@ care team's history shows them next to the texts. Logs carry ids only.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -240,7 +240,9 @@ def _restart_on(s: Session, row: Conversation, channel: str) -> None:
     row.channel, row.state, row.wait_token, row.attempts = channel, "", None, 0
 
 
-def fallback_to_voice(session: Session, conversation_id: int, now: datetime) -> bool:
+def fallback_to_voice(
+    session: Session, conversation_id: int, now: datetime | None = None
+) -> bool:
     """Move a conversation whose text failed as a landline (30006) / not mobile (21614) to voice.
 
     Called by the SMS status handling inside its transaction; the caller then runs
@@ -248,6 +250,7 @@ def fallback_to_voice(session: Session, conversation_id: int, now: datetime) -> 
     over or already on voice. A patient whose language Twilio cannot speak gets an interpreter
     task when the call job runs, instead of a call.
     """
+    now = now or datetime.now(timezone.utc)
     row = session.get(Conversation, conversation_id)
     if row is None or row.status != "active" or row.channel == "voice":
         return False

@@ -26,10 +26,8 @@ from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import VoiceProfile, voice_profile
 from bot.conversation import ACTIVE, Event
-from bot.conversation import Conversation as EngineConversation
 from bot.flows.params import message_params
 from bot.flows.schema import Flow
-from bot.store import repositories as repo
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
@@ -37,9 +35,9 @@ from bot.store.models import (
     Conversation,
     Message,
     Patient,
-    TimeoutIntent,
 )
-from workers import queues
+from workers import jobs
+from workers.effects import AfterCommit, Scope, apply, host_params, save_engine, to_engine
 from workers.locks import PatientLock
 
 log = logging.getLogger(__name__)
@@ -57,9 +55,13 @@ class Host:
     runtime: Any  # bot.app.Runtime (settings, db, redis, flows)
     now: datetime
 
+    patient: Patient | None = None
+
     @property
     def host_params(self) -> dict[str, Any]:
         s = self.runtime.settings
+        if self.patient is not None:
+            return host_params(s, self.patient)
         return {"program": s.PROGRAM_NAME, "contact": s.PROGRAM_CONTACT or ""}
 
 
@@ -77,23 +79,6 @@ def patient_lock(redis: Any, patient_id: int, wait: float = VOICE_LOCK_WAIT_SECO
     finally:
         if acquired:
             lock.release()
-
-
-def to_engine(row: Conversation) -> EngineConversation:
-    """The engine's view of a stored conversation (ids become strings)."""
-    return EngineConversation(
-        id=str(row.id), patient_id=str(row.patient_id), flow=row.flow, version=row.version,
-        state=row.state or "", locale=row.locale, timezone=row.timezone, channel=row.channel,
-        status=row.status, context=dict(row.context or {}), wait_token=row.wait_token,
-        attempts=row.attempts, outcome=row.outcome, started_at=row.started_at,
-        updated_at=row.updated_at,
-    )
-
-
-def store_engine(row: Conversation, conv: EngineConversation, now: datetime) -> None:
-    row.state, row.status, row.context = conv.state, conv.status, dict(conv.context)
-    row.wait_token, row.attempts, row.outcome = conv.wait_token, conv.attempts, conv.outcome
-    row.locale, row.updated_at = conv.locale, now
 
 
 def profile_for(row: Conversation, patient: Patient) -> VoiceProfile | None:
@@ -119,42 +104,18 @@ def keypad_digits(flow: Flow, state_name: str) -> bool:
 
 def apply_effects(
     s: Session, host: Host, row: Conversation, patient: Patient, effects: Sequence[fx.Effect],
-) -> list[Any]:
-    """Store what a voice step decided, except the spoken messages (those go in the TwiML).
-
-    Returns RQ work to enqueue after commit as (function, args) pairs.
-    """
-    now = host.now
-    after_commit: list[Any] = []
-    for effect in effects:
-        if isinstance(effect, fx.CreateTask):
-            repo.add_task(s, team=effect.team, priority=effect.priority, reason=effect.reason,
-                          category=effect.category, now=now, patient_id=patient.id,
-                          conversation_id=row.id)
-        elif isinstance(effect, fx.ScheduleTimeout):
-            s.add(TimeoutIntent(conversation_id=row.id, wait_token=effect.wait_token,
-                                fire_at=effect.at, created_at=now))
-            after_commit.append((queues.enqueue_timeout, (row.id, effect.wait_token, effect.at)))
-        elif isinstance(effect, fx.CancelTimeout):
-            for intent in repo.cancel_timeouts(s, row.id, effect.wait_token):
-                after_commit.append((queues.cancel_timeout, (row.id, intent.wait_token)))
-        elif isinstance(effect, fx.EndConversation):
-            for intent in repo.end_conversation(s, row, effect.outcome, now):
-                after_commit.append((queues.cancel_timeout, (row.id, intent.wait_token)))
-        elif isinstance(effect, fx.RecordConsent):
-            repo.set_consent(s, patient, effect.status, f"voice:{effect.source}", now,
-                             keyword=effect.keyword)
-        elif isinstance(effect, fx.SetLanguage):
-            row.locale = patient.locale = effect.locale
-        elif isinstance(effect, fx.Audit):
-            repo.audit(s, effect.action, effect.reason, now, patient_id=patient.id,
-                       conversation_id=row.id, detail=effect.detail)
-    return after_commit
+    flow: Flow,
+) -> AfterCommit:
+    """Store what a voice step decided with the workers' effect executor, except the spoken
+    messages (those are the TwiML). Returns the Redis work to run after commit."""
+    scope = Scope(s, host.runtime.settings, patient, row, host.now,
+                  quiet_hours=flow.settings.quiet_hours)
+    return apply(scope, [e for e in effects if not isinstance(e, fx.SendMessage)])
 
 
-def run_after_commit(host: Host, work: list[Any]) -> None:
-    for func, args in work:
-        func(host.runtime.redis, *args)
+def run_after_commit(host: Host, work: AfterCommit | None) -> None:
+    if work is not None:
+        jobs.run_after_commit(host.runtime.redis, work)
 
 
 def record_said(s: Session, row: Conversation, patient: Patient, msgids: Sequence[str],
@@ -180,12 +141,14 @@ def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now
 def step_twiml(
     s: Session, host: Host, row: Conversation, patient: Patient, event: Event, action_url: str,
     prefix: Sequence[str] = (),
-) -> tuple[str, list[Any]]:
+) -> tuple[str, AfterCommit | None]:
     """Run the engine for `event`, store the outcome, and return the TwiML of the turn."""
     flow = flow_of(host, row)
     conv, effects = engine.step(flow, to_engine(row), event, host.now)
-    store_engine(row, conv, host.now)
-    work = apply_effects(s, host, row, patient, effects)
+    if not effects:  # nothing changed (e.g. a stale event): ask the current question again
+        return replay_twiml(s, host, row, patient, action_url, prefix), None
+    save_engine(row, conv, host.now)
+    work = apply_effects(s, host, row, patient, effects, flow)
     said = [e for e in effects if isinstance(e, fx.SendMessage)]
     return _turn_xml(s, host, row, patient, flow, said, action_url, prefix), work
 

@@ -32,6 +32,7 @@ from bot.messages import VOICEMAIL
 from bot.store import repositories as repo
 from bot.store.models import INBOUND, STATUS_RANK, Conversation, Message, Patient, utcnow
 from bot.web.webhooks import signed
+from workers.effects import AfterCommit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
@@ -71,7 +72,6 @@ def answer() -> Response:
             log.warning("voice answer for an unknown call conversation=%s", conversation_id)
             return _hangup()
         patient_id, fallback = found[1].id, _fallback_xml(host, *found)
-    work: list = []
     try:
         body, work = _answer_turn(host, conversation_id, patient_id, answered_by, base)
     except Exception:  # never leave the caller in Twilio's "application error" message
@@ -83,9 +83,9 @@ def answer() -> Response:
 
 def _answer_turn(
     host: vt.Host, conversation_id: int, patient_id: int, answered_by: str, base: str
-) -> tuple[str, list]:
+) -> tuple[str, AfterCommit | None]:
     rt = host.runtime
-    work: list = []
+    work: AfterCommit | None = None
     with vt.patient_lock(rt.redis, patient_id) as held:
         if not held:
             return tv.retry_twiml(vc.answer_url(base, conversation_id)), work
@@ -157,8 +157,8 @@ def gather() -> Response:
 def _gather_turn(
     host: vt.Host, conversation_id: int, patient_id: int, message_id: int | None, text: str,
     silences: int, base: str,
-) -> tuple[str, list]:
-    work: list = []
+) -> tuple[str, AfterCommit | None]:
+    work: AfterCommit | None = None
     with vt.patient_lock(host.runtime.redis, patient_id) as held:
         if not held:
             # Twilio's <Redirect> does not re-post the answer, so point at the stored one.
