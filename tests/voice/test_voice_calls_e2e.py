@@ -1,6 +1,6 @@
 """Whole calls: the app places a call through the real twilio client to the stand-in, which
 fetches TwiML from the running web app over HTTP (signed), plays the patient's script (keypad or
-speech) and reports status. The three flows complete by phone in English, Spanish and Vietnamese.
+speech) and reports status. The three flows complete by phone in English, Spanish and Mandarin.
 """
 
 from __future__ import annotations
@@ -104,13 +104,13 @@ CASES = [
     ("refill_reminder", "en", [{"speech": "no"}, {"speech": "it costs too much money"}],
      "handed_off", [("pharmacy", "high")]),
     ("refill_reminder", "es", [{"speech": "sí"}], "confirmed", []),
-    ("refill_reminder", "vi", ["2", "4"], "handed_off", [("pharmacy", "urgent")]),
+    ("refill_reminder", "zh_Hans", ["2", "4"], "handed_off", [("pharmacy", "urgent")]),
     ("appointment_recovery", "en", ["1", "2", "1"], "rescheduled", [("scheduling", "routine")]),
     ("appointment_recovery", "es", ["1", "3", "1"], "rescheduled", [("scheduling", "routine")]),
-    ("appointment_recovery", "vi", ["2"], "handed_off", None),
+    ("appointment_recovery", "zh_Hans", [{"speech": "不"}, "3"], None, None),
     ("engagement_checkin", "en", [{"speech": "I am doing well"}], "completed", []),
     ("engagement_checkin", "es", ["5", {"speech": "no"}, "0"], None, None),
-    ("engagement_checkin", "vi", ["4", "2", "0"], None, None),
+    ("engagement_checkin", "zh_Hans", ["4", {"speech": "没有"}, "0"], None, None),
 ]
 
 
@@ -126,7 +126,7 @@ def test_flow_completes_by_phone(
     lines = said(record)
     assert lines, "nothing was said"
     profile = {"en": ("en-US", "Polly.Joanna"), "es": ("es-US", "Polly.Lupe"),
-               "vi": ("vi-VN", "Google.vi-VN-Standard-A")}[locale]
+               "zh_Hans": ("cmn-CN", "Polly.Zhiyu")}[locale]
     assert {(item["language"], item.get("voice")) for item in lines} == {profile}
     gathers = [t["gather"] for t in record["transcript"] if "gather" in t]
     assert len(gathers) == len(inputs)
