@@ -91,7 +91,9 @@ class StaffUser(UserMixin):  # type: ignore[misc]
 @contextmanager
 def db_session() -> Iterator[Session]:
     """A transaction on the app's database (commits on success)."""
-    with get_database(current_app.config["DATABASE_URL"]).session() as session:
+    runtime = current_app.extensions.get("outreach")
+    database = runtime.db if runtime is not None else get_database(current_app.config["DATABASE_URL"])
+    with database.session() as session:
         yield session
 
 
@@ -239,12 +241,18 @@ def init_app(app: Flask) -> None:
 
 
 def init_staff(app: Flask) -> None:
-    """Everything the staff side needs: extensions plus the auth, triage, dashboard, API pages."""
+    """Everything the staff side needs, for an app not built by `bot.app.create_app`.
+
+    `create_app` registers each module's `bp` and calls its `init_app` itself; this does the
+    same for the auth, triage, dashboard and API modules, skipping what is already there.
+    """
     from bot.web import api, dashboard, triage
 
-    init_app(app)
-    app.register_blueprint(bp)
-    app.register_blueprint(triage.bp)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)
+    if "csrf" not in app.extensions:
+        init_app(app)
+    for module in (triage, dashboard, api):
+        if module.bp.name not in app.blueprints:
+            app.register_blueprint(module.bp)
+    if bp.name not in app.blueprints:
+        app.register_blueprint(bp)
+    api.init_app(app)

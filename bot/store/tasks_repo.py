@@ -1,0 +1,338 @@
+"""The care team's work on follow-up tasks: the queue, claiming, assigning, notes, resolving.
+
+Every change that two people could make at once is a conditional UPDATE, so the database
+decides who wins: a claim only succeeds on a task that is still open (exactly one of two
+simultaneous claims changes a row; the other is told who has it), and an assignment carries the
+version the person saw. SQLite serialises writers (BEGIN IMMEDIATE, see bot.store.db); on
+PostgreSQL the losing UPDATE waits for the row lock, re-reads the row and matches nothing.
+Callers commit; each function also writes its audit event, without note or message text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.defaults import TASK_PRIORITIES
+from bot.errors import OutreachError
+from bot.store import repositories as repo
+from bot.store.models import (
+    TASK_CLAIMED,
+    TASK_OPEN,
+    TASK_RESOLVED,
+    Conversation,
+    FollowUpTask,
+    Patient,
+)
+
+#: Status filter values the queue understands ("active" = open or claimed).
+STATUS_FILTERS = ("active", TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED, "all")
+ACTIVE_STATUSES = (TASK_OPEN, TASK_CLAIMED)
+
+#: Outcomes a task may be resolved with, and whether each means a person reached the patient.
+RESOLUTIONS: dict[str, tuple[str, bool]] = {
+    "reached_patient": ("Reached the patient; need met", True),
+    "refill_arranged": ("Refill arranged", True),
+    "appointment_booked": ("Appointment booked", True),
+    "referred": ("Referred to another service", True),
+    "answered_by_message": ("Answered by text message", True),
+    "unable_to_reach": ("Unable to reach the patient", False),
+    "contact_fixed": ("Contact details corrected", False),
+    "not_needed": ("No action needed", False),
+    "duplicate": ("Duplicate of another task", False),
+}
+
+#: Longest note accepted (characters); notes are for the next person, not for charting.
+MAX_NOTE_LENGTH = 2000
+#: Most tasks the queue page shows at once.
+QUEUE_LIMIT = 200
+
+
+class TaskError(OutreachError):
+    """A task action cannot be done as asked; the message is safe to show to staff."""
+
+
+class TaskNotFound(TaskError):
+    pass
+
+
+class TaskConflict(TaskError):
+    """Someone else changed or holds the task; `holder` is who has it now, if anyone."""
+
+    def __init__(self, message: str, holder: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What the queue shows. `teams` are the queues the viewer may see (always applied)."""
+
+    teams: tuple[str, ...]
+    team: str | None = None
+    status: str = "active"
+    language: str | None = None
+    flow: str | None = None
+    #: An email, "unassigned", or None for anyone.
+    assignee: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    task: FollowUpTask
+    patient_name: str
+    language: str | None
+    flow: str | None
+    overdue: bool
+
+    @property
+    def urgent(self) -> bool:
+        return self.task.priority == "urgent"
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    won: bool
+    holder: str | None
+
+
+def priority_rank() -> case:  # type: ignore[type-arg]
+    """SQL expression ordering urgent first, then high, routine, low; unknown last."""
+    return case({p: i for i, p in enumerate(TASK_PRIORITIES)}, value=FollowUpTask.priority,
+                else_=len(TASK_PRIORITIES))
+
+
+def _base(f: TaskFilter) -> Select:  # type: ignore[type-arg]
+    stmt = (
+        select(FollowUpTask, Patient, Conversation)
+        .outerjoin(Patient, FollowUpTask.patient_id == Patient.id)
+        .outerjoin(Conversation, FollowUpTask.conversation_id == Conversation.id)
+        .where(FollowUpTask.team.in_(f.teams))
+    )
+    if f.team:
+        stmt = stmt.where(FollowUpTask.team == f.team)
+    if f.language:
+        stmt = stmt.where(or_(Patient.locale == f.language, Patient.preferred_language == f.language))
+    if f.flow:
+        stmt = stmt.where(Conversation.flow == f.flow)
+    if f.assignee == "unassigned":
+        stmt = stmt.where(FollowUpTask.assignee.is_(None))
+    elif f.assignee:
+        stmt = stmt.where(FollowUpTask.assignee == f.assignee)
+    return stmt
+
+
+def _with_status(stmt: Select, status: str) -> Select:  # type: ignore[type-arg]
+    if status == "active":
+        return stmt.where(FollowUpTask.status.in_(ACTIVE_STATUSES))
+    if status in (TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED):
+        return stmt.where(FollowUpTask.status == status)
+    return stmt
+
+
+def list_tasks(session: Session, f: TaskFilter, now: datetime,
+               limit: int = QUEUE_LIMIT) -> list[QueueRow]:
+    """The queue: active tasks by priority then SLA due time (resolved ones newest first)."""
+    stmt = _with_status(_base(f), f.status)
+    if f.status == TASK_RESOLVED:
+        stmt = stmt.order_by(FollowUpTask.resolved_at.desc(), FollowUpTask.id.desc())
+    else:
+        resolved_last = case((FollowUpTask.status == TASK_RESOLVED, 1), else_=0)
+        stmt = stmt.order_by(resolved_last, priority_rank(), FollowUpTask.sla_due_at,
+                             FollowUpTask.id)
+    rows = []
+    for task, patient, conv in session.execute(stmt.limit(limit)):
+        name = f"{patient.first_name} {patient.last_name}".strip() if patient else ""
+        rows.append(QueueRow(
+            task=task,
+            patient_name=name or "Unknown sender",
+            language=(patient.preferred_language or patient.locale) if patient else None,
+            flow=conv.flow if conv else None,
+            overdue=task.status != TASK_RESOLVED and task.sla_due_at < now,
+        ))
+    return rows
+
+
+def counts_by_status(session: Session, f: TaskFilter, now: datetime) -> dict[str, int]:
+    """Tasks per status under the filter (ignoring its status part), plus `overdue`."""
+    sub = _base(f).subquery()
+    counts = {s: 0 for s in (TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED)}
+    for status, n in session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)):
+        counts[status] = n
+    counts["overdue"] = session.scalar(
+        select(func.count()).select_from(sub)
+        .where(sub.c.status.in_(ACTIVE_STATUSES), sub.c.sla_due_at < now)
+    ) or 0
+    return counts
+
+
+def queue_signature(session: Session, f: TaskFilter) -> str:
+    """Changes whenever a task under the filter is added or changed (for the page's poll)."""
+    sub = _base(f).subquery()
+    n, top, versions = session.execute(
+        select(func.count(), func.max(sub.c.id), func.sum(sub.c.version))
+    ).one()
+    return f"{n}-{top or 0}-{versions or 0}"
+
+
+def newest_urgent(session: Session, f: TaskFilter, after_id: int) -> list[int]:
+    """Ids of open urgent tasks under the filter newer than `after_id` (to announce them)."""
+    stmt = _base(f).where(FollowUpTask.status == TASK_OPEN, FollowUpTask.priority == "urgent",
+                          FollowUpTask.id > after_id)
+    return [row[0].id for row in session.execute(stmt.order_by(FollowUpTask.id))]
+
+
+def get_task(session: Session, task_id: int, teams: Sequence[str] | None = None) -> FollowUpTask:
+    """The task, fresh from the database; TaskNotFound if missing or outside `teams`."""
+    task = session.get(FollowUpTask, task_id, populate_existing=True)
+    if task is None or (teams is not None and task.team not in teams):
+        raise TaskNotFound(f"task {task_id} not found")
+    return task
+
+
+def _audit(session: Session, task: FollowUpTask, action: str, reason: str, now: datetime,
+           **detail: object) -> None:
+    repo.audit(session, action, reason, now, patient_id=task.patient_id,
+               conversation_id=task.conversation_id, detail={"task_id": task.id, **detail})
+
+
+def claim(session: Session, task_id: int, email: str, now: datetime) -> ClaimResult:
+    """Take an open task. Exactly one of several simultaneous claims wins."""
+    result = session.execute(
+        update(FollowUpTask)
+        .where(FollowUpTask.id == task_id, FollowUpTask.status == TASK_OPEN)
+        .values(status=TASK_CLAIMED, assignee=email, claimed_at=now,
+                version=FollowUpTask.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    task = get_task(session, task_id)
+    if result.rowcount == 1:
+        _audit(session, task, "task_claimed", "claimed from the queue", now, by=email)
+        return ClaimResult(True, email)
+    if task.status == TASK_CLAIMED and task.assignee == email:
+        return ClaimResult(True, email)
+    return ClaimResult(False, task.assignee)
+
+
+def release(session: Session, task_id: int, email: str, now: datetime,
+            override: bool = False) -> None:
+    """Put a claimed task back in the queue (its holder, or a supervisor with `override`)."""
+    cond = [FollowUpTask.id == task_id, FollowUpTask.status == TASK_CLAIMED]
+    if not override:
+        cond.append(FollowUpTask.assignee == email)
+    result = session.execute(
+        update(FollowUpTask).where(*cond)
+        .values(status=TASK_OPEN, assignee=None, claimed_at=None, version=FollowUpTask.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    task = get_task(session, task_id)
+    if result.rowcount != 1:
+        raise TaskConflict("only the person holding this task can put it back", task.assignee)
+    _audit(session, task, "task_released", "put back in the queue", now, by=email)
+
+
+def assign(session: Session, task_id: int, assignee: str, by: str, expected_version: int,
+           now: datetime) -> None:
+    """Give the task to a colleague, if nobody changed it since `expected_version` was read."""
+    result = session.execute(
+        update(FollowUpTask)
+        .where(FollowUpTask.id == task_id, FollowUpTask.version == expected_version,
+               FollowUpTask.status != TASK_RESOLVED)
+        .values(status=TASK_CLAIMED, assignee=assignee,
+                claimed_at=func.coalesce(FollowUpTask.claimed_at, now),
+                version=FollowUpTask.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    task = get_task(session, task_id)
+    if result.rowcount != 1:
+        raise TaskConflict("this task changed since you opened it; check it and try again",
+                           task.assignee)
+    _audit(session, task, "task_assigned", "assigned to a colleague", now, by=by, to=assignee)
+
+
+def add_note(session: Session, task_id: int, by: str, text: str, now: datetime,
+             contacted: bool = False) -> None:
+    """Append a dated, signed note; `contacted` records a human contact (e.g. a phone call)."""
+    text = text.strip()
+    if not text:
+        raise TaskError("the note is empty")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise TaskError(f"notes are limited to {MAX_NOTE_LENGTH} characters")
+    task = get_task(session, task_id)
+    stamp = now.strftime("%Y-%m-%d %H:%M UTC")
+    task.notes = (task.notes + "\n" if task.notes else "") + f"[{stamp}] {by}: {text}"
+    if contacted:
+        _first_contact(task, now)
+    session.flush()
+    _audit(session, task, "task_note", "note added", now, by=by, contacted=contacted)
+
+
+def _first_contact(task: FollowUpTask, now: datetime) -> None:
+    if task.first_contact_at is None:
+        task.first_contact_at = now
+
+
+def resolve(session: Session, task_id: int, by: str, resolution: str, now: datetime,
+            note: str = "", override: bool = False) -> None:
+    """Close the task with an outcome. Its holder resolves it (or anyone, if unclaimed);
+    a supervisor may resolve any task with `override`."""
+    if resolution not in RESOLUTIONS:
+        raise TaskError(f"unknown outcome {resolution!r}")
+    cond = [FollowUpTask.id == task_id, FollowUpTask.status.in_(ACTIVE_STATUSES)]
+    if not override:
+        cond.append(or_(FollowUpTask.assignee.is_(None), FollowUpTask.assignee == by))
+    result = session.execute(
+        update(FollowUpTask).where(*cond)
+        .values(status=TASK_RESOLVED, resolution=resolution, resolved_at=now,
+                assignee=func.coalesce(FollowUpTask.assignee, by),
+                version=FollowUpTask.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    task = get_task(session, task_id)
+    if result.rowcount != 1:
+        if task.status == TASK_RESOLVED:
+            raise TaskConflict("this task is already resolved", task.assignee)
+        raise TaskConflict(f"{task.assignee} has this task", task.assignee)
+    if RESOLUTIONS[resolution][1]:
+        _first_contact(task, now)
+    if note.strip():
+        add_note(session, task_id, by, note, now)
+    session.flush()
+    _audit(session, task, "task_resolved", RESOLUTIONS[resolution][0], now, by=by,
+           resolution=resolution)
+
+
+def open_task_for_patient(session: Session, patient_id: int) -> FollowUpTask | None:
+    """The patient's most urgent unresolved task, where a new reply from them belongs."""
+    return session.scalar(
+        select(FollowUpTask)
+        .where(FollowUpTask.patient_id == patient_id, FollowUpTask.status.in_(ACTIVE_STATUSES))
+        .order_by(priority_rank(), FollowUpTask.sla_due_at, FollowUpTask.id)
+        .limit(1)
+    )
+
+
+def tasks_for_patient(session: Session, patient_id: int) -> list[FollowUpTask]:
+    return list(session.scalars(
+        select(FollowUpTask).where(FollowUpTask.patient_id == patient_id)
+        .order_by(FollowUpTask.created_at.desc(), FollowUpTask.id.desc())
+    ))
+
+
+def attach_reply(session: Session, patient_id: int, message_id: int | None,
+                 now: datetime) -> FollowUpTask | None:
+    """A patient's text outside any conversation belongs to their open task, if they have one.
+
+    Returns that task (the caller then neither opens a second task nor sends the automatic
+    hand-off answer: a person is already on it), or None when there is no open task.
+    """
+    task = open_task_for_patient(session, patient_id)
+    if task is None:
+        return None
+    _audit(session, task, "reply_to_task", "patient replied; shown on the open task", now,
+           message_id=message_id)
+    return task

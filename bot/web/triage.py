@@ -1,0 +1,363 @@
+"""Staff triage pages: the task queue, a task with its conversation, a patient's timeline.
+
+Every page is behind sign-in and limited to the viewer's teams (supervisors and admins see all);
+a task or patient outside them answers 404, so the pages do not reveal what exists. Actions are
+plain POST forms (CSRF-protected) that redirect back, so the pages work without JavaScript;
+the queue also refreshes itself through a small JSON poll (`/tasks/poll`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
+
+from bot.store import staff_replies, tasks_repo, timeline
+from bot.store import users as users_store
+from bot.store.models import Conversation, FollowUpTask, Patient, utcnow
+from bot.web import timefmt
+from bot.web.auth import StaffUser, db_session
+from bot.web.triage_forms import ActionForm, AssignForm, NoteForm, ReplyForm, ResolveForm
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("triage", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/staff-static")
+timefmt.register(bp)
+
+#: Seconds between the queue page's checks for new tasks (TRIAGE_POLL_SECONDS overrides).
+DEFAULT_POLL_SECONDS = 10
+
+
+def viewer_filter(args: Any, user: StaffUser | None = None) -> tasks_repo.TaskFilter:
+    """The queue filter from query parameters, limited to what the viewer may see."""
+    user = user or current_user
+    teams = user.visible_teams
+    team = args.get("team") or None
+    status = args.get("status") or "active"
+    assignee = (args.get("assignee") or "").strip() or None
+    if assignee == "me":
+        assignee = user.email
+    return tasks_repo.TaskFilter(
+        teams=teams,
+        team=team if team in teams else None,
+        status=status if status in tasks_repo.STATUS_FILTERS else "active",
+        language=(args.get("language") or "").strip()[:16] or None,
+        flow=(args.get("flow") or "").strip()[:64] or None,
+        assignee=assignee[:255] if assignee else None,
+    )
+
+
+def _choices(session: Session) -> dict[str, list[str]]:
+    teams = current_user.visible_teams
+    flows = session.scalars(select(Conversation.flow).distinct().join(
+        FollowUpTask, FollowUpTask.conversation_id == Conversation.id)
+        .where(FollowUpTask.team.in_(teams))).all()
+    languages = session.scalars(select(Patient.locale).distinct().join(
+        FollowUpTask, FollowUpTask.patient_id == Patient.id)
+        .where(FollowUpTask.team.in_(teams))).all()
+    assignees = session.scalars(select(FollowUpTask.assignee).distinct()
+                                .where(FollowUpTask.team.in_(teams),
+                                       FollowUpTask.assignee.is_not(None))).all()
+    return {"flows": sorted(f for f in flows if f), "languages": sorted(x for x in languages if x),
+            "assignees": sorted(a for a in assignees if a)}
+
+
+def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]:
+    now = utcnow()
+    rows = tasks_repo.list_tasks(session, f, now)
+    return {
+        "rows": rows,
+        "counts": tasks_repo.counts_by_status(session, f, now),
+        "signature": tasks_repo.queue_signature(session, f),
+        "max_id": max((r.task.id for r in rows), default=0),
+        "filter": f,
+        "now": now,
+    }
+
+
+@bp.route("/tasks")
+@login_required
+def queue() -> ResponseReturnValue:
+    f = viewer_filter(request.args)
+    with db_session() as session:
+        ctx = _queue_context(session, f)
+        if request.args.get("partial") == "1":
+            return render_template("triage/_queue.html", **ctx)
+        ctx["choices"] = _choices(session)
+    query = {k: v for k, v in request.args.items() if k != "partial" and v}
+    return render_template(
+        "triage/queue.html", query=urlencode(query),
+        poll_seconds=int(current_app.config.get("TRIAGE_POLL_SECONDS") or DEFAULT_POLL_SECONDS),
+        **ctx,
+    )
+
+
+@bp.route("/tasks/poll")
+@login_required
+def poll() -> ResponseReturnValue:
+    """What changed since the page was drawn: a signature, counts and new urgent task ids."""
+    f = viewer_filter(request.args)
+    since = request.args.get("since", "0")
+    with db_session() as session:
+        payload = {
+            "signature": tasks_repo.queue_signature(session, f),
+            "counts": tasks_repo.counts_by_status(session, f, utcnow()),
+            "new_urgent": tasks_repo.newest_urgent(session, f, int(since) if since.isdigit() else 0),
+        }
+    return jsonify(payload)
+
+
+def load_task(session: Session, task_id: int, user: StaffUser | None = None) -> FollowUpTask:
+    try:
+        return tasks_repo.get_task(session, task_id, (user or current_user).visible_teams)
+    except tasks_repo.TaskNotFound:
+        abort(404)
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def task_detail(task_id: int) -> ResponseReturnValue:
+    with db_session() as session:
+        task = load_task(session, task_id)
+        patient = session.get(Patient, task.patient_id) if task.patient_id else None
+        conversation = session.get(Conversation, task.conversation_id) \
+            if task.conversation_id else None
+        thread = [timeline.message_entry(m) for m in timeline.task_messages(session, task)]
+        assign_form = AssignForm(version=str(task.version))
+        assign_form.assignee.choices = [
+            SelectChoice(u.email, f"{u.name or u.email} ({u.role.replace('_', ' ')})")
+            for u in users_store.colleagues(session, task.team)
+        ]
+    return render_template(
+        "triage/task.html", task=task, patient=patient, conversation=conversation,
+        thread=thread, now=utcnow(), claim_form=ActionForm(version=str(task.version)),
+        release_form=ActionForm(), assign_form=assign_form, note_form=NoteForm(),
+        resolve_form=ResolveForm(), reply_form=ReplyForm(),
+        resolutions=tasks_repo.RESOLUTIONS,
+    )
+
+
+def _back(task_id: int) -> ResponseReturnValue:
+    return redirect(url_for("triage.task_detail", task_id=task_id))
+
+
+def _form_errors(form: Any) -> None:
+    for field_name, errors in form.errors.items():
+        label = getattr(getattr(form, field_name, None), "label", None)
+        for error in errors:
+            flash(f"{label.text if label else field_name}: {error}", "error")
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id: int) -> ResponseReturnValue:
+    with db_session() as session:
+        load_task(session, task_id)
+        result = tasks_repo.claim(session, task_id, current_user.email, utcnow())
+    if result.won:
+        flash("You have this task now.", "info")
+    else:
+        flash(f"Someone else got there first: {result.holder or 'a colleague'} has this task.",
+              "error")
+    return _back(task_id)
+
+
+@bp.route("/tasks/<int:task_id>/release", methods=["POST"])
+@login_required
+def release(task_id: int) -> ResponseReturnValue:
+    if ActionForm().validate_on_submit():
+        try:
+            with db_session() as session:
+                load_task(session, task_id)
+                tasks_repo.release(session, task_id, current_user.email, utcnow(),
+                                   override=current_user.sees_all_teams)
+            flash("The task is back in the queue.", "info")
+        except tasks_repo.TaskError as exc:
+            flash(str(exc), "error")
+    return _back(task_id)
+
+
+@bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
+@login_required
+def assign(task_id: int) -> ResponseReturnValue:
+    form = AssignForm()
+    with db_session() as session:
+        task = load_task(session, task_id)
+        form.assignee.choices = [SelectChoice(u.email)
+                                 for u in users_store.colleagues(session, task.team)]
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        _form_errors(form)
+        return _back(task_id)
+    try:
+        with db_session() as session:
+            tasks_repo.assign(session, task_id, form.assignee.data, current_user.email,
+                              int(form.version.data), utcnow())
+        flash(f"Assigned to {form.assignee.data}.", "info")
+    except tasks_repo.TaskError as exc:
+        flash(str(exc), "error")
+    return _back(task_id)
+
+
+@bp.route("/tasks/<int:task_id>/note", methods=["POST"])
+@login_required
+def note(task_id: int) -> ResponseReturnValue:
+    form = NoteForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(task_id)
+    try:
+        with db_session() as session:
+            load_task(session, task_id)
+            tasks_repo.add_note(session, task_id, current_user.email, form.note.data or "",
+                                utcnow(), contacted=bool(form.contacted.data))
+        flash("Note saved.", "info")
+    except tasks_repo.TaskError as exc:
+        flash(str(exc), "error")
+    return _back(task_id)
+
+
+@bp.route("/tasks/<int:task_id>/resolve", methods=["POST"])
+@login_required
+def resolve(task_id: int) -> ResponseReturnValue:
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(task_id)
+    try:
+        with db_session() as session:
+            load_task(session, task_id)
+            tasks_repo.resolve(session, task_id, current_user.email, form.resolution.data,
+                               utcnow(), note=form.note.data or "",
+                               override=current_user.sees_all_teams)
+        flash("Task resolved.", "info")
+    except tasks_repo.TaskError as exc:
+        flash(str(exc), "error")
+    return _back(task_id)
+
+
+def send_reply(task_id: int | None, patient_id: int | None, body: str, now: datetime,
+               user: StaffUser | None = None) -> staff_replies.QueuedReply:
+    """Store the reply and hand it to the sending queue (after the row is committed)."""
+    user = user or current_user
+    from bot.app import runtime
+    from workers import queues
+
+    with db_session() as session:
+        task = load_task(session, task_id, user) if task_id is not None else None
+        patient = session.get(Patient, patient_id) if patient_id is not None else None
+        if task is None and patient is not None:
+            task = tasks_repo.open_task_for_patient(session, patient.id)
+            if task is not None and task.team not in user.visible_teams:
+                task = None
+        if patient is None and task is not None and task.patient_id is not None:
+            patient = session.get(Patient, task.patient_id)
+        send_after = _quiet_hours_until(session, patient, now)
+        queued = staff_replies.queue_staff_reply(session, body=body, by=user.email, now=now,
+                                                 task=task, patient=patient, send_after=send_after)
+    queues.enqueue_send(runtime().redis, queued.message_id, at=queued.send_after)
+    log.info("staff reply queued message_id=%s user_id=%s", queued.message_id, user.id)
+    return queued
+
+
+def _quiet_hours_until(session: Session, patient: Patient | None, now: datetime) -> datetime | None:
+    """When a staff text may go: now, or the end of the patient's quiet hours — unless the
+    patient texted within the reply window (they are awake and waiting for the answer)."""
+    from bot.app import runtime
+    from workers.policy import next_allowed
+
+    if patient is None:
+        return None
+    last_in = staff_replies.last_inbound_at(session, patient.id)
+    if last_in is not None and now - last_in <= timedelta(
+            minutes=staff_replies.REPLY_WINDOW_MINUTES):
+        return None
+    settings = runtime().settings
+    at = next_allowed(now, patient.timezone or settings.DEFAULT_TIMEZONE,
+                      settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)
+    return at if at > now else None
+
+
+def _reply_flash(queued: staff_replies.QueuedReply) -> None:
+    parts = f"{queued.segments} SMS segment{'s' if queued.segments != 1 else ''}"
+    if queued.send_after is not None:
+        flash(f"It is quiet hours for the patient: your reply ({parts}) will go at "
+              f"{timefmt.localtime(queued.send_after)}.", "info")
+    else:
+        flash(f"Reply queued for sending ({parts}).", "info")
+
+
+@bp.route("/tasks/<int:task_id>/reply", methods=["POST"])
+@login_required
+def reply(task_id: int) -> ResponseReturnValue:
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(task_id)
+    try:
+        _reply_flash(send_reply(task_id, None, form.body.data or "", utcnow()))
+    except tasks_repo.TaskError as exc:
+        flash(str(exc), "error")
+    return _back(task_id)
+
+
+def load_patient(session: Session, patient_id: int, user: StaffUser | None = None) -> Patient:
+    """The patient, if the viewer may see them: supervisors all, others via their teams' tasks."""
+    user = user or current_user
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        abort(404)
+    if not user.sees_all_teams:
+        visible = session.scalar(select(FollowUpTask.id).where(
+            FollowUpTask.patient_id == patient_id,
+            FollowUpTask.team.in_(user.visible_teams)).limit(1))
+        if visible is None:
+            abort(404)
+    return patient
+
+
+@bp.route("/patients/<int:patient_id>")
+@login_required
+def patient_detail(patient_id: int) -> ResponseReturnValue:
+    with db_session() as session:
+        patient = load_patient(session, patient_id)
+        entries = timeline.patient_timeline(session, patient_id)
+        tasks = [t for t in tasks_repo.tasks_for_patient(session, patient_id)
+                 if t.team in current_user.visible_teams]
+    return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,
+                           reply_form=ReplyForm(), now=utcnow())
+
+
+@bp.route("/patients/<int:patient_id>/reply", methods=["POST"])
+@login_required
+def patient_reply(patient_id: int) -> ResponseReturnValue:
+    form = ReplyForm()
+    back = redirect(url_for("triage.patient_detail", patient_id=patient_id))
+    with db_session() as session:
+        load_patient(session, patient_id)
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return back
+    try:
+        _reply_flash(send_reply(None, patient_id, form.body.data or "", utcnow()))
+    except tasks_repo.TaskError as exc:
+        flash(str(exc), "error")
+    return back

@@ -1,0 +1,48 @@
+"""The forms on the triage pages (Flask-WTF: each carries a CSRF token and validates input)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from bot.store.staff_replies import MAX_REPLY_CHARS
+from bot.store.tasks_repo import MAX_NOTE_LENGTH, RESOLUTIONS
+
+
+class ActionForm(FlaskForm):  # type: ignore[misc]
+    """A bare button (claim, put back): only the CSRF token and the version seen."""
+
+    version = HiddenField()
+    submit = SubmitField("Claim")
+
+
+class AssignForm(FlaskForm):  # type: ignore[misc]
+    assignee = SelectField("Assign to", validators=[DataRequired()], choices=[])
+    version = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Assign")
+
+
+class NoteForm(FlaskForm):  # type: ignore[misc]
+    note = TextAreaField("Add a note", validators=[DataRequired(), Length(max=MAX_NOTE_LENGTH)])
+    contacted = BooleanField("I spoke with the patient (for example by phone)")
+    submit = SubmitField("Save note")
+
+
+class ResolveForm(FlaskForm):  # type: ignore[misc]
+    resolution = SelectField(
+        "Outcome",
+        validators=[DataRequired()],
+        choices=[SelectChoice("", "Choose an outcome")]
+        + [SelectChoice(k, v[0]) for k, v in RESOLUTIONS.items()],
+    )
+    note = TextAreaField("Closing note (optional)",
+                         validators=[Optional(), Length(max=MAX_NOTE_LENGTH)])
+    submit = SubmitField("Resolve task")
+
+
+class ReplyForm(FlaskForm):  # type: ignore[misc]
+    body = TextAreaField("Reply to the patient by text",
+                         validators=[DataRequired(), Length(max=MAX_REPLY_CHARS)])
+    submit = SubmitField("Send reply")
