@@ -101,4 +101,7 @@ def extract_flows(
         return
     flow_node = top.get("flow") or top.get("name")
     flow = _scalar(flow_node) if flow_node is not None else None
+    version = top.get("version")
+    if flow and isinstance(version, yaml.ScalarNode) and version.value:
+        flow = f"{flow} v{version.value}"
     yield from _walk(root, (), flow)

@@ -30,6 +30,8 @@ METHOD_MAP = [
     ("bot/**.py", "python"),
     ("workers/**.py", "python"),
     ("conversation_flows/*.yaml", "bot.i18n_extract:extract_flows"),
+    # Older versions still run: a conversation finishes on the version it started with.
+    ("conversation_flows/versions/*.yaml", "bot.i18n_extract:extract_flows"),
 ]
 #: Python markers: N_ (bot/messages.py), NC_ (context, bot/core.py) and the gettext family.
 KEYWORDS = {
