@@ -114,11 +114,17 @@ def check_catalog(catalog: Catalog, locale: str,
     for message in present.values():
         msgid = _key(message)[0]
         forms = _forms(message)
-        if message.pluralizable and len(forms) != rule.num_plurals:
-            problems.append(Problem(locale, msgid, "plural_forms",
-                                    f"{len(forms)} forms, the language has {rule.num_plurals}"))
-        if any(not form.strip() for form in forms):
+        filled = [form for form in forms if form.strip()]
+        if not filled:
             problems.append(Problem(locale, msgid, "empty", "no translation"))
+            continue
+        if message.pluralizable and (len(forms) != rule.num_plurals
+                                     or len(filled) != len(forms)):
+            # read_po pads missing msgstr[n] with "", so a short entry shows up as empty forms.
+            problems.append(Problem(
+                locale, msgid, "plural_forms",
+                f"{len(filled)} of {len(forms)} forms filled, the language has "
+                f"{rule.num_plurals}"))
             continue
         if message.fuzzy:
             problems.append(Problem(locale, msgid, "fuzzy",
