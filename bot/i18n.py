@@ -369,7 +369,8 @@ def format_value(
     value: Any, kind: str | None, locale: str, timezone: str, *, now: datetime | None = None
 ) -> str:
     """One placeholder value as the patient should read it (see the module docstring)."""
-    loc = babel_locale(locale if locale in SHIPPED_LOCALES else negotiate(locale))
+    locale = locale if locale in SHIPPED_LOCALES else negotiate(locale)  # "ht_HT" -> "ht"
+    loc = babel_locale(locale)
     tz = ZoneInfo(timezone)
     if kind == "date":
         text = _date_text(_local_date(value, tz), locale, loc)

@@ -21,6 +21,7 @@ def test_haitian_creole_dates_come_from_the_catalog_not_french_cldr() -> None:
     assert format_date(SUNDAY, "EEEE d MMMM", locale="ht") == "dimanche 8 mars"
     assert i18n.format_value(SUNDAY, "date", "ht", "America/New_York") == "8 mas 2026"
     assert i18n.format_value(SUNDAY, "weekday", "ht", "America/New_York") == "dimanch"
+    assert i18n.format_value(SUNDAY, "weekday", "ht-HT", "America/New_York") == "dimanch"
     text = i18n.format_value(SUNDAY, "day", "ht", "America/New_York", now=NOW)
     assert text == "dimanch"
     for kind in ("date", "weekday", "datetime"):
