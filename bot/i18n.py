@@ -280,7 +280,7 @@ def gettext(msgid: str, locale: str) -> str:
 
 
 def pgettext(context: str, msgid: str, locale: str) -> str:
-    return translations(locale).pgettext(context, msgid)
+    return str(translations(locale).pgettext(context, msgid))
 
 
 def ngettext(singular: str, plural: str, n: int, locale: str) -> str:
