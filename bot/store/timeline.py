@@ -107,15 +107,20 @@ _ORDER = {"conversation": 0, "message": 1, "consent": 2, "audit": 3, "task": 4}
 
 
 def task_messages(session: Session, task: FollowUpTask) -> list[Message]:
-    """The texts a task is about: its conversation, and everything the patient and the care
-    team exchanged after it was created (so the patient's next reply shows on the task)."""
+    """The texts a task is about: the patient's whole exchange since its conversation began
+    (inbound texts are stored before a worker routes them, so they are matched by patient and
+    time, not only by conversation), and everything after the task was created, so the
+    patient's next reply shows on the task."""
     if task.patient_id is not None:
-        cond = [Message.created_at >= task.created_at]
+        since = task.created_at - TASK_CONTEXT_BEFORE
         if task.conversation_id is not None:
-            cond.append(Message.conversation_id == task.conversation_id)
-        else:
-            cond = [Message.created_at >= task.created_at - TASK_CONTEXT_BEFORE]
-        stmt = select(Message).where(Message.patient_id == task.patient_id, or_(*cond))
+            conv = session.get(Conversation, task.conversation_id)
+            if conv is not None:
+                since = min(conv.started_at, task.created_at)
+        stmt = select(Message).where(
+            Message.patient_id == task.patient_id,
+            or_(Message.created_at >= since, Message.conversation_id == task.conversation_id),
+        )
     elif task.message_id is not None:
         origin = session.get(Message, task.message_id)
         if origin is None:

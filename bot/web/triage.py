@@ -246,7 +246,7 @@ def resolve(task_id: int) -> ResponseReturnValue:
         with db_session() as session:
             load_task(session, task_id)
             tasks_repo.resolve(session, task_id, current_user.email, form.resolution.data,
-                               utcnow(), note=form.note.data or "",
+                               utcnow(), note=form.closing_note.data or "",
                                override=current_user.sees_all_teams)
         flash("Task resolved.", "info")
     except tasks_repo.TaskError as exc:

@@ -37,7 +37,7 @@ class ResolveForm(FlaskForm):  # type: ignore[misc]
         choices=[SelectChoice("", "Choose an outcome")]
         + [SelectChoice(k, v[0]) for k, v in RESOLUTIONS.items()],
     )
-    note = TextAreaField("Closing note (optional)",
+    closing_note = TextAreaField("Closing note (optional)",
                          validators=[Optional(), Length(max=MAX_NOTE_LENGTH)])
     submit = SubmitField("Resolve task")
 

@@ -168,7 +168,7 @@ def test_claim_note_assign_resolve(client: Any, app: Any, database_url: str,
                      {"resolution": "reached_patient"}).get_data(as_text=True)
     assert "has this task" in html and _task(database_url, tid).status == "claimed"
     html = post_form(other, url, f"{url}/resolve",
-                     {"resolution": "reached_patient", "note": "Sorted"}).get_data(as_text=True)
+                     {"resolution": "reached_patient", "closing_note": "Sorted"}).get_data(as_text=True)
     task = _task(database_url, tid)
     assert task.status == "resolved" and task.resolution == "reached_patient"
     assert task.first_contact_at is not None
