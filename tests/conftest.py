@@ -243,7 +243,10 @@ class Stack:
         count = 0
         for name in ("inbound", "outbound", "default"):
             count += Queue(name, connection=conn).count
-            count += ScheduledJobRegistry(name, connection=conn).count
+            # Scheduled jobs due soon (a 24 h no-reply timeout or the next sweep is not "work").
+            due = conn.zrangebyscore(ScheduledJobRegistry(name, connection=conn).key, 0,
+                                     time.time() + 60)
+            count += sum(1 for jid in due if not jid.startswith(b"outreach-sweep"))
             count += StartedJobRegistry(name, connection=conn).count
         with get_database(self.database_url).session() as s:
             count += s.scalar(select(func.count()).where(InboxEvent.processed_at.is_(None))) or 0
