@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy import Case, CursorResult, Select, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.defaults import TASK_PRIORITIES
@@ -100,7 +101,7 @@ class ClaimResult:
     holder: str | None
 
 
-def priority_rank() -> case:  # type: ignore[type-arg]
+def priority_rank() -> Case[int]:
     """SQL expression ordering urgent first, then high, routine, low; unknown last."""
     return case({p: i for i, p in enumerate(TASK_PRIORITIES)}, value=FollowUpTask.priority,
                 else_=len(TASK_PRIORITIES))
@@ -202,7 +203,7 @@ def _audit(session: Session, task: FollowUpTask, action: str, reason: str, now: 
 
 def claim(session: Session, task_id: int, email: str, now: datetime) -> ClaimResult:
     """Take an open task. Exactly one of several simultaneous claims wins."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(FollowUpTask)
         .where(FollowUpTask.id == task_id, FollowUpTask.status == TASK_OPEN)
         .values(status=TASK_CLAIMED, assignee=email, claimed_at=now,
@@ -224,7 +225,7 @@ def release(session: Session, task_id: int, email: str, now: datetime,
     cond = [FollowUpTask.id == task_id, FollowUpTask.status == TASK_CLAIMED]
     if not override:
         cond.append(FollowUpTask.assignee == email)
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(FollowUpTask).where(*cond)
         .values(status=TASK_OPEN, assignee=None, claimed_at=None, version=FollowUpTask.version + 1)
         .execution_options(synchronize_session=False)
@@ -238,7 +239,7 @@ def release(session: Session, task_id: int, email: str, now: datetime,
 def assign(session: Session, task_id: int, assignee: str, by: str, expected_version: int,
            now: datetime) -> None:
     """Give the task to a colleague, if nobody changed it since `expected_version` was read."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(FollowUpTask)
         .where(FollowUpTask.id == task_id, FollowUpTask.version == expected_version,
                FollowUpTask.status != TASK_RESOLVED)
@@ -285,7 +286,7 @@ def resolve(session: Session, task_id: int, by: str, resolution: str, now: datet
     cond = [FollowUpTask.id == task_id, FollowUpTask.status.in_(ACTIVE_STATUSES)]
     if not override:
         cond.append(or_(FollowUpTask.assignee.is_(None), FollowUpTask.assignee == by))
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(FollowUpTask).where(*cond)
         .values(status=TASK_RESOLVED, resolution=resolution, resolved_at=now,
                 assignee=func.coalesce(FollowUpTask.assignee, by),
