@@ -71,9 +71,12 @@ class _Turn:
         self.trace.append(event)
 
     def say(self, say: Say, state: str | None, kind: str | None = None) -> None:
+        """Send `say`; a waiting state's voice menu (its labelled answers) rides along."""
+        st = self.flow.states.get(state) if state else None
+        choices = st.choices if st is not None and st.expect else ()
         self.effects.append(fx.SendMessage(
-            msgid=say.sms, params=message_params(say, self.context), kind=kind or self.kind,
-            state=state, voice_msgid=say.voice))
+            msgid=say.sms, params=message_params(say, self.context, choices), kind=kind or self.kind,
+            state=state, voice_msgid=say.voice, choices=choices))
 
     def system(self, msgid: str, kind: str = fx.SYSTEM) -> None:
         self.effects.append(fx.SendMessage(msgid=msgid, params={}, kind=kind, state=self.state))
@@ -321,6 +324,20 @@ def _on_staff(t: _Turn, event: StaffAction) -> None:
         t.enter()
     else:
         raise EngineError(f"unknown staff action {event.action!r}; use close, resume or goto")
+
+
+def prompt(flow: Flow, state: str, context: dict[str, Any], kind: str = fx.REPLY) -> fx.SendMessage | None:
+    """The question `state` asks, as the engine would send it (voice wording and menu included).
+
+    For hosts that repeat the current question outside a step (a new call mid-conversation,
+    silence on the line); None when the state says nothing.
+    """
+    st = flow.states.get(state)
+    if st is None or st.say is None:
+        return None
+    choices = st.choices if st.expect else ()
+    return fx.SendMessage(msgid=st.say.sms, params=message_params(st.say, context, choices), kind=kind,
+                          state=st.name, voice_msgid=st.say.voice, choices=choices)
 
 
 def run(flow: Flow, conversation: Conversation, event: Event, now: datetime) -> StepResult:

@@ -61,7 +61,13 @@ def graph(name: str, version: int | None) -> None:
 @click.option("--no-coverage", is_flag=True, help="Skip the every-transition coverage check.")
 def test(paths: tuple[str, ...], update: bool, no_coverage: bool) -> None:
     """Run transcript tests (default: conversation_flows/tests/*.yaml) and check coverage."""
-    from bot.transcripts import coverage, run_transcript, transcript_files, update_transcript
+    from bot.transcripts import (
+        coverage,
+        run_transcript,
+        transcript_files,
+        update_transcript,
+        xfail_reason,
+    )
 
     loaded = _load()
     if loaded.errors:
@@ -76,6 +82,11 @@ def test(paths: tuple[str, ...], update: bool, no_coverage: bool) -> None:
         if update and result.flow:
             update_transcript(path, result)
             click.echo(f"updated {path}")
+            continue
+        reason = xfail_reason(path)
+        if reason:  # a documented known gap: failing is expected, passing means drop the mark
+            click.echo(f"{'XPASS' if result.ok else 'xfail'} {path}  ({reason})")
+            failed += int(result.ok)
             continue
         click.echo(f"{'ok  ' if result.ok else 'FAIL'} {path}")
         for failure in result.failures:

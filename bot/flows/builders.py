@@ -177,11 +177,12 @@ def build_expectation(d: MarkedDict, what: str, issues: IssueList) -> Expectatio
         issues.add(d.mark, f'choice in {what} needs "options_from:" naming a list in the context')
         return None
     save_as = _text(d, "save_as", what, issues, required=False)
+    label = _text(d, "say", what, issues, required=False)
     if goto is None:
         return None
     return Expectation(goto=goto, intent=str(intent) if intent else None, keywords=words,
                        min=lo, max=hi, options_from=options_from, save_as=save_as,
-                       value=plain(d.get("value")))
+                       value=plain(d.get("value")), say=label)
 
 
 def _build_expect(value: Any, mark: Mark, what: str, issues: IssueList) -> tuple[Expectation, ...]:

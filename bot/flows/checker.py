@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.flows import voice_checks
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
 from bot.flows.schema import CARRIER_RESERVED, Flow, Say, State
+from bot.flows.where import reply_marks, state_doc, state_mark
 from bot.i18n import PLACEHOLDER
 from bot.intents import normalize
 
@@ -21,17 +23,6 @@ GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
 )
-
-
-def _state_doc(doc: MarkedDict, name: str) -> MarkedDict:
-    states = doc.get("states")
-    body = states.get(name) if isinstance(states, MarkedDict) else None
-    return body if isinstance(body, MarkedDict) else MarkedDict(doc.mark)
-
-
-def _state_mark(doc: MarkedDict, name: str) -> Mark:
-    states = doc.get("states")
-    return states.mark_of(name) if isinstance(states, MarkedDict) else doc.mark
 
 
 def _targets(sdoc: MarkedDict) -> Iterator[tuple[str, Mark, str]]:
@@ -56,7 +47,7 @@ def check_gotos(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
         issues.add(doc.value_mark("start"),
                    f'start state "{flow.start}" is not defined{suggest(flow.start, flow.states)}')
     for name in flow.states:
-        for target, mark, key in _targets(_state_doc(doc, name)):
+        for target, mark, key in _targets(state_doc(doc, name)):
             if target not in flow.states:
                 issues.add(mark, f'{key} leads to unknown state "{target}" in state "{name}"'
                                  f"{suggest(target, flow.states)}")
@@ -73,14 +64,14 @@ def check_reachable(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
                 todo.append(nxt)
     for name in flow.states:
         if name not in seen:
-            issues.add(_state_mark(doc, name),
+            issues.add(state_mark(doc, name),
                        f'state "{name}" is unreachable: no state leads to it from "{flow.start}"')
 
 
 def check_ways_out(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
     """Every state must end, move on, or wait with a way out for a reply, silence and confusion."""
     for name, st in flow.states.items():
-        mark = _state_mark(doc, name)
+        mark = state_mark(doc, name)
         moves = [k for k, v in (("expect", st.expect), ("goto", st.goto), ("branch", st.branch),
                                 ("end", st.end)) if v]
         if not moves:
@@ -93,10 +84,10 @@ def check_ways_out(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
         if st.else_goto and not st.branch:
             issues.add(mark, f'state "{name}" has else: without branch:')
         if st.expect:
-            if st.no_reply is None and "no_reply" not in _state_doc(doc, name):
+            if st.no_reply is None and "no_reply" not in state_doc(doc, name):
                 issues.add(mark, f'state "{name}" waits for a reply but has no no_reply: '
                                  "(what happens if the patient never answers?)")
-            if st.not_understood is None and "not_understood" not in _state_doc(doc, name):
+            if st.not_understood is None and "not_understood" not in state_doc(doc, name):
                 issues.add(mark, f'state "{name}" waits for a reply but has no not_understood: '
                                  "(what happens after replies it cannot understand?)")
             if st.say is None:
@@ -116,10 +107,10 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
     """Placeholders must come from the declared context; text should stay GSM-7 for SMS."""
     provided = flow.provided_fields()
     for name, st in flow.states.items():
-        sdoc = _state_doc(doc, name)
+        sdoc = state_doc(doc, name)
         for say, key in _says(st):
             owner = sdoc if key == "say" else sdoc.get("not_understood")
-            mark = owner.value_mark("say") if isinstance(owner, MarkedDict) else _state_mark(doc, name)
+            mark = owner.value_mark("say") if isinstance(owner, MarkedDict) else state_mark(doc, name)
             for text in filter(None, (say.sms, say.voice)):
                 for m in PLACEHOLDER.finditer(text):
                     field, fmt = m.group(1), m.group(2)
@@ -135,15 +126,10 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
                                  "alphabet (use straight quotes and plain hyphens)", WARNING)
 
 
-def _reply_marks(doc: MarkedDict, name: str) -> list[MarkedDict]:
-    items = _state_doc(doc, name).get("expect")
-    return [i for i in items if isinstance(i, MarkedDict)] if isinstance(items, MarkedList) else []
-
-
 def check_replies(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
     """Keywords must not be carrier-reserved nor lead two ways; number ranges must not overlap."""
     for name, st in flow.states.items():
-        docs = _reply_marks(doc, name)
+        docs = reply_marks(doc, name)
         owner: dict[str, str] = {}
         ranges: list[tuple[int, int, str]] = []
         for exp, edoc in zip(st.expect, docs, strict=False):
@@ -168,7 +154,7 @@ def check_replies(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             if word.isdigit():
                 for lo, hi, rgoto in ranges:
                     if lo <= int(word) <= hi and rgoto != goto:
-                        issues.add(_state_mark(doc, name), f'keyword "{word}" leads two ways in state '
+                        issues.add(state_mark(doc, name), f'keyword "{word}" leads two ways in state '
                                                            f'"{name}": to "{goto}" and (as a number) to "{rgoto}"')
 
 
@@ -180,7 +166,7 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             issues.add(smark, f'required_context names "{field}", which is not declared under context:'
                               f"{suggest(field, flow.context)}")
     for name, st in flow.states.items():
-        for exp, edoc in zip(st.expect, _reply_marks(doc, name), strict=False):
+        for exp, edoc in zip(st.expect, reply_marks(doc, name), strict=False):
             if exp.options_from:
                 cf = flow.context.get(exp.options_from)
                 if cf is None or cf.type != "list":
@@ -192,7 +178,8 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
                                                        "overwrites a patient context field", WARNING)
 
 
-CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_replies, check_context)
+CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_replies, check_context,
+          *voice_checks.CHECKS)
 
 
 def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:

@@ -36,12 +36,15 @@ def lookup(name: str, context: dict[str, Any]) -> tuple[bool, Any]:
     return False, None
 
 
-def message_params(say: Say, context: dict[str, Any]) -> dict[str, Any]:
-    """Values for every placeholder of the SMS and voice wording found in `context`.
+def message_params(say: Say, context: dict[str, Any], choices: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Values for every placeholder of the SMS and voice wording (and voice menu labels)
+    found in `context`.
 
     Host fields (`program`, `contact`) are left for the host to add from its settings.
     """
     names = placeholder_names(say.sms) + (placeholder_names(say.voice) if say.voice else ())
+    for label in choices:
+        names += placeholder_names(label)
     params: dict[str, Any] = {}
     for name in names:
         found, value = lookup(name, context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 #: The newest flow-file format; older files are migrated on load (bot.flows.migrations).
@@ -43,8 +44,8 @@ FLOW_KEYS = ("format", "flow", "version", "description", "channels", "context", 
              "start", "states", "on_delivery_failure")
 STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "task", "end", "goto", "branch",
               "else", "note")
-EXPECT_KEYS = ("intent", "keywords", "min", "max", "options_from", "save_as", "value", "goto",
-               "note")
+EXPECT_KEYS = ("intent", "keywords", "min", "max", "options_from", "save_as", "value", "say",
+               "goto", "note")
 NO_REPLY_KEYS = ("after", "goto")
 NOT_UNDERSTOOD_KEYS = ("reprompt", "say", "then")
 TASK_KEYS = ("team", "priority", "reason", "escalate")
@@ -140,6 +141,13 @@ class Expectation:
     options_from: str | None = None
     save_as: str | None = None
     value: Any = None
+    #: How this answer is offered on a phone call ("Press 1 for <say>."); a msgid.
+    say: str | None = None
+
+    def digit(self) -> int | None:
+        """The single keypad key (1-9) among the keywords, which numbers this choice on a call."""
+        keys = [int(k) for k in self.keywords if len(k) == 1 and k.isdigit() and k != "0"]
+        return keys[0] if len(keys) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,12 @@ class State:
     goto: str | None = None
     branch: tuple[Branch, ...] = ()
     else_goto: str | None = None
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:
+        """Voice menu labels in keypad order: the `say:` of each expectation, by its digit."""
+        labelled = sorted((e.digit() or 0, e.say) for e in self.expect if e.say)
+        return tuple(label for _, label in labelled)
 
     @property
     def waits(self) -> bool:

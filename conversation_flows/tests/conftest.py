@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.flows.loader import load_dir
-from bot.transcripts import coverage, run_transcript, transcript_files
+from bot.transcripts import coverage, run_transcript, transcript_files, xfail_reason
 
 HERE = Path(__file__).resolve().parent
 _LOADED: dict[str, Any] = {}
@@ -57,7 +57,13 @@ class TranscriptFailure(Exception):
 
 class TranscriptFile(pytest.File):
     def collect(self):  # type: ignore[no-untyped-def]
-        yield TranscriptItem.from_parent(self, name=self.path.stem)
+        item = TranscriptItem.from_parent(self, name=self.path.stem)
+        # `xfail: "reason"` in a transcript marks a known gap (e.g. a reply another module does
+        # not understand yet); strict, so the mark must go once the gap is closed.
+        reason = xfail_reason(self.path)
+        if reason:
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
+        yield item
         if self.path == transcript_files(HERE)[0]:
             yield CoverageItem.from_parent(self, name="every_transition_covered")
 
