@@ -230,6 +230,12 @@ class Stack:
         if result.returncode != 0:
             raise AssertionError(result.stderr.decode(errors="replace")[-4000:])
 
+    def run_job(self, func: str, *args: Any, queue: str = "default") -> None:
+        """Enqueue a job by dotted name (the workers run it)."""
+        from rq import Queue
+
+        Queue(queue, connection=redis_lib.Redis.from_url(self.redis_url)).enqueue(func, *args)
+
     def pending_work(self) -> int:
         """Queued + scheduled jobs, plus unprocessed inbox events and unsent due messages."""
         from rq import Queue

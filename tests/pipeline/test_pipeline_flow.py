@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
+from conftest import daytime_timezone
 from pipeline_helpers import add_patient, events_for, messages_for
 from sqlalchemy import select
 
@@ -14,7 +14,6 @@ from bot import settings as settings_mod
 from bot.commands.pipeline import start_campaign
 from bot.store.db import get_database
 from bot.store.models import Conversation, FollowUpTask, Patient
-from conftest import daytime_timezone
 
 
 def _patient(stack, **extra) -> tuple[int, str]:
