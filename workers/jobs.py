@@ -50,6 +50,7 @@ def process_patient(patient_id: int) -> str:
             run_after_commit(conn, after)
     finally:
         lock.release()
+    ensure_sweeping(conn)
     log.info("patient %s: %d event(s) processed", patient_id, processed)
     return f"processed {processed}"
 
@@ -186,8 +187,18 @@ def send_message(message_id: int) -> str:
     return send_message_now(message_id)
 
 
+SWEEP_ARMED_KEY = "outreach:sweep-armed"
+
+
+def ensure_sweeping(conn: Any) -> None:
+    """Arm the sweeper unless a sweep is already scheduled (cheap: one EXISTS)."""
+    if not conn.exists(SWEEP_ARMED_KEY):
+        schedule_sweep(conn)
+
+
 def schedule_sweep(conn: Any) -> None:
     """Schedule the next sweep; its id names the time slot, so repeats collapse into one."""
+    conn.set(SWEEP_ARMED_KEY, "1", ex=defaults.SWEEP_INTERVAL_SECONDS * 3)
     at = context.now() + timedelta(seconds=defaults.SWEEP_INTERVAL_SECONDS)
     slot = int(at.timestamp()) // defaults.SWEEP_INTERVAL_SECONDS
     queues.queue(defaults.QUEUE_DEFAULT, conn).enqueue_at(
