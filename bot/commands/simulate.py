@@ -6,7 +6,9 @@ Type what the patient would text. Lines starting with `/` are commands:
   /staff close | /staff resume | /staff goto STATE
   /fail [CODE]     the last message could not be delivered (Twilio error CODE)
   /quit
-Nothing is sent and nothing is stored: effects are only printed.
+Nothing is sent and nothing is stored: effects are only printed. With `--channel voice` each
+step is shown as the TwiML the call would get (the same builder the voice endpoints use); type
+what the patient says, or the digits they press.
 """
 
 from __future__ import annotations
@@ -16,19 +18,33 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.dom import minidom
 
 import click
 from rich.console import Console
+from rich.markup import escape
+from rich.syntax import Syntax
 
 from bot import effects as fx
 from bot import i18n
+from bot.channels.twilio_voice import render_turn_twiml
+from bot.channels.voice_locales import voice_profile
 from bot.commands.flows import _load, flows_dir
-from bot.conversation import Conversation, DeliveryFailed, Event, Reply, StaffAction, Start, Timeout
+from bot.conversation import (
+    ACTIVE,
+    Conversation,
+    DeliveryFailed,
+    Event,
+    Reply,
+    StaffAction,
+    Start,
+    Timeout,
+)
 from bot.engine import run
 from bot.errors import OutreachError
 from bot.flows.marked import load_marked, plain
 from bot.flows.schema import Flow, parse_duration
-from bot.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW
+from bot.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, spoken_or_sent
 
 
 def sample_context(flow: Flow) -> dict[str, Any]:
@@ -40,10 +56,15 @@ def sample_context(flow: Flow) -> dict[str, Any]:
     return {}
 
 
+#: Where the simulated call would post answers (shown in the TwiML; nothing listens).
+SIM_GATHER_URL = "/twilio/voice/gather?conversation=simulator"
+
+
 class Simulator:
     def __init__(self, flow: Flow, conv: Conversation, now: datetime, console: Console) -> None:
         self.flow, self.conv, self.now, self.out = flow, conv, now, console
         self.timers: dict[str, datetime] = {}
+        self.profile = voice_profile(conv.locale) if conv.channel == "voice" else None
 
     def apply(self, event: Event) -> None:
         before = self.conv.state
@@ -55,12 +76,30 @@ class Simulator:
             self.out.print(f"[cyan]  state {before or '(new)'} -> {self.conv.state}[/cyan]")
         for eff in result.effects:
             self.show(eff)
+        if self.conv.channel == "voice" and any(isinstance(e, fx.SendMessage) for e in result.effects):
+            self.show_twiml(result.effects)
+
+    def show_twiml(self, effects: list[fx.Effect]) -> None:
+        """The TwiML of this voice turn: <Gather> while the flow waits, else <Hangup/>."""
+        if self.profile is None:
+            self.out.print(f"[red]  no Twilio voice for {self.conv.locale}: a real call is not placed "
+                           "(an interpreter call-back task is created instead)[/red]")
+            return
+        state = self.flow.states.get(self.conv.state)
+        waiting = self.conv.status == ACTIVE and state is not None and state.waits
+        xml = render_turn_twiml(effects, waiting=waiting, profile=self.profile, locale=self.conv.locale,
+                                timezone=self.conv.timezone, action_url=SIM_GATHER_URL,
+                                host_params=DEFAULT_HOST_PARAMS)
+        pretty = minidom.parseString(xml).toprettyxml(indent="  ").split("\n", 1)[1].rstrip()
+        self.out.print("[bold green]  TwiML:[/bold green]")
+        self.out.print(Syntax(pretty, "xml", word_wrap=True, theme="ansi_dark"))
 
     def show(self, eff: fx.Effect) -> None:
         if isinstance(eff, fx.SendMessage):
-            msgid = eff.voice_msgid if self.conv.channel == "voice" and eff.voice_msgid else eff.msgid
-            text = i18n.render(msgid, {**DEFAULT_HOST_PARAMS, **eff.params}, self.conv.locale, self.conv.timezone)
-            self.out.print(f"[bold green]bot ({eff.kind}):[/bold green] {text}", markup=True, highlight=False)
+            if self.conv.channel == "voice":
+                return  # said in the turn's TwiML, shown after the other effects
+            for text in spoken_or_sent(eff, self.conv, DEFAULT_HOST_PARAMS):
+                self.out.print(f"[bold green]bot ({eff.kind}):[/bold green] {escape(text)}", highlight=False)
         elif isinstance(eff, fx.CreateTask):
             self.out.print(f"[bold yellow]  TASK[/bold yellow] {eff.team} / {eff.priority}: {eff.reason}")
         elif isinstance(eff, fx.ScheduleTimeout):

@@ -1,0 +1,38 @@
+"""`outreach simulate`: a scripted chat, by text and as TwiML for a call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.commands.simulate import simulate
+
+
+def run(tmp_path: Path, *args: str, script: str) -> str:
+    path = tmp_path / "script.txt"
+    path.write_text(script, encoding="utf-8")
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(simulate, [*args, "--script", str(path)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_voice_channel_shows_each_twiml_step(tmp_path: Path) -> None:
+    out = run(tmp_path, "refill_reminder", "--channel", "voice", script="/wait 25h\n2\n1\n")
+    # Start, the nudge and the barrier menu wait with <Gather>; the hand-off hangs up.
+    assert out.count("<Gather") == 3 and out.count("<Hangup/>") == 1
+    assert '<Say language="en-US" voice="Polly.Joanna">Press 3 for getting to the pharmacy.</Say>' in out
+    assert 'numDigits="1"' in out
+    assert "TASK pharmacy / high" in out and "outcome handed_off" in out
+    assert out.index("<Hangup/>") > out.index("A pharmacist will contact you about lower cost options.")
+
+
+def test_voice_in_a_language_twilio_cannot_speak_says_so(tmp_path: Path) -> None:
+    out = run(tmp_path, "refill_reminder", "--channel", "voice", "--lang", "ht", script="")
+    assert "no Twilio voice for ht" in out and "<Gather" not in out
+
+
+def test_sms_channel_prints_texts_not_twiml(tmp_path: Path) -> None:
+    out = run(tmp_path, "engagement_checkin", script="5\nno\n0\n")
+    assert "<Response>" not in out
+    assert "Reply with a number from 1 to 5" in out and "outcome completed" in out
