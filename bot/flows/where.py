@@ -33,3 +33,13 @@ def say_mark(doc: MarkedDict, name: str, key: str) -> Mark:
     sdoc = state_doc(doc, name)
     owner = sdoc if key == "say" else sdoc.get("not_understood")
     return owner.value_mark("say") if isinstance(owner, MarkedDict) else state_mark(doc, name)
+
+
+def say_variant_mark(doc: MarkedDict, name: str, key: str, variant: str) -> Mark:
+    """Where the `sms` or `voice` wording of a state's say (or re-prompt's) is written."""
+    sdoc = state_doc(doc, name)
+    owner = sdoc if key == "say" else sdoc.get("not_understood")
+    say = owner.get("say") if isinstance(owner, MarkedDict) else None
+    if isinstance(say, MarkedDict) and variant in say:
+        return say.value_mark(variant)
+    return say_mark(doc, name, key)
