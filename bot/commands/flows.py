@@ -28,13 +28,24 @@ def flows() -> None:
 
 @flows.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def check(paths: tuple[str, ...]) -> None:
+@click.option("--segments", "show_segments", is_flag=True,
+              help="Also report each text's encoding and SMS segment count per language.")
+@click.option("--locale", "locales", multiple=True,
+              help="Languages for --segments (repeatable; default: every shipped catalog).")
+def check(paths: tuple[str, ...], show_segments: bool, locales: tuple[str, ...]) -> None:
     """Check flow files (default: the flows folder). Exits 1 on any error."""
     result = _load(paths)
     for issue in result.issues:
         click.echo(str(issue), err=issue.severity == "error")
     for flow in result.registry:
         click.echo(f"ok  {flow.name} v{flow.version}  ({len(flow.states)} states)  {flow.path}")
+    if show_segments:
+        from bot import i18n
+        from bot.flows.segments import report_lines
+
+        chosen = tuple(i18n.negotiate(code) for code in locales) or i18n.SHIPPED_LOCALES
+        for line in report_lines(result.registry.latest(), chosen):
+            click.echo(line)
     if result.errors:
         click.echo(f"{len(result.errors)} error(s)", err=True)
         sys.exit(1)
