@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.flows import phi_checks, voice_checks
+from bot.flows import loop_checks, phi_checks, voice_checks
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
 from bot.flows.schema import CARRIER_RESERVED, Flow, Say, State
@@ -179,7 +179,8 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
 
 
 CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_replies, check_context,
-          *voice_checks.CHECKS, *phi_checks.CHECKS)
+          *voice_checks.CHECKS, *phi_checks.CHECKS,
+          *loop_checks.CHECKS)
 
 
 def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
