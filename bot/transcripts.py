@@ -43,6 +43,9 @@ class Observed:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     state: str = ""
     status: str = ""
+    consent: list[str] = field(default_factory=list)  # RecordConsent statuses, in order
+    locale: str = ""
+    timeouts: int = 0  # timeouts still pending after the turn
 
 
 @dataclass
@@ -86,6 +89,8 @@ class _Host:
                 self.timers[eff.wait_token] = eff.at
             elif isinstance(eff, fx.CancelTimeout):
                 self.timers.pop(eff.wait_token, None)
+            elif isinstance(eff, fx.RecordConsent):
+                out.consent.append(eff.status)
         # A worker stores the conversation as JSON between turns: do the same.
         self.conv = Conversation.from_dict(json.loads(json.dumps(conv.to_dict(), default=str)))
 
@@ -136,6 +141,12 @@ def _compare(n: int, turn: dict[str, Any], seen: Observed, failures: list[str]) 
         failures.append(f"{where}: tasks differ\n  expected: {want_tasks}\n  got:      {seen.tasks}")
     if "state" in turn and turn["state"] != seen.state:
         failures.append(f"{where}: state is {seen.state!r}, expected {turn['state']!r}")
+    if "consent" in turn and [turn["consent"]] != seen.consent:
+        failures.append(f"{where}: consent changes are {seen.consent}, expected [{turn['consent']!r}]")
+    if "language" in turn and turn["language"] != seen.locale:
+        failures.append(f"{where}: language is {seen.locale!r}, expected {turn['language']!r}")
+    if "timeouts" in turn and int(turn["timeouts"]) != seen.timeouts:
+        failures.append(f"{where}: {seen.timeouts} timeout(s) pending, expected {turn['timeouts']}")
 
 
 def run_transcript(path: str | Path, registry: FlowRegistry) -> TranscriptResult:
@@ -168,7 +179,8 @@ def run_transcript(path: str | Path, registry: FlowRegistry) -> TranscriptResult
         except Exception as exc:  # noqa: BLE001 - an engine error fails this transcript only
             result.failures.append(f"turn {n}: engine raised {type(exc).__name__}: {exc}")
             break
-        seen.state, seen.status = host.conv.state, host.conv.status
+        seen.state, seen.status, seen.locale = host.conv.state, host.conv.status, host.conv.locale
+        seen.timeouts = len(host.timers)
         result.observed.append(seen)
         _compare(n, turn, seen, result.failures)
     result.outcome = host.conv.outcome
