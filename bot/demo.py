@@ -11,62 +11,39 @@ waiting a day). Then it prints what was sent and understood, each outcome and th
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
 
-from bot.devstack import QUEUES, Stack, running_stack
+from bot.devstack import QUEUES, Stack, running_stack, zone_at
 
 console = Console()
 
-#: Candidate zones for sample patients; each patient gets one where it is daytime now, so the
-#: demo's routine texts are not held for quiet hours (one patient is kept in quiet hours on
-#: purpose to show the deferral).
-DAY_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-             "Pacific/Honolulu", "Europe/Madrid", "Asia/Manila", "Asia/Seoul", "Asia/Ho_Chi_Minh",
-             "Australia/Sydney", "America/Sao_Paulo", "Asia/Dubai", "Europe/Moscow",
-             "America/Port-au-Prince", "Asia/Taipei", "Pacific/Auckland")
-
-
-def _local_hour(zone: str, now: datetime) -> float:
-    local = now.astimezone(ZoneInfo(zone))
-    return local.hour + local.minute / 60
-
-
-def _zone(daytime: bool, now: datetime, preferred: str) -> str:
-    zones = (preferred, *DAY_ZONES)
-    for zone in zones:
-        hour = _local_hour(zone, now)
-        if daytime == (9 <= hour < 20) and (daytime or hour >= 21.5 or hour < 7):
-            return zone
-    return preferred
-
-
 # (phone, first name, language, preferred zone, flow, script of replies)
 PATIENTS: list[tuple[str, str, str, str, str, list[str]]] = [
-    ("+15551230001", "Ana", "Spanish", "America/Los_Angeles", "refill_reminder", ["sí"]),
-    ("+15551230002", "Minh", "vi", "America/Chicago", "refill_reminder",
+    ("+16175550110", "Ana", "Spanish", "America/Los_Angeles", "refill_reminder", ["sí"]),
+    ("+16175550120", "Minh", "vi", "America/Chicago", "refill_reminder",
      ["không", "2"]),  # no -> barrier 2 (side effects) -> pharmacy task
-    ("+15551230003", "Robert", "English", "America/New_York", "refill_reminder",
+    ("+16175550130", "Robert", "English", "America/New_York", "refill_reminder",
      ["~~??", "no", "3"]),  # garbled, then no, then transport -> social work
-    ("+15551230004", "Layla", "Arabic", "America/New_York", "appointment_recovery",
+    ("+16175550140", "Layla", "Arabic", "America/New_York", "appointment_recovery",
      ["نعم", "2"]),  # yes, slot 2
-    ("+15551230005", "Wei", "zh-TW", "America/Los_Angeles", "appointment_recovery",
+    ("+16175550150", "Wei", "zh-TW", "America/Los_Angeles", "appointment_recovery",
      ["STOP"]),  # opts out
-    ("+15551230006", "Jean", "Haitian Creole", "America/New_York", "engagement_checkin",
+    ("+16175550160", "Jean", "Haitian Creole", "America/New_York", "engagement_checkin",
      [""]),  # silence: the timeout fires
-    ("+15551230007", "Maria", "pt-BR", "America/Sao_Paulo", "engagement_checkin",
+    ("+16175550170", "Maria", "pt-BR", "America/Sao_Paulo", "engagement_checkin",
      ["5", "nao", "nao"]),  # doing well
-    ("+15551230008", "Joon", "Korean", "America/Los_Angeles", "engagement_checkin",
+    ("+16175550180", "Joon", "Korean", "America/Los_Angeles", "engagement_checkin",
      ["I don't want to live anymore"]),  # crisis -> urgent task at once
-    ("+15551230009", "Ligaya", "Tagalog", "Asia/Manila", "refill_reminder", []),  # quiet hours
+    ("+16175550190", "Ligaya", "Tagalog", "Asia/Manila", "refill_reminder", []),  # quiet hours
 ]
 
 
@@ -78,26 +55,31 @@ def _write_patients(path: Path, now: datetime) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["phone", "first_name", "preferred_language", "timezone", "due_date",
-                         "missed_date", "slots", "program"])
+                         "missed_date", "slots"])
         for i, (phone, name, lang, zone, flow, _) in enumerate(PATIENTS):
             quiet = i == len(PATIENTS) - 1
-            writer.writerow([phone, name, lang, _zone(not quiet, now, zone),
+            writer.writerow([phone, name, lang, zone_at(now, zone, daytime=not quiet),
                              (today + timedelta(days=3)).isoformat() if flow == "refill_reminder" else "",
                              (today - timedelta(days=2)).isoformat() if flow == "appointment_recovery" else "",
-                             slots if flow == "appointment_recovery" else "",
-                             flow])
+                             slots if flow == "appointment_recovery" else ""])
 
 
-def _wait(what: str, done: Callable[[], bool], timeout: float = 30) -> None:
+def _wait(what: str, done: Callable[[], bool], timeout: float = 30,
+          why: Callable[[], str] = lambda: "") -> None:
     deadline = time.monotonic() + timeout
     while not done():
         if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
+            raise RuntimeError(f"timed out waiting for {what}: {why()}")
         time.sleep(0.2)
 
 
 def _idle(stack: Stack) -> bool:
-    """No queued or running job, no unprocessed inbox event, no message waiting to be sent."""
+    return not _busy(stack)
+
+
+def _busy(stack: Stack) -> str:
+    """What is still under way ('' when nothing): queued or running jobs, unprocessed inbox
+    events, messages waiting to be sent, callbacks the stand-in has yet to post."""
     import redis
     from rq import Queue
     from rq.registry import StartedJobRegistry
@@ -109,22 +91,22 @@ def _idle(stack: Stack) -> bool:
     conn = redis.Redis.from_url(stack.env["REDIS_URL"])
     for name in QUEUES:
         if Queue(name, connection=conn).count or StartedJobRegistry(name, connection=conn).count:
-            return False
+            return f"jobs on queue {name}"
     with get_database(stack.env["DATABASE_URL"]).session() as s:
         if s.scalar(select(func.count()).where(InboxEvent.processed_at.is_(None))):
-            return False
+            return "unprocessed inbox events"
         busy = s.scalar(select(func.count()).where(
             Message.direction == "out", Message.status.in_(("pending", "sending")),
             (Message.send_after.is_(None)) | (Message.send_after <= datetime.now(timezone.utc))))
         if busy:
-            return False
-    return stack.fake.wait_idle(0.1)
+            return "messages waiting to be sent"
+    return "" if stack.fake.wait_idle(0.1) else "stand-in callbacks"
 
 
 def _settle(stack: Stack, timeout: float = 40) -> None:
     # Two consecutive idle readings: a job may be between queue and registry for a moment.
     _wait("the workers to finish", lambda: _idle(stack) and (time.sleep(0.3) or _idle(stack)),
-          timeout)
+          timeout, lambda: _busy(stack))
 
 
 def _fire_due_timeouts(stack: Stack) -> int:
@@ -194,7 +176,7 @@ def run() -> dict[str, Any]:
     """Run the demo; returns the summary (also printed)."""
     started = time.monotonic()
     now = datetime.now(timezone.utc)
-    with running_stack() as stack:
+    with running_stack(quiet=not os.environ.get("DEMO_VERBOSE")) as stack:
         console.print(f"[bold]care-outreach demo[/] · web {stack.base_url} · "
                       f"Twilio stand-in {stack.env['TWILIO_API_BASE_URL']}")
         csv_path = stack.workdir / "patients.csv"
@@ -215,7 +197,7 @@ def run() -> dict[str, Any]:
                 if body:
                     sid = f"SM{turn:04d}{phone[-4:]}" + "0" * 24
                     stack.fake.send_inbound(phone, body, message_sid=sid)
-                    if turn == 0 and phone.endswith("0001"):
+                    if turn == 0 and phone.endswith("0110"):
                         stack.fake.send_inbound(phone, body, message_sid=sid)  # Twilio retry
             turn += 1
             _settle(stack)

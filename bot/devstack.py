@@ -19,8 +19,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
+from zoneinfo import ZoneInfo
 
 from bot.channels.fake_twilio import FAKE_PHONE_NUMBER, FakeTwilio
 from bot.local_redis import LocalRedis, free_port
@@ -61,6 +63,26 @@ class Stack:
                 proc.kill()
                 proc.wait()
         self.processes.clear()
+
+
+#: Real zones to place sample patients in, so that a demo or benchmark run at any hour has
+#: patients for whom it is daytime (routine texts are not held for quiet hours) and, on purpose,
+#: one for whom it is night (to show the deferral).
+ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+         "Pacific/Honolulu", "Europe/Madrid", "Asia/Manila", "Asia/Seoul", "Asia/Ho_Chi_Minh",
+         "Australia/Sydney", "America/Sao_Paulo", "Asia/Dubai", "Europe/Moscow",
+         "America/Port-au-Prince", "Asia/Taipei", "Pacific/Auckland", "Asia/Kolkata")
+
+
+def zone_at(now: datetime, preferred: str, *, daytime: bool = True) -> str:
+    """`preferred` if it is day (09-20h) there now (or night, 22-07h, when daytime=False),
+    else the first zone in ZONES where it is."""
+    for zone in (preferred, *ZONES):
+        local = now.astimezone(ZoneInfo(zone))
+        hour = local.hour + local.minute / 60
+        if (9 <= hour < 20) if daytime else (hour >= 22 or hour < 7):
+            return zone
+    return preferred
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
@@ -117,7 +139,7 @@ def running_stack(workdir: Path | None = None, *, web_workers: int = 2,
             env=env, cwd=ROOT, stdout=out, stderr=out)
         stack.processes.append(web)
         worker = subprocess.Popen(
-            [str(BIN / "rq"), "worker", "--with-scheduler", "-u", env["REDIS_URL"], *QUEUES],
+            [str(BIN / "python"), "-m", "workers", *QUEUES],
             env=env, cwd=ROOT, stdout=out, stderr=out)
         stack.processes.append(worker)
         _wait_http(stack.base_url + "/healthz", web)

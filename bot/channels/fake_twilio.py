@@ -216,6 +216,9 @@ def _make_handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "FakeTwilio/1.0"
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle on, a keep-alive client waits for
+        # its delayed ACK (~40 ms) before the body arrives. Twilio does not add that.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             self._dispatch("GET")

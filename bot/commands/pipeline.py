@@ -169,9 +169,25 @@ patients_import.__doc__ = (patients_import.__doc__ or "") + "\n\n" + (__doc__ or
 
 # --- campaign ---------------------------------------------------------------------------------
 
-def _context_for(patient: Patient) -> dict[str, Any]:
+#: How a CSV cell holds a list (e.g. appointment `slots`): values separated by this.
+LIST_SEPARATOR = ";"
+
+
+def flow_context(patient: Patient, flow: Any) -> dict[str, Any] | None:
+    """What flow `flow` may use for `patient`, typed as the flow declares it.
+
+    None when the patient lacks a field the flow requires (`settings.required_context`): a
+    campaign enrols only the patients whose record carries what the flow needs, so a refill
+    reminder goes to patients with a `due_date` and a missed-visit flow to those with `slots`.
+    """
     context: dict[str, Any] = {"first_name": patient.first_name}
     context.update(patient.attributes or {})
+    for name, spec in flow.context.items():
+        value = context.get(name)
+        if spec.type == "list" and isinstance(value, str):
+            context[name] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+    if any(not context.get(name) for name in flow.settings.required_context):
+        return None
     return context
 
 
@@ -191,20 +207,24 @@ def start_campaign(
     day = (today or now.date()).isoformat()
     started: list[int] = []
     with rt.db.session() as s:
-        busy = select(Conversation.patient_id).where(
-            Conversation.flow == name, Conversation.status == "active")
+        # One conversation at a time per patient, so a reply is never ambiguous; a patient in
+        # another flow now is picked up by a later run of this campaign.
+        busy = select(Conversation.patient_id).where(Conversation.status == "active")
         stmt = (select(Patient).where(Patient.consent_status == CONSENT_GRANTED,
                                       Patient.id.notin_(busy),
                                       (Patient.phone_status.is_(None)))
                 .order_by(Patient.id))
-        if limit is not None:
-            stmt = stmt.limit(limit)
         for patient in s.scalars(stmt):
+            if limit is not None and len(started) >= limit:
+                break
+            context = flow_context(patient, flow)
+            if context is None:
+                continue
             key = f"campaign-{name}-{patient.id}-{day}"
             if s.scalar(select(InboxEvent.id).where(InboxEvent.dedupe_key == key)):
                 continue
             conv = Conversation(patient_id=patient.id, flow=flow.name, version=flow.version,
-                                state=flow.start, context=_context_for(patient),
+                                state=flow.start, context=context,
                                 locale=patient.locale, timezone=patient.timezone,
                                 channel="sms", status="active", campaign=name,
                                 started_at=now, updated_at=now)
@@ -231,7 +251,7 @@ def campaign() -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Enrol at most this many patients.")
 def campaign_start(name: str, limit: int | None) -> None:
-    """Start flow NAME for every consented patient not already in it."""
+    """Start flow NAME for every consented patient with the data it needs and no active conversation."""
     settings = _settings(frozenset({"DATABASE_URL", "REDIS_URL"}))
     try:
         started = start_campaign(settings, name, limit)
