@@ -187,7 +187,7 @@ _SAFETY_ABSENT: list[bool] = []  # memo of a failed import only; never changes a
 
 def _global_classifier() -> Any:
     """bot.safety.classify_global, imported lazily (it is written separately); None without it."""
-    module = sys.modules.get("bot.safety")
+    module: Any = sys.modules.get("bot.safety")
     if module is None:
         if _SAFETY_ABSENT:
             return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from bot.flows.issues import WARNING, IssueList
 from bot.flows.marked import Mark, MarkedDict
@@ -25,7 +26,7 @@ Finder = Callable[[str], list[str]]
 
 def default_finder() -> Finder | None:
     """bot.safety.is_minimum_necessary, or None where bot.safety is not installed."""
-    module = sys.modules.get("bot.safety")
+    module: Any = sys.modules.get("bot.safety")
     if module is None:
         try:
             import bot.safety as module
