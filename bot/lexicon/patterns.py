@@ -155,33 +155,15 @@ def _allowed_edits(word: str) -> int:
     return 1 if len(word) >= MIN_FUZZY_LEN else 0
 
 
-@lru_cache(maxsize=20000)
-def _correct_token(token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> str:
-    if token in exact or len(token) < MIN_FUZZY_LEN - 1 or token.isdigit():
-        return token
-    if any(token.startswith(p) for p in prefixes):
-        return token
-    for word in exact:
-        limit = _allowed_edits(word)
-        if limit and edit_distance(token, word, limit) <= limit:
-            return word
-    for prefix in prefixes:
-        limit = _allowed_edits(prefix)
-        if not limit:
-            continue
-        for cut in (len(prefix) - 1, len(prefix), len(prefix) + 1):
-            if 0 < cut <= len(token) and edit_distance(token[:cut], prefix, 1) <= 1:
-                return prefix + token[cut:]
-    return token
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
-    """The words typo correction aims at: every literal and stem in some word-mode patterns."""
+    """The words typo correction aims at: every literal and stem in some word-mode patterns,
+    indexed by (first letter, length) so that a message is checked in microseconds."""
 
     exact: frozenset[str]
     prefixes: tuple[str, ...]
     keep: frozenset[str] = frozenset()
+    index: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, sets: Iterable[PatternSet], keep: Iterable[str] = ()) -> Vocabulary:
@@ -191,16 +173,38 @@ class Vocabulary:
             if not ps.substring:
                 exact |= ps.exact_vocab
                 prefixes |= ps.prefix_vocab
+        index: dict[tuple[str, int], list[str]] = {}
+        for word in sorted(exact):
+            if _allowed_edits(word):
+                index.setdefault((word[0], len(word)), []).append(word)
         return cls(frozenset(exact), tuple(sorted(prefixes, key=len, reverse=True)),
-                   frozenset(keep))
+                   frozenset(keep), {k: tuple(v) for k, v in index.items()})
+
+    @lru_cache(maxsize=50000)  # noqa: B019 - vocabularies are few and live for the process
+    def correct(self, token: str) -> str:
+        """`token`, or the lexicon word it is one typo away from (first letter kept)."""
+        if token in self.exact or token in self.keep or len(token) < MIN_FUZZY_LEN - 1 \
+                or token.isdigit() or any(token.startswith(p) for p in self.prefixes):
+            return token
+        for first in dict.fromkeys(token[:2]):
+            for size in range(len(token) - 2, len(token) + 3):
+                for word in self.index.get((first, size), ()):
+                    limit = _allowed_edits(word)
+                    if abs(len(word) - len(token)) <= limit \
+                            and edit_distance(token, word, limit) <= limit:
+                        return word
+        for prefix in self.prefixes:
+            if not _allowed_edits(prefix) or prefix[0] not in token[:2]:
+                continue
+            for cut in (len(prefix) - 1, len(prefix), len(prefix) + 1):
+                if 0 < cut <= len(token) and edit_distance(token[:cut], prefix, 1) <= 1:
+                    return prefix + token[cut:]
+        return token
 
 
 def correct_typos(text: str, vocab: Vocabulary) -> str:
     """Rewrite near-miss words to the lexicon word they were meant to be (see module doc).
 
-    `vocab.keep` lists real words that must never be "corrected" ("heard" is not "heart").
+    `vocab.keep` lists real words that must never be "corrected" ("doing" is not "dying").
     """
-    return " ".join(
-        token if token in vocab.keep else _correct_token(token, vocab.exact, vocab.prefixes)
-        for token in text.split()
-    )
+    return " ".join(vocab.correct(token) for token in text.split())
