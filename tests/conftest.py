@@ -186,6 +186,7 @@ class Stack:
     redis_url: str
     database_url: str
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    last_worker_log: str = ""
 
     # -- talking to the app like Twilio does --------------------------------------------------
     def sign(self, path: str, params: dict[str, str]) -> str:
@@ -227,6 +228,7 @@ class Stack:
         """One `rq worker --burst` run: every job queued now (and due scheduled ones)."""
         result = subprocess.run(self.worker_command("--burst"), env=self.env, cwd=ROOT,
                                 capture_output=True, timeout=timeout)
+        self.last_worker_log = result.stderr.decode(errors="replace")[-6000:]
         if result.returncode != 0:
             raise AssertionError(result.stderr.decode(errors="replace")[-4000:])
 
@@ -269,7 +271,8 @@ class Stack:
             if self.pending_work() == 0:
                 return
             if time.monotonic() > deadline:
-                raise AssertionError(f"work still pending after {timeout}s")
+                raise AssertionError(f"work still pending after {timeout}s; last worker "
+                                     f"log:\n{self.last_worker_log}")
             time.sleep(0.5)
 
     def stop_workers(self) -> None:

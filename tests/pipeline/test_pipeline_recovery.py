@@ -15,7 +15,14 @@ from sqlalchemy import select
 from bot import settings as settings_mod
 from bot.commands.pipeline import start_campaign
 from bot.store.db import get_database
-from bot.store.models import ConsentChange, Conversation, FollowUpTask, Message, Patient
+from bot.store.models import (
+    ConsentChange,
+    Conversation,
+    FollowUpTask,
+    InboxEvent,
+    Message,
+    Patient,
+)
 
 
 def _patient(stack, **extra) -> tuple[int, str]:
@@ -156,7 +163,18 @@ def test_opt_out_ends_every_conversation_and_blocks_routine_sends(stack):
     pytest.importorskip("bot.safety", reason="PENDING: bot.safety (issue 5) has not landed")
     pid, phone = _patient(stack)
     _start(stack, "refill_reminder", pid)
-    _start(stack, "engagement_checkin", pid)
+    stack.drain()
+    # A second conversation running at the same time (campaigns enrol one at a time, but a
+    # conversation started earlier by staff or an older release may still be active).
+    with get_database(stack.database_url).session() as s:
+        second = Conversation(patient_id=pid, flow="engagement_checkin", version=1,
+                              state="", context={"first_name": "Ana"}, status="active",
+                              timezone=daytime_timezone())
+        s.add(second)
+        s.flush()
+        s.add(InboxEvent(patient_id=pid, conversation_id=second.id, kind="start",
+                         dedupe_key=f"test-start-{second.id}"))
+    stack.run_job("workers.jobs.process_patient", pid, queue="inbound")
     stack.drain()
     assert len(stack.fake.messages(to=phone)) == 2
     stack.text_in(phone, "STOP")
