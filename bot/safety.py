@@ -97,14 +97,17 @@ def _negated(text: str, hit: Hit, lex: Lexicon, substring: bool) -> bool:
         for word in _ZH_SKIP:
             before = before.removesuffix(word)
         return any(before.endswith(n) for n in lex.negators)
+    english = lexicon.get(lexicon.FALLBACK)  # "not suicidal" also denies the Spanish stem
+    negators = set(lex.negators) | set(english.negators)
+    transparent = set(lex.transparent) | set(english.transparent)
     before = text.split()[:hit.start]
     for _ in range(4):
         if not before:
             return False
         word = before.pop()
-        if word in lex.negators:
+        if word in negators:
             return True
-        if word not in lex.transparent:
+        if word not in transparent:
             return False
     return False
 

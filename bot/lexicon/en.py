@@ -47,7 +47,7 @@ LEXICON = Lexicon(
     stop_words=("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
                 "opt out", "stop all", "unsub", "remove", "remove me", "stop it", "stahp"),
     stop_phrases=(
-        "stop|quit|cease .. texting|txting|texts|messaging|messages|msgs|contacting|calling|sending|emailing|bothering",
+        "stop|stopp|quit|cease .. texting|txting|texts|messaging|messages|msgs|contacting|calling|sending|emailing|bothering",
         "stop texts|messages|msgs|calls",
         "dont|do+not|never text|txt|message|msg|contact|call|send .. me|us|anymore|again|texts|messages",
         "remove|delete|take me|my|this .. from|off .. list|number|system|this|texts",

@@ -29,7 +29,7 @@ LEXICON = Lexicon(
     day_after_tomorrow=("pasado+manana",),
     next_week=("proxima+semana", "la+semana+que+viene", "semana+que+viene", "siguiente+semana"),
     stop_words=("parar", "para", "pare", "alto", "basta", "detener", "cancelar", "baja",
-                "darme de baja", "fin", "terminar", "salir", "no mas", "ya no", "ya basta",
+                "darme de baja", "fin", "terminar", "salir", "ya basta",
                 "stop", "cancela"),
     stop_phrases=(
         "ya? no me|nos manden|mande|envien|envie|escriban|escriba|llamen|llame|contacten|textee|texteen .. mas|mensajes",
@@ -56,7 +56,7 @@ LEXICON = Lexicon(
         "no quiero|kiero .. vivir|seguir+viviendo|despertar", "ya no quiero vivir",
         "no tengo razon|razones para vivir", "no vale la pena vivir", "mejor .. muerto|muerta",
         "estarian mejor sin mi", "hacerme dano", "lastimarme", "cortarme|cortandome",
-        "me corto|corte las? venas", "ahorcarme", "ya no aguanto mas? .. vida|vivir",
+        "me corto|corte las? venas", "me estoy cortando|lastimando|matando", "ahorcarme", "ya no aguanto mas? .. vida|vivir",
         "pensamientos .. muerte|morir|suicid*", "me voy a tirar|aventar",
         "no puedo mas con mi? vida", "adios para siempre",
     ),

@@ -43,7 +43,7 @@ LEXICON = Lexicon(
                     "portugues brasil", "português do brasil"),
     crisis=(
         "quero|vou|queria|penso+em|pensando+em|vontade+de morrer|me+matar|suicidar|sumir",
-        "me matar", "suicid*", "tirar .. minha? própria? vida", "acabar com .. minha vida|tudo",
+        "suicid*", "tirar .. minha? própria? vida", "acabar com .. minha vida|tudo",
         "não quero .. viver|mais+viver", "não aguento mais .. viver|vida", "sem motivo|razão para viver",
         "melhor .. morto|morta", "me machucar|cortar|ferir|enforcar", "cortar os pulsos",
         "pular da|do ponte|prédio|janela", "não vale a pena viver", "desistir da vida",
@@ -64,7 +64,7 @@ LEXICON = Lexicon(
         "me bate|batem|bateu|agride|agrediu|espanca|espancou|machuca|ameaça|ameaçou|estuprou|violenta|enforcou",
         "marido|esposa|namorado|companheiro|filho|ex .. me .. bate|bateu|agride|ameaça|espanca",
         "violência doméstica", "abuso", "abusa", "abusou", "estupro", "medo do|de meu? marido|namorado|companheiro|dele|filho",
-        "quer|vai me matar", "não estou segura|seguro", "me tranca",
+        "quer|vai me matar", "ameaçou|ameaça|ameaçando .. me? matar|bater|machucar", "não estou segura|seguro", "me tranca",
     ),
     not_urgent=("morrendo de rir|saudade|fome|sono|calor|frio|vontade", "morri de rir", "to|tô|estou morto|morta de cansaço|fome|sono",
                 "raio x", "exercícios|exercício de respiração", "kkk", "calor .. matando", "esse calor me mata",
