@@ -159,3 +159,46 @@ def test_unknown_intent_is_a_caller_error() -> None:
     assert "stop" not in BUILTIN_INTENTS
     with pytest.raises(UnknownIntent):
         match("stop", "stop", "en")
+
+
+def test_dates_are_relative_to_the_patients_own_day() -> None:
+    from datetime import date, datetime, timezone
+
+    # 2026-03-11 06:30 UTC is still the evening of 2026-03-10 in Honolulu.
+    now = datetime(2026, 3, 11, 6, 30, tzinfo=timezone.utc)
+    assert match("date", "tomorrow", "en", now=now, timezone="Pacific/Honolulu") == Match(
+        "date", date(2026, 3, 11))
+    assert match("date", "bukas", "tl", now=now, timezone="Asia/Manila") == Match(
+        "date", date(2026, 3, 12))
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [("en", "tomorrow", "2026-03-11"), ("en", "today", "2026-03-10"),
+     ("en", "Friday", "2026-03-13"), ("en", "tuesday", "2026-03-17"), ("en", "12/3", "2026-12-03"),
+     ("en", "3/1", "2027-03-01"), ("en", "2026-04-01", "2026-04-01"), ("en", "next week", "2026-03-16"),
+     ("en", "March 12", "2026-03-12"), ("en", "day after tomorrow", "2026-03-12"),
+     ("en", "not today, tomorrow", "2026-03-11"), ("es", "mañana", "2026-03-11"),
+     ("es", "pasado mañana", "2026-03-12"), ("es", "el viernes", "2026-03-13"),
+     ("es", "12 de marzo", "2026-03-12"), ("es", "hoy en la mañana", "2026-03-10"),
+     ("zh_Hans", "明天", "2026-03-11"), ("zh_Hans", "星期五", "2026-03-13"),
+     ("zh_Hant", "週五", "2026-03-13"), ("zh_Hans", "3月12日", "2026-03-12"),
+     ("zh_Hans", "后天", "2026-03-12"), ("ko", "내일", "2026-03-11"), ("ko", "금요일", "2026-03-13"),
+     ("ko", "3월 12일", "2026-03-12"), ("vi", "ngày mai", "2026-03-11"), ("vi", "thứ sáu", "2026-03-13"),
+     ("vi", "12 tháng 3", "2026-03-12"), ("tl", "bukas", "2026-03-11"), ("tl", "Biyernes", "2026-03-13"),
+     ("tl", "sa susunod na linggo", "2026-03-16"), ("ru", "завтра", "2026-03-11"),
+     ("ru", "в пятницу", "2026-03-13"), ("ar", "غداً", "2026-03-11"), ("ar", "الجمعة", "2026-03-13"),
+     ("ht", "demen", "2026-03-11"), ("ht", "vandredi", "2026-03-13"), ("pt_BR", "amanhã", "2026-03-11"),
+     ("pt_BR", "sexta", "2026-03-13")],
+)
+def test_dates(locale: str, text: str, expected: str) -> None:
+    from datetime import date, datetime, timezone
+
+    now = datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc)  # a Tuesday
+    got = match("date", text, locale, now=now, timezone="America/New_York")
+    assert got == Match("date", date.fromisoformat(expected))
+
+
+@pytest.mark.parametrize("text", ["yes", "13/45", "whenever", ""])
+def test_date_rejects(text: str) -> None:
+    assert match("date", text, "en", timezone="America/New_York") is None
