@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import daytime_timezone
 from pipeline_helpers import add_patient, events_for, messages_for
 from sqlalchemy import select
+from stack_support import daytime_timezone
 
 from bot import settings as settings_mod
 from bot.commands.pipeline import start_campaign

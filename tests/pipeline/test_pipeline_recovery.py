@@ -8,9 +8,9 @@ import subprocess
 import time
 
 import pytest
-from conftest import ROOT, daytime_timezone
 from pipeline_helpers import add_patient, messages_for
 from sqlalchemy import select
+from stack_support import ROOT, daytime_timezone
 
 from bot import settings as settings_mod
 from bot.commands.pipeline import start_campaign

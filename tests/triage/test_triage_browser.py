@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import daytime_timezone, make_stack
 from sqlalchemy import select
+from stack_support import daytime_timezone, make_stack
 from triage_support import PASSWORD, add_patient, add_task, add_user
 
 from bot import settings as settings_mod
