@@ -211,11 +211,18 @@ def _global(t: _Turn, event: Reply) -> bool:
         return False
     keyword = getattr(hit, "keyword", None)
     if hit.kind == "stop":
-        t.effects.append(fx.RecordConsent("revoked", "keyword", keyword))
+        carrier = bool(getattr(hit, "carrier_keyword", False))
+        t.effects.append(fx.RecordConsent("revoked", "carrier_keyword" if carrier else "keyword",
+                                          keyword))
         t.cancel_wait()
-        t.system(messages.STOP_CONFIRMATION)
+        # Twilio blocks the number the moment it sees a one-word carrier keyword (STOP, QUIT...)
+        # and sends its own confirmation (per language with Advanced Opt-Out); a second one
+        # from us would be refused with 21610. Any other opt-out gets ours.
+        if not carrier:
+            t.system(messages.STOP_CONFIRMATION)
         t.end("opted_out")
-        t.effects.append(fx.Audit("opt_out", "patient sent an opt-out word", {"keyword": keyword}))
+        t.effects.append(fx.Audit("opt_out", "patient sent an opt-out word",
+                                  {"keyword": keyword, "confirmed_by": "carrier" if carrier else "us"}))
     elif hit.kind == "start":
         t.effects.append(fx.RecordConsent("granted", "keyword", keyword))
         t.system(messages.START_CONFIRMATION)

@@ -177,7 +177,7 @@ def test_opt_out_ends_every_conversation_and_blocks_routine_sends(stack):
     stack.run_job("workers.jobs.process_patient", pid, queue="inbound")
     stack.drain()
     assert len(stack.fake.messages(to=phone)) == 2
-    stack.text_in(phone, "STOP")
+    stack.text_in(phone, "please stop texting me")  # not a carrier keyword: our confirmation
     stack.drain()
     with get_database(stack.database_url).session() as s:
         convs = list(s.scalars(select(Conversation).where(Conversation.patient_id == pid)))
