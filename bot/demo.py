@@ -34,7 +34,7 @@ PATIENTS: list[tuple[str, str, str, str, str, list[str]]] = [
     ("+16175550130", "Robert", "English", "America/New_York", "refill_reminder",
      ["~~??", "no", "3"]),  # garbled, then no, then transport -> social work
     ("+16175550140", "Layla", "Arabic", "America/New_York", "appointment_recovery",
-     ["نعم", "2"]),  # yes, slot 2
+     ["نعم", "2", "1"]),  # yes, slot 2, confirm
     ("+16175550150", "Wei", "zh-TW", "America/Los_Angeles", "appointment_recovery",
      ["STOP"]),  # opts out
     ("+16175550160", "Jean", "Haitian Creole", "America/New_York", "engagement_checkin",
@@ -109,24 +109,30 @@ def _settle(stack: Stack, timeout: float = 40) -> None:
           timeout, lambda: _busy(stack))
 
 
-def _fire_due_timeouts(stack: Stack) -> int:
-    """Fast-forward: run every scheduled no-reply timeout now instead of after its wait."""
+def _fast_forward(stack: Stack, hours: float) -> int:
+    """Let `hours` pass for the no-reply waits: every timeout due by then runs now.
+
+    Only timeouts move; messages held for quiet hours keep their time, as they would.
+    """
     import redis
     from rq import Queue
     from rq.registry import ScheduledJobRegistry
 
     conn = redis.Redis.from_url(stack.env["REDIS_URL"])
+    horizon = time.time() + hours * 3600
     fired = 0
     for name in QUEUES:
         registry = ScheduledJobRegistry(name, connection=conn)
         queue = Queue(name, connection=conn)
-        for job_id in registry.get_job_ids():
-            if job_id.startswith("timeout"):
-                job = queue.fetch_job(job_id)
-                if job is not None:
-                    registry.remove(job)
-                    queue.enqueue_job(job)
-                    fired += 1
+        for raw in conn.zrangebyscore(registry.key, 0, horizon):
+            job_id = raw.decode()
+            if not job_id.startswith("timeout"):
+                continue
+            job = queue.fetch_job(job_id)
+            if job is not None:
+                registry.remove(job)
+                queue.enqueue_job(job)
+                fired += 1
     return fired
 
 
@@ -201,9 +207,11 @@ def run() -> dict[str, Any]:
                         stack.fake.send_inbound(phone, body, message_sid=sid)  # Twilio retry
             turn += 1
             _settle(stack)
-        fired = _fire_due_timeouts(stack)
-        console.print(f"fast-forward: {fired} no-reply timeout(s) fired now instead of later")
-        _settle(stack)
+        for step in (1, 2):
+            fired = _fast_forward(stack, hours=49)
+            console.print(f"fast-forward {step}: two days pass; {fired} no-reply timeout(s) "
+                          "fire now instead of later")
+            _settle(stack)
         summary = _summary(stack)
     _print(summary)
     console.print(f"[bold green]demo finished[/] in {time.monotonic() - started:.1f}s")
