@@ -1,19 +1,24 @@
-"""Send-time rules for routine messages: consent, quiet hours, the daily cap.
+"""Send-time rules for outbound messages: consent, quiet hours, the daily cap.
 
 Checked when a message is written (so it is deferred, not dropped) and again right before it
-goes to Twilio (consent can change in between). Replies to the patient's own message, safety
-and system messages are exempt: they go at once.
+goes to Twilio (consent can change in between). The time arithmetic lives in the pure module
+`bot.rules`; this module only decides which rule applies to which kind of message:
+
+- consent: after an opt-out only `system` (the stop confirmation, help, start) and `safety`
+  (crisis resources) messages may reach the patient; `routine` and `reply` are suppressed.
+- quiet hours and the daily cap hold back `routine` messages only; an answer to the patient's
+  own message, safety and system messages go at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.effects import ROUTINE
+from bot import rules
+from bot.effects import ROUTINE, SAFETY, SYSTEM
 from bot.settings import Settings
 from bot.store import repositories as repo
 from bot.store.models import CONSENT_REVOKED, Message, Patient
@@ -21,6 +26,10 @@ from bot.store.models import CONSENT_REVOKED, Message, Patient
 SEND = "send"
 DEFER = "defer"
 SUPPRESS = "suppress"
+
+#: Message kinds that may still reach a patient who revoked consent (FCC: a one-time
+#: confirmation of the opt-out; help and crisis resources the patient asked for or needs).
+ALLOWED_AFTER_OPT_OUT = frozenset({SYSTEM, SAFETY})
 
 
 @dataclass(frozen=True)
@@ -30,31 +39,9 @@ class Decision:
     reason: str = ""
 
 
-def _hhmm(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
-
-
-def day_bounds(now: datetime, tz_name: str) -> tuple[datetime, datetime]:
-    """The patient's local calendar day containing `now`, as UTC-aware [start, end)."""
-    tz = ZoneInfo(tz_name)
-    local = now.astimezone(tz)
-    start = datetime.combine(local.date(), time(0), tz)
-    end = datetime.combine(local.date() + timedelta(days=1), time(0), tz)
-    return start.astimezone(now.tzinfo), end.astimezone(now.tzinfo)
-
-
 def next_allowed(now: datetime, tz_name: str, quiet_start: str, quiet_end: str) -> datetime:
-    """`now` if outside quiet hours in the patient's zone, else the end of the quiet window."""
-    tz = ZoneInfo(tz_name)
-    local = now.astimezone(tz)
-    start, end = _hhmm(quiet_start), _hhmm(quiet_end)
-    t = local.time()
-    in_quiet = (start <= t or t < end) if start > end else (start <= t < end)
-    if not in_quiet:
-        return now
-    day = local.date() if t < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, end, tz).astimezone(now.tzinfo)
+    """Kept for callers of the old name (bot/web/triage.py): see `bot.rules.next_allowed_send`."""
+    return rules.next_allowed_send(now, tz_name, quiet_start, quiet_end)
 
 
 def decide(
@@ -62,17 +49,18 @@ def decide(
     quiet_hours: tuple[str, str] | None = None,
 ) -> Decision:
     """Whether `message` may go now, must wait (until when), or must never go."""
+    if patient.consent_status == CONSENT_REVOKED and message.kind not in ALLOWED_AFTER_OPT_OUT:
+        return Decision(SUPPRESS, reason=f"patient opted out ({message.kind} message)")
     if message.kind != ROUTINE:
         return Decision(SEND)
-    if patient.consent_status == CONSENT_REVOKED:
-        return Decision(SUPPRESS, reason="patient opted out")
     tz = patient.timezone or settings.DEFAULT_TIMEZONE
     qs, qe = quiet_hours or (settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)
-    at = next_allowed(now, tz, qs, qe)
+    at = rules.next_allowed_send(now, tz, qs, qe)
     if at > now:
         return Decision(DEFER, at, "quiet hours in the patient's time zone")
-    start, end = day_bounds(now, tz)
+    start, end = rules.local_day_bounds(now, tz)
     sent = repo.routine_sent_between(session, patient.id, start, end, exclude_id=message.id)
-    if sent >= settings.MAX_ROUTINE_MESSAGES_PER_DAY:
-        return Decision(DEFER, next_allowed(end, tz, qs, qe), "daily routine message cap reached")
+    if rules.cap_reached(sent, settings.MAX_ROUTINE_MESSAGES_PER_DAY):
+        return Decision(DEFER, rules.next_allowed_send(end, tz, qs, qe),
+                        "daily routine message cap reached")
     return Decision(SEND)
