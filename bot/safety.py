@@ -177,7 +177,8 @@ def _stop(text: str, norm: str, bare: str, locales: list[Lexicon]) -> GlobalInte
     for lex in locales:
         hit = lexicon.patterns(lex.locale, "stop_phrases").search(corrected, accented)
         if hit:
-            return GlobalIntent(STOP, keyword=hit.pattern, locale=lex.locale)
+            # A label, not the phrase pattern: consent history stores it (64 characters).
+            return GlobalIntent(STOP, keyword=f"{lex.locale}:stop_phrase", locale=lex.locale)
     return None
 
 

@@ -29,6 +29,8 @@ from bot.store.models import (
 
 ACTIVE = "active"
 ENDED = "ended"
+#: Longest keyword the consent history keeps (the column's length).
+KEYWORD_MAX = 64
 
 
 def patient_by_phone(session: Session, phone: str) -> Patient | None:
@@ -101,6 +103,8 @@ def set_consent(
     changed = patient.consent_status != status
     patient.consent_status = status
     patient.consent_updated_at = now
+    if keyword is not None:
+        keyword = keyword[:KEYWORD_MAX]
     session.add(ConsentChange(patient_id=patient.id, status=status, source=source,
                               keyword=keyword, at=now))
     action = "opt_out" if status == CONSENT_REVOKED else "opt_in"
