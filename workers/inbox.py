@@ -1,8 +1,9 @@
 """A reply that no conversation is waiting for: never dropped.
 
 Global keywords (stop, start, help, urgent, language) are honoured exactly as inside a flow;
-anything else becomes a task for the care team plus a polite hand-off answer (no answer to an
-opted-out patient, who gets nothing but what they ask for).
+anything else joins the patient's open task when there is one (a person is on it already, so no
+second task and no automatic answer), else becomes a task for the care team plus a polite
+hand-off answer (no answer to an opted-out patient, who gets nothing but what they ask for).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from bot import effects as fx
 from bot import messages
 from bot.store import repositories as repo
+from bot.store import tasks_repo
 from bot.store.models import CONSENT_REVOKED, Message
 from workers.effects import Scope, add_outbound, apply
 
@@ -62,6 +64,14 @@ def handle_unrouted_reply(scope: Scope, message: Message | None) -> None:
     effects = global_effects(text, patient.locale, opted_out)
     if effects is not None:
         apply(scope, effects)
+        return
+    task = tasks_repo.attach_reply(scope.session, patient.id, message.id if message else None,
+                                   scope.now)
+    if task is not None:
+        # A person is already on it (or answered on it): the text joins that thread; no
+        # second task, no automatic hand-off answer.
+        if message is not None and message.conversation_id is None:
+            message.conversation_id = task.conversation_id
         return
     repo.add_task(scope.session, team="outreach", priority="routine",
                   reason="Patient texted outside any active conversation",
