@@ -1,8 +1,11 @@
 """What the product does when Twilio reports a message it could not deliver.
 
 Runs inside the per-patient transaction (the worker holds the patient lock), driven by
-`classify_error`: opted out at the carrier (21610) revokes consent; a bad number (21211,
-21614, 30005) or a landline (30006) asks the outreach team to fix the contact or call;
+`classify_error`: opted out at the carrier (21610) revokes consent; a landline (30006) or a
+number that takes no texts (21614) moves the conversation to a phone call
+(`bot.channels.voice_calls`), or asks the outreach team to call when it cannot (an
+interpreter call-back for a language Twilio cannot speak); a bad number (21211, 30005) asks
+the outreach team to fix the contact;
 transient carrier failures (30003, 30008) are retried a limited number of times.
 """
 
@@ -13,9 +16,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot import defaults
+from bot.channels import voice_calls
 from bot.channels.twilio_sms import SendOutcome, classify_error
+from bot.channels.voice_locales import interpreter_task
 from bot.store import repositories as repo
-from bot.store.models import CONSENT_REVOKED, Message
+from bot.store.models import CONSENT_REVOKED, Conversation, Message
 from workers.effects import Scope
 
 
@@ -59,6 +64,8 @@ def handle_failure(scope: Scope, message: Message, error_code: int | None) -> bo
         patient.phone_status = "invalid"
         reason = "Phone number is not valid: fix the contact details"
     elif outcome is SendOutcome.NOT_MOBILE:
+        if _to_voice(scope, message, detail):
+            return False
         patient.phone_status = "landline"
         reason = "Number cannot receive texts (landline?): call the patient or fix the contact"
     elif outcome is SendOutcome.BLOCKED:
@@ -70,4 +77,34 @@ def handle_failure(scope: Scope, message: Message, error_code: int | None) -> bo
                   message_id=message.id)
     repo.audit(s, "delivery_failed", reason, now, patient_id=patient.id,
                conversation_id=message.conversation_id, detail=detail)
+    return True
+
+
+def _to_voice(scope: Scope, message: Message, detail: dict[str, object]) -> bool:
+    """A landline (30006) / not-mobile (21614) failure moves the conversation to a call.
+
+    True when handled: the call is scheduled after commit, or - the patient's language has no
+    Twilio voice - a person calls back with an interpreter (task; the conversation ends as
+    handed off). False when the message belongs to no active SMS conversation (a staff reply,
+    a system message): the caller then makes the "call the patient" task.
+    """
+    s, patient, now = scope.session, scope.patient, scope.now
+    conv = s.get(Conversation, message.conversation_id) if message.conversation_id else None
+    if conv is None or conv.status != "active" or conv.channel == "voice":
+        return False
+    interpreter = interpreter_task(conv.locale or patient.locale or "en", conv.state or None)
+    if interpreter is not None:
+        patient.phone_status = "landline"
+        repo.add_task(s, team=interpreter.team, priority=interpreter.priority,
+                      reason=interpreter.reason, category=interpreter.category, now=now,
+                      patient_id=patient.id, conversation_id=conv.id, message_id=message.id)
+        repo.audit(s, "delivery_failed", "landline: no Twilio voice for the patient's language",
+                   now, patient_id=patient.id, conversation_id=conv.id,
+                   detail={**detail, "locale": conv.locale})
+        for intent in repo.end_conversation(s, conv, "handed_off", now):
+            scope.after.cancels.append((conv.id, intent.wait_token))
+        return True
+    if not voice_calls.fallback_to_voice(s, conv.id, now):
+        return False
+    scope.after.calls.append((conv.id, None))
     return True

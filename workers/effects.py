@@ -43,11 +43,14 @@ class AfterCommit:
     sends: list[tuple[int, datetime | None]] = field(default_factory=list)
     timeouts: list[tuple[int, str, datetime]] = field(default_factory=list)
     cancels: list[tuple[int, str]] = field(default_factory=list)
+    #: Conversations to call (`bot.channels.voice_calls.schedule_call`), now or at a time.
+    calls: list[tuple[int, datetime | None]] = field(default_factory=list)
 
     def merge(self, other: AfterCommit) -> None:
         self.sends += other.sends
         self.timeouts += other.timeouts
         self.cancels += other.cancels
+        self.calls += other.calls
 
 
 @dataclass
@@ -138,6 +141,17 @@ def add_outbound(
 
 
 def _send(scope: Scope, e: fx.SendMessage) -> None:
+    conv = scope.conversation
+    if conv is not None and conv.channel == "voice" and e.kind not in (fx.SYSTEM, fx.SAFETY):
+        # A flow question on a phone conversation is asked by calling: the answer endpoint
+        # speaks the conversation's current state. One call per event, however many lines.
+        # (System and safety answers to a text the patient sent still go back as a text.)
+        if all(cid != conv.id for cid, _ in scope.after.calls):
+            scope.after.calls.append((conv.id, None))
+            repo.audit(scope.session, "call_scheduled", "flow message on a voice conversation",
+                       scope.now, patient_id=scope.patient.id, conversation_id=conv.id,
+                       detail={"msgid": e.msgid, "state": conv.state})
+        return
     add_outbound(scope, e.msgid, dict(e.params), e.kind)
 
 

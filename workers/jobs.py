@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -153,13 +154,19 @@ _EVENT_HANDLERS = {
 
 
 def run_after_commit(conn: Any, after: AfterCommit) -> None:
-    """Enqueue sends and (re)schedule or drop timeouts; all idempotent."""
+    """Enqueue sends and calls, (re)schedule or drop timeouts; all idempotent."""
     for message_id, at in after.sends:
         queues.enqueue_send(conn, message_id, at=at)
     for conversation_id, token, at in after.timeouts:
         queues.enqueue_timeout(conn, conversation_id, token, at)
     for conversation_id, token in after.cancels:
         queues.cancel_timeout(conn, conversation_id, token)
+    if after.calls:
+        from bot.channels import voice_calls
+
+        target = SimpleNamespace(redis=conn)  # schedule_call only needs the connection
+        for conversation_id, at in after.calls:
+            voice_calls.schedule_call(target, conversation_id, at)
 
 
 def fire_timeout(conversation_id: int, wait_token: str) -> str:
