@@ -36,6 +36,13 @@ WORKER: frozenset[str] = frozenset(
 _SID = re.compile(r"^{prefix}[0-9a-fA-F]{{32}}$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
+#: Whole-number settings and their allowed range (lowest, highest or None).
+_WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
+    "MAX_ROUTINE_MESSAGES_PER_DAY": (0, None),
+    # Faster than once a second loads the database for nothing; slower than an hour hides
+    # urgent tasks from a queue page left open.
+    "TRIAGE_POLL_SECONDS": (1, 3600),
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class Settings:
     QUIET_HOURS_END: str = defaults.QUIET_HOURS_END
     MAX_ROUTINE_MESSAGES_PER_DAY: int = defaults.MAX_ROUTINE_MESSAGES_PER_DAY
     DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
+    #: Seconds between the triage queue page's checks for new tasks (bot/web/triage.py).
+    TRIAGE_POLL_SECONDS: int = 10
 
     @property
     def public_base_url(self) -> str:
@@ -145,13 +154,16 @@ def load(
         if raw is None or raw.strip() == "":
             continue
         raw = raw.strip()
-        if f.name == "MAX_ROUTINE_MESSAGES_PER_DAY":
+        if f.name in _WHOLE_NUMBERS:
             try:
                 number = int(raw)
             except ValueError:
                 raise _fail(f.name, "must be a whole number") from None
-            if number < 0:
-                raise _fail(f.name, "must not be negative")
+            low, high = _WHOLE_NUMBERS[f.name]
+            if number < low:
+                raise _fail(f.name, "must not be negative" if low == 0 else f"must be at least {low}")
+            if high is not None and number > high:
+                raise _fail(f.name, f"must be at most {high}")
             values[f.name] = number
         else:
             values[f.name] = raw
