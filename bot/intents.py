@@ -29,7 +29,8 @@ from bot.lexicon.dates import parse_date
 from bot.lexicon.normalize import fold_digits, has_han, normalize
 from bot.lexicon.patterns import Hit, edit_distance
 
-__all__ = ["BUILTIN_INTENTS", "Match", "match", "match_keywords", "normalize", "polarity"]
+__all__ = ["BUILTIN_INTENTS", "Match", "match", "match_keywords", "normalize", "polarity",
+           "warm"]
 
 BUILTIN_INTENTS = ("yes", "no", "help", "number", "choice", "date")
 
@@ -61,6 +62,19 @@ def _best(hits: list[Hit], substring: bool) -> Hit | None:
         return None
     size = (lambda h: len(h.text)) if substring else (lambda h: len(h.text.split()))
     return min(hits, key=lambda h: (h.start, -size(h)))
+
+
+def warm() -> None:
+    """Compile every shipped locale's reply tables (yes/no/unsure/help patterns, CLDR weekday
+    and month names) now; they are cached for the process, so a forking worker's horses
+    inherit them instead of each building its own."""
+    from bot.lexicon.dates import month_names, weekday_names
+
+    for code in lexicon.LOCALES:
+        for name in ("yes", "no", "unsure", "help"):
+            lexicon.patterns(code, name)
+        weekday_names(code)
+        month_names(code)
 
 
 def polarity(text: str, locale: str) -> bool | None:

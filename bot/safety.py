@@ -34,7 +34,7 @@ from bot.lexicon.common_words import COMMON_WORDS
 from bot.lexicon.normalize import light_normalize, normalize
 from bot.lexicon.patterns import Hit, PatternSet, Vocabulary, correct_typos
 
-__all__ = ["GlobalIntent", "classify_global", "detect_urgent", "is_minimum_necessary"]
+__all__ = ["GlobalIntent", "classify_global", "detect_urgent", "is_minimum_necessary", "warm"]
 
 STOP, START, HELP, URGENT, LANGUAGE = "stop", "start", "help", "urgent", "language"
 CRISIS, ABUSE, MEDICAL = "crisis", "abuse", "medical"
@@ -64,9 +64,25 @@ class GlobalIntent:
 @cache
 def _vocabulary() -> Vocabulary:
     sets = [lexicon.patterns(lex.locale, name) for lex in lexicon.all_lexicons()
-            for name in (*_URGENT_FIELDS, "not_urgent", "stop_phrases")]
+            for name in _SAFETY_FIELDS]
     keep = {w for lex in lexicon.all_lexicons() for w in lex.keep} | COMMON_WORDS
     return Vocabulary.of(sets, keep)
+
+
+#: Pattern fields `classify_global` compiles, in every shipped lexicon.
+_SAFETY_FIELDS = (*_URGENT_FIELDS, "not_urgent", "stop_phrases")
+
+
+def warm() -> None:
+    """Build every locale's safety tables now (about a second), not on the first reply.
+
+    A forking worker calls this in the parent so each work horse inherits the tables; the
+    caches live for the process (`functools.cache`), so later calls cost nothing.
+    """
+    for lex in lexicon.all_lexicons():
+        for name in _SAFETY_FIELDS:
+            lexicon.patterns(lex.locale, name)
+    _vocabulary()
 
 
 def _ordered(locale: str) -> list[Lexicon]:

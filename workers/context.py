@@ -1,7 +1,8 @@
 """Per-process set-up for jobs (Flask's Celery pattern: build once, reuse for every job).
 
-The first job in a process reads and validates the settings and opens the database; later
-jobs reuse them. A forked work horse inherits the parent's runtime when the worker preloaded
+The first use in a process reads and validates the settings and opens the database; later
+jobs reuse them. Built outside a job (a worker's parent, `python -m workers`, a script), it
+also loads every flow, catalog and reply table up front (`workers.preload.warm_tables`). A forked work horse inherits the parent's runtime when the worker preloaded
 it (`python -m workers`), and drops inherited database connections first.
 """
 
@@ -26,6 +27,13 @@ def runtime() -> Runtime:
     if _runtime is None:
         _runtime = build_runtime(settings_mod.load(require=settings_mod.WORKER))
         _pid = os.getpid()
+        if get_current_job() is None:
+            # The worker's parent (or a script) before any fork: load every table a job
+            # touches now, so forked horses inherit them. Inside a job (a horse of a plain
+            # `rq worker`), tables load lazily, only the ones this job needs.
+            from workers.preload import warm_tables
+
+            warm_tables(_runtime)
     elif _pid != os.getpid():
         _runtime.db.engine.dispose(close=False)  # never share a pooled connection with a parent
         _pid = os.getpid()

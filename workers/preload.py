@@ -23,25 +23,37 @@ log = logging.getLogger(__name__)
 _SAMPLE_REPLY = "yes 2 tomorrow"
 
 
-def warm() -> None:
-    """Validate the settings and load flows, machines, catalogs and intents tables."""
+def warm_tables(rt: Any) -> None:
+    """Load flows, machines, catalogs, Babel data and reply tables for every shipped locale.
+
+    Idempotent and cheap once done (every table is cached for the process).
+    """
     from babel import Locale
 
     from bot import i18n, intents, safety
     from bot.flows.compiler import compile_flow
-    from workers import context
-    from workers.jobs import ensure_sweeping
 
-    rt = context.runtime()
     for name in rt.flows.names():
         for version in rt.flows.versions(name):
             compile_flow(rt.flows.get(name, version))
+    safety.warm()
+    intents.warm()
     for locale in i18n.SHIPPED_LOCALES:
         Locale.parse(locale)
         i18n.translations(locale)
+        # One pass through each path a reply takes, for whatever the tables above miss.
         safety.classify_global(_SAMPLE_REPLY, locale)
         for intent in ("yes", "no", "number", "date"):
             intents.match(intent, _SAMPLE_REPLY, locale)
+
+
+def warm() -> None:
+    """Validate the settings, load everything a job needs, arm the sweeper."""
+    from workers import context
+    from workers.jobs import ensure_sweeping
+
+    rt = context.runtime()  # builds the runtime and calls warm_tables (not inside a job)
+    warm_tables(rt)
     rt.db.engine.dispose()  # horses open their own connections
     ensure_sweeping(rt.redis)
 

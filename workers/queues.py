@@ -12,13 +12,18 @@ from datetime import datetime, timedelta
 
 from redis import Redis
 from rq import Queue, Retry
-from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 
 from bot import defaults
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_SCHEDULED_DEFAULT = ScheduledJobRegistry.key_template.format(defaults.QUEUE_DEFAULT)
+
+#: Retry policies, built once (RQ copies them into each job it enqueues).
+PROCESS_RETRY = Retry(max=3, interval=[1, 5, 30])
+TIMEOUT_RETRY = Retry(max=3, interval=[5, 30, 120])
+SEND_RETRY = Retry(max=defaults.SEND_MAX_RETRIES, interval=list(defaults.SEND_BACKOFF_SECONDS))
 
 #: Send jobs may run for a while against a slow provider; timeouts and inbound are quick.
 SEND_JOB_TIMEOUT_SECONDS = 120
@@ -39,7 +44,7 @@ def enqueue_process_patient(connection: Redis, patient_id: int, *, delay: float 
     q = queue(defaults.QUEUE_INBOUND, connection)
     kwargs = {
         "job_timeout": PROCESS_JOB_TIMEOUT_SECONDS,
-        "retry": Retry(max=3, interval=[1, 5, 30]),
+        "retry": PROCESS_RETRY,
         "result_ttl": 60,
         "failure_ttl": 7 * 86400,
     }
@@ -54,7 +59,7 @@ def enqueue_process_patients(connection: Redis, patient_ids: list[int]) -> list[
     q = queue(defaults.QUEUE_INBOUND, connection)
     data = [
         Queue.prepare_data("workers.jobs.process_patient", (pid,), timeout=PROCESS_JOB_TIMEOUT_SECONDS,
-                           retry=Retry(max=3, interval=[1, 5, 30]), result_ttl=60)
+                           retry=PROCESS_RETRY, result_ttl=60)
         for pid in patient_ids
     ]
     out: list[Job] = []
@@ -63,17 +68,13 @@ def enqueue_process_patients(connection: Redis, patient_ids: list[int]) -> list[
     return out
 
 
-def send_retry() -> Retry:
-    return Retry(max=defaults.SEND_MAX_RETRIES, interval=list(defaults.SEND_BACKOFF_SECONDS))
-
-
 def enqueue_send(connection: Redis, message_id: int, *, at: datetime | None = None) -> Job:
     """Queue the send of message `message_id` now, or at `at` (a deferred routine message).
 
     A deferred send uses a fixed id, so re-arming it (the sweeper) replaces, not duplicates.
     """
     q = queue(defaults.QUEUE_OUTBOUND, connection)
-    kwargs = {"job_timeout": SEND_JOB_TIMEOUT_SECONDS, "retry": send_retry(), "result_ttl": 300,
+    kwargs = {"job_timeout": SEND_JOB_TIMEOUT_SECONDS, "retry": SEND_RETRY, "result_ttl": 300,
               "failure_ttl": 30 * 86400}
     if at is not None and at > datetime.now(at.tzinfo):
         return q.enqueue_at(at, "workers.jobs.send_message", message_id,
@@ -90,16 +91,19 @@ def enqueue_timeout(connection: Redis, conversation_id: int, wait_token: str, at
     q = queue(defaults.QUEUE_DEFAULT, connection)
     return q.enqueue_at(at, "workers.jobs.fire_timeout", conversation_id, wait_token,
                         job_id=timeout_job_id(conversation_id, wait_token), result_ttl=3600,
-                        retry=Retry(max=3, interval=[5, 30, 120]))
+                        retry=TIMEOUT_RETRY)
 
 
 def cancel_timeout(connection: Redis, conversation_id: int, wait_token: str) -> None:
-    """Drop a scheduled timeout job (a no-op if it already ran or never existed)."""
+    """Drop a scheduled timeout job (a no-op if it already ran or never existed).
+
+    One pipelined round trip: ZREM from the scheduled registry and DEL of the job hash. Safe
+    because a stale timeout is already harmless (`fire_timeout` acts only on a wait token the
+    conversation still holds); this only spares Redis and the worker the dead job. A job that
+    was already moved to its queue leaves an id without a hash there, which RQ skips.
+    """
     jid = timeout_job_id(conversation_id, wait_token)
-    try:
-        job = Job.fetch(jid, connection=connection)
-    except NoSuchJobError:
-        return
-    ScheduledJobRegistry(defaults.QUEUE_DEFAULT, connection=connection).remove(job)
-    job.cancel()
-    job.delete()
+    pipe = connection.pipeline(transaction=False)
+    pipe.zrem(_SCHEDULED_DEFAULT, jid)
+    pipe.delete(Job.key_for(jid))
+    pipe.execute()

@@ -30,6 +30,7 @@ from bot.store.models import (
     STATUS_RANK,
     InboxEvent,
     Message,
+    Patient,
     utcnow,
 )
 from workers import queues
@@ -87,20 +88,22 @@ def inbound_sms() -> Response:
     patient_id: int | None = None
     try:
         with rt.db.session() as s:
-            patient = repo.patient_by_phone(s, sender)
+            # The id only: the webhook must answer fast, and the Patient row (JSON attributes)
+            # is the worker's business.
+            found = s.scalar(select(Patient.id).where(Patient.phone == sender))
             message = Message(
-                patient_id=patient.id if patient else None, direction=INBOUND, channel="sms",
+                patient_id=found, direction=INBOUND, channel="sms",
                 address=sender, body=form.get("Body", ""), twilio_sid=sid, status="received",
                 status_rank=STATUS_RANK["received"], kind="reply", created_at=now,
                 segments=_int(form.get("NumSegments")),
             )
             s.add(message)
             s.flush()
-            if patient is None:
+            if found is None:
                 reply = _unknown_number(s, message, now)
             else:
-                patient_id = patient.id
-                s.add(InboxEvent(patient_id=patient.id, kind="reply", dedupe_key=sid,
+                patient_id = found
+                s.add(InboxEvent(patient_id=found, kind="reply", dedupe_key=sid,
                                  payload={"message_id": message.id}, created_at=now))
     except IntegrityError:
         # Twilio retried a message we already stored: answer again, store nothing new.
