@@ -78,6 +78,7 @@ class Stack:
     # -- workers ------------------------------------------------------------------------------
     def worker_command(self, *extra: str) -> list[str]:
         return [str(VENV_BIN / "rq"), "worker", "--with-scheduler", "-u", self.redis_url,
+                "--worker-class", "workers.preload.PreloadedWorker",
                 *extra, "inbound", "outbound", "default"]
 
     def start_worker(self, *extra: str) -> subprocess.Popen[bytes]:
