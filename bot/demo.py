@@ -104,9 +104,14 @@ def _busy(stack: Stack) -> str:
 
 
 def _settle(stack: Stack, timeout: float = 40) -> None:
-    # Two consecutive idle readings: a job may be between queue and registry for a moment.
-    _wait("the workers to finish", lambda: _idle(stack) and (time.sleep(0.3) or _idle(stack)),
-          timeout, lambda: _busy(stack))
+    def twice_idle() -> bool:
+        # A job may sit between its queue and the started registry for a moment.
+        if not _idle(stack):
+            return False
+        time.sleep(0.3)
+        return _idle(stack)
+
+    _wait("the workers to finish", twice_idle, timeout, lambda: _busy(stack))
 
 
 def _fast_forward(stack: Stack, hours: float) -> int:
@@ -125,7 +130,7 @@ def _fast_forward(stack: Stack, hours: float) -> int:
         registry = ScheduledJobRegistry(name, connection=conn)
         queue = Queue(name, connection=conn)
         for raw in conn.zrangebyscore(registry.key, 0, horizon):
-            job_id = raw.decode()
+            job_id = raw.decode() if isinstance(raw, bytes) else str(raw)
             if not job_id.startswith("timeout"):
                 continue
             job = queue.fetch_job(job_id)
@@ -156,9 +161,10 @@ def _summary(stack: Stack) -> dict[str, Any]:
                 "messages": [(m.direction, m.status, m.body or "") for m in msgs],
             })
         for task in s.scalars(select(FollowUpTask).order_by(FollowUpTask.id)):
-            patient = s.get(Patient, task.patient_id)
+            owner = s.get(Patient, task.patient_id) if task.patient_id else None
             out["tasks"].append({"team": task.team, "priority": task.priority,
-                                 "reason": task.reason, "patient": patient.first_name if patient else "?"})
+                                 "reason": task.reason,
+                                 "patient": owner.first_name if owner else "?"})
     return out
 
 

@@ -278,7 +278,7 @@ def tasks_list(as_json: bool, status: str | None) -> None:
         if status:
             stmt = stmt.where(FollowUpTask.status == status)
         rows = sorted(s.scalars(stmt), key=lambda t: (order.get(t.priority, 9), t.sla_due_at))
-        data = [{"id": t.id, "patient_id": t.patient_id, "team": t.team, "priority": t.priority,
+        data: list[dict[str, Any]] = [{"id": t.id, "patient_id": t.patient_id, "team": t.team, "priority": t.priority,
                  "status": t.status, "reason": t.reason, "category": t.category,
                  "sla_due_at": t.sla_due_at.isoformat(), "assignee": t.assignee} for t in rows]
     if as_json:
