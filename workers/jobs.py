@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import defaults
 from bot.conversation import DeliveryFailed, Reply, StaffAction, Start, Timeout
+from bot.errors import TransientSendError
 from bot.store import repositories as repo
 from bot.store.models import Conversation, InboxEvent, Message, Patient, TimeoutIntent
 from workers import context, queues
@@ -42,15 +43,18 @@ def process_patient(patient_id: int) -> str:
         queues.enqueue_process_patient(conn, patient_id, delay=defaults.PATIENT_LOCK_RETRY_SECONDS)
         return "busy"
     processed = 0
+    due_now: list[int] = []
     try:
         while lock.extend():
             after = _process_one(rt, patient_id)
             if after is None:
                 break
             processed += 1
-            run_after_commit(conn, after)
+            due_now += run_after_commit(conn, after, send_inline=True)
     finally:
         lock.release()
+    for message_id in due_now:
+        _send_inline(conn, message_id)
     ensure_sweeping(conn)
     log.info("patient %s: %d event(s) processed", patient_id, processed)
     return f"processed {processed}"
@@ -153,10 +157,21 @@ _EVENT_HANDLERS = {
 }
 
 
-def run_after_commit(conn: Any, after: AfterCommit) -> None:
-    """Enqueue sends and calls, (re)schedule or drop timeouts; all idempotent."""
+def run_after_commit(conn: Any, after: AfterCommit, *, send_inline: bool = False) -> list[int]:
+    """Enqueue sends and calls, (re)schedule or drop timeouts; all idempotent.
+
+    With `send_inline`, messages due now are not enqueued but returned, for the caller to send
+    itself once it let go of the patient lock (a reply then costs one job, not two, and the
+    patient's messages leave in order). A crash before that send leaves a pending row that the
+    sweeper re-arms, as for any lost job.
+    """
+    due_now: list[int] = []
+    now = context.now()
     for message_id, at in after.sends:
-        queues.enqueue_send(conn, message_id, at=at)
+        if send_inline and (at is None or at <= now):
+            due_now.append(message_id)
+        else:
+            queues.enqueue_send(conn, message_id, at=at)
     for conversation_id, token, at in after.timeouts:
         queues.enqueue_timeout(conn, conversation_id, token, at)
     for conversation_id, token in after.cancels:
@@ -167,6 +182,21 @@ def run_after_commit(conn: Any, after: AfterCommit) -> None:
         target = SimpleNamespace(redis=conn)  # schedule_call only needs the connection
         for conversation_id, at in after.calls:
             voice_calls.schedule_call(target, conversation_id, at)
+    return due_now
+
+
+def _send_inline(conn: Any, message_id: int) -> None:
+    """Send one message from the patient job; on any failure hand it to a send job, which
+    retries with backoff (the claim in `workers.sending` keeps it at most once)."""
+    try:
+        send_message_now(message_id)
+    except TransientSendError:
+        log.info("message %s: transient failure inline; queued with backoff", message_id)
+        queues.enqueue_send(conn, message_id, at=context.now() + timedelta(
+            seconds=defaults.SEND_BACKOFF_SECONDS[0]))
+    except Exception:
+        log.exception("message %s: inline send failed; queued as its own job", message_id)
+        queues.enqueue_send(conn, message_id)
 
 
 def fire_timeout(conversation_id: int, wait_token: str) -> str:

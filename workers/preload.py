@@ -9,6 +9,7 @@ Procfile's `worker` line: `rq worker --with-scheduler --worker-class workers.pre
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
@@ -19,6 +20,12 @@ from bot.errors import SettingsError
 
 log = logging.getLogger(__name__)
 
+#: Modules jobs import lazily (a horse of a worker that did not preload imports them per job).
+_JOB_MODULES = (
+    "bot.engine", "workers.jobs", "workers.delivery", "workers.sweeper", "workers.sending",
+    "bot.channels.voice_calls", "bot.web.webhooks", "twilio.rest",
+    "twilio.rest.api.v2010.account.message", "twilio.rest.api.v2010.account.call",
+)
 #: A reply that exercises every table the global and flow intents use.
 _SAMPLE_REPLY = "yes 2 tomorrow"
 
@@ -33,9 +40,15 @@ def warm_tables(rt: Any) -> None:
     from bot import i18n, intents, safety
     from bot.flows.compiler import compile_flow
 
+    for module in _JOB_MODULES:
+        importlib.import_module(module)
     for name in rt.flows.names():
         for version in rt.flows.versions(name):
             compile_flow(rt.flows.get(name, version))
+    if rt.settings.TWILIO_ACCOUNT_SID and rt.settings.TWILIO_AUTH_TOKEN:
+        from workers.sending import client
+
+        _ = client().messages  # the client and its REST modules (else imported per horse)
     safety.warm()
     intents.warm()
     for locale in i18n.SHIPPED_LOCALES:

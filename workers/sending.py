@@ -44,12 +44,9 @@ def client() -> Any:
 def send_message_now(message_id: int) -> str:
     rt = context.runtime()
     now = context.now()
-    claim = _claim(rt, message_id, now)
+    claim, to, body = _claim(rt, message_id, now)
     if claim != "claimed":
         return claim
-    with rt.db.session() as s:
-        message = s.get(Message, message_id)
-        to, body = message.address, message.body  # type: ignore[union-attr]
     settings = rt.settings
     result = twilio_sms.send_sms(
         client(), to=to, body=body, status_callback=settings.status_callback_url,
@@ -74,8 +71,18 @@ def send_message_now(message_id: int) -> str:
     return f"failed {result.error_code}"
 
 
-def _claim(rt: Any, message_id: int, now: datetime) -> str:
-    """Move the message to `sending` in one committed transaction, or say why not."""
+def _claim(rt: Any, message_id: int, now: datetime) -> tuple[str, str, str]:
+    """Move the message to `sending` in one committed transaction, or say why not.
+
+    Returns the verdict ("claimed" means go) with the address and body to send.
+    """
+    verdict = _claim_in(rt, message_id, now)
+    if isinstance(verdict, str):
+        return verdict, "", ""
+    return "claimed", verdict[0], verdict[1]
+
+
+def _claim_in(rt: Any, message_id: int, now: datetime) -> str | tuple[str, str]:
     conn = context.connection()
     failed_patient: int | None = None
     with rt.db.session() as s:
@@ -112,10 +119,11 @@ def _claim(rt: Any, message_id: int, now: datetime) -> str:
             message.status, message.status_rank = "sending", STATUS_RANK["sending"]
             message.claimed_at = now
             message.send_attempts += 1
+            to, body = message.address, message.body
     if failed_patient is not None:
         queues.enqueue_process_patient(conn, failed_patient)
         return "gave up"
-    return "claimed"
+    return to, body
 
 
 def _recheck(rt: Any, s: Any, message: Message, now: datetime) -> str | None:
