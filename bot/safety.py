@@ -109,10 +109,10 @@ def _blocked(text: str, exclusions: list[PatternSet], substring: bool) -> str:
 
 def _negated(text: str, hit: Hit, lex: Lexicon, substring: bool) -> bool:
     if substring:
-        before = text[:hit.start]
+        prefix = text[:hit.start]
         for word in _ZH_SKIP:
-            before = before.removesuffix(word)
-        return any(before.endswith(n) for n in lex.negators)
+            prefix = prefix.removesuffix(word)
+        return any(prefix.endswith(n) for n in lex.negators)
     english = lexicon.get(lexicon.FALLBACK)  # "not suicidal" also denies the Spanish stem
     negators = set(lex.negators) | set(english.negators)
     transparent = set(lex.transparent) | set(english.transparent)

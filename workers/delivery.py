@@ -11,6 +11,7 @@ transient carrier failures (30003, 30008) are retried a limited number of times.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -80,7 +81,7 @@ def handle_failure(scope: Scope, message: Message, error_code: int | None) -> bo
     return True
 
 
-def _to_voice(scope: Scope, message: Message, detail: dict[str, object]) -> bool:
+def _to_voice(scope: Scope, message: Message, detail: Mapping[str, object]) -> bool:
     """A landline (30006) / not-mobile (21614) failure moves the conversation to a call.
 
     True when handled: the call is scheduled after commit, or - the patient's language has no

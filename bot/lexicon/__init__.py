@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 
 from bot.lexicon.normalize import normalize
 from bot.lexicon.patterns import GAP_WORDS, PatternSet
@@ -133,7 +134,7 @@ def get(locale: str) -> Lexicon:
     code = canonical(locale)
     module = importlib.import_module(f"bot.lexicon.{_MODULES[code]}")
     lex: Lexicon = module.LEXICON
-    changes: dict[str, object] = {name: _fold(getattr(lex, name)) for name in WORD_FIELDS}
+    changes: dict[str, Any] = {name: _fold(getattr(lex, name)) for name in WORD_FIELDS}
     for name in PATTERN_FIELDS:
         changes[name] = tuple(dict.fromkeys(fold_pattern(p) for p in getattr(lex, name)))
     changes["numbers"] = {normalize(k): v for k, v in lex.numbers.items()}

@@ -178,7 +178,7 @@ def status_callback() -> Response:
         key = EARLY_STATUS_KEY.format(sid=sid)
         rt.redis.hset(key, mapping={status: "" if error_code is None else str(error_code)})
         rt.redis.expire(key, EARLY_STATUS_TTL_SECONDS)
-    elif outcome is not None:
+    elif isinstance(outcome, int):
         queues.enqueue_process_patient(rt.redis, outcome)
     return twiml()
 
