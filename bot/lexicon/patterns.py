@@ -63,6 +63,18 @@ class PatternSet:
                 regex = _compile_words(body, self.clitics)
                 self._collect_vocab(body)
             self.compiled.append((source, regex, accented))
+        # One alternation per text form, tried first: almost every reply ("yes", "2") matches
+        # none of a set's patterns, and one scan is far cheaper than one per pattern.
+        self._any_folded = _union(r for _, r, acc in self.compiled if not acc)
+        self._any_accented = _union(r for _, r, acc in self.compiled if acc)
+
+    def _may_match(self, folded: str, accented: str) -> bool:
+        if self.substring:
+            return self._any_folded is not None and bool(
+                self._any_folded.search(folded.replace(" ", "")))
+        if self._any_folded is not None and self._any_folded.search(folded + " "):
+            return True
+        return self._any_accented is not None and bool(self._any_accented.search(accented + " "))
 
     def _collect_vocab(self, body: str) -> None:
         for slot in body.split():
@@ -75,6 +87,8 @@ class PatternSet:
 
     def finditer(self, folded: str, accented: str = "") -> Iterator[Hit]:
         """Every match in `folded` (normalised) text; `=` patterns look at `accented`."""
+        if not self._may_match(folded, accented):
+            return
         if self.substring:
             text = folded.replace(" ", "")
             for source, regex, _ in self.compiled:
@@ -88,6 +102,11 @@ class PatternSet:
 
     def search(self, folded: str, accented: str = "") -> Hit | None:
         return next(self.finditer(folded, accented), None)
+
+
+def _union(regexes: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
+    sources = [r.pattern for r in regexes]
+    return re.compile("|".join(f"(?:{src})" for src in sources)) if sources else None
 
 
 def _slot_regex(slot: str, clitics: tuple[str, ...]) -> str:
