@@ -64,6 +64,8 @@ class Scope:
     now: datetime
     quiet_hours: tuple[str, str] | None = None
     after: AfterCommit = field(default_factory=AfterCommit)
+    #: When the latest message of this turn was held back to (quiet hours, daily cap).
+    deferred_until: datetime | None = None
 
 
 def host_params(settings: Settings, patient: Patient) -> dict[str, Any]:
@@ -131,6 +133,8 @@ def add_outbound(
         return message
     if decision.action == policy.DEFER:
         message.status, message.send_after = "deferred", decision.at
+        if decision.at is not None:
+            scope.deferred_until = max(filter(None, (scope.deferred_until, decision.at)))
         action = "cap" if "cap" in decision.reason else "deferral"
         repo.audit(scope.session, action, decision.reason, scope.now, patient_id=patient.id,
                    conversation_id=message.conversation_id,
@@ -166,9 +170,14 @@ def _schedule(scope: Scope, e: fx.ScheduleTimeout) -> None:
     conv = scope.conversation
     if conv is None:
         raise TypeError("schedule_timeout needs a conversation")
+    at = e.at
+    if scope.deferred_until is not None and scope.deferred_until > scope.now:
+        # The question waits for quiet hours to end; the patient's time to answer starts
+        # when it is sent, not when the engine asked.
+        at = e.at + (scope.deferred_until - scope.now)
     scope.session.add(TimeoutIntent(conversation_id=conv.id, wait_token=e.wait_token,
-                                    fire_at=e.at, created_at=scope.now))
-    scope.after.timeouts.append((conv.id, e.wait_token, e.at))
+                                    fire_at=at, created_at=scope.now))
+    scope.after.timeouts.append((conv.id, e.wait_token, at))
 
 
 def _cancel(scope: Scope, e: fx.CancelTimeout) -> None:
