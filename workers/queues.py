@@ -8,6 +8,7 @@ second enqueue of the same work must not run it twice (timeouts, scheduled sends
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta
 
 from redis import Redis
@@ -49,8 +50,11 @@ def enqueue_process_patient(connection: Redis, patient_id: int, *, delay: float 
         "failure_ttl": 7 * 86400,
     }
     if delay > 0:
+        # Many jobs that found the patient busy (50 texts in a second) collapse into one retry
+        # per second: the id names the patient and the second it is due.
+        due = int(time.time() + delay)
         return q.enqueue_in(timedelta(seconds=delay), "workers.jobs.process_patient", patient_id,
-                            **kwargs)
+                            job_id=job_id("process", patient_id, "at", due), **kwargs)
     return q.enqueue("workers.jobs.process_patient", patient_id, **kwargs)
 
 
