@@ -49,6 +49,8 @@ class Stack:
     redis_url: str
     database_url: str
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    #: Everything the burst workers printed (stdout and stderr), for the no-PHI-in-logs test.
+    worker_output: list[str] = field(default_factory=list)
     last_worker_log: str = ""
 
     # -- talking to the app like Twilio does --------------------------------------------------
@@ -93,6 +95,8 @@ class Stack:
         result = subprocess.run(self.worker_command("--burst"), env=self.env, cwd=ROOT,
                                 capture_output=True, timeout=timeout)
         self.last_worker_log = result.stderr.decode(errors="replace")[-6000:]
+        self.worker_output.append(result.stdout.decode(errors="replace")
+                                  + result.stderr.decode(errors="replace"))
         if result.returncode != 0:
             raise AssertionError(result.stderr.decode(errors="replace")[-4000:])
 
