@@ -212,12 +212,25 @@ def bench_worker(replies: int = 300, worker_class_name: str = "SimpleWorker") ->
     }
 
 
+def _in_fresh_process(*args: str) -> dict[str, Any]:
+    """Run one measurement in its own interpreter: the workers' per-process runtime (settings,
+    database, caches) must not carry over from one measurement to the next."""
+    import json
+
+    result = subprocess.run([sys.executable, "-m", "bench.bench_pipeline", *args], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=1200)
+    if result.returncode != 0:
+        raise RuntimeError(f"bench {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
 def main() -> dict[str, Any]:
     from rich.console import Console
 
     console = Console()
     console.print("[bold]pipeline[/]: webhook under gunicorn vs a bare enqueue route …")
-    w = bench_webhook()
+    w = _in_fresh_process("webhook")
     console.print(
         f"  POST /twilio/sms  {w['webhook_rps']:8.0f} req/s  p50 {w['webhook_p50_ms']:.1f} ms  "
         f"p99 {w['webhook_p99_ms']:.1f} ms  (errors {w['webhook_errors']})\n"
@@ -225,10 +238,10 @@ def main() -> dict[str, Any]:
         f"p99 {w['bare_p99_ms']:.1f} ms\n"
         f"  [bold]webhook ratio: {w['webhook_slowdown']:.2f}x the bare route's time[/] "
         "(target <= 1.5x)")
-    results = {"webhook": w}
-    for cls in ("SimpleWorker", "Worker"):
+    results: dict[str, Any] = {"webhook": w}
+    for cls, replies in (("SimpleWorker", 300), ("Worker", 150)):
         console.print(f"[bold]pipeline[/]: replies end to end vs no-op jobs ({cls}) …")
-        r = bench_worker(replies=300 if cls == "SimpleWorker" else 100, worker_class_name=cls)
+        r = _in_fresh_process("worker", cls, str(replies))
         console.print(
             f"  replies end to end {r['replies_per_s']:8.1f}/s   bare no-op jobs "
             f"{r['bare_jobs_per_s']:8.1f}/s\n"
@@ -239,4 +252,11 @@ def main() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    main()
+    import json
+
+    if len(sys.argv) > 1 and sys.argv[1] == "webhook":
+        print(json.dumps(bench_webhook()))
+    elif len(sys.argv) > 1 and sys.argv[1] == "worker":
+        print(json.dumps(bench_worker(replies=int(sys.argv[3]), worker_class_name=sys.argv[2])))
+    else:
+        main()
