@@ -169,7 +169,10 @@ def main() -> None:
         print(f"care-outreach is running at {stack.base_url}  (Ctrl-C stops it)")
         print(f"  Twilio stand-in: {stack.env['TWILIO_API_BASE_URL']}")
         print(f"  database: {stack.env['DATABASE_URL']}")
-        print("  add a staff user:  REDIS_URL=... DATABASE_URL=... outreach users add EMAIL --role nurse")
+        print("  in another shell:")
+        print(f"    export DATABASE_URL={stack.env['DATABASE_URL']} "
+              f"REDIS_URL={stack.env['REDIS_URL']}")
+        print("    .venv/bin/outreach users add you@clinic.org --role supervisor")
         print(f"  staff pages: {stack.base_url}/tasks")
         while not stop:
             time.sleep(0.5)
