@@ -16,16 +16,15 @@ care team's history shows them next to the texts. Logs carry ids only.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rq import Retry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 
-from bot import defaults
+from bot import defaults, rules
 from bot.channels.twilio_client import make_client
 from bot.channels.voice_locales import interpreter_task
 from bot.store import repositories as repo
@@ -67,26 +66,6 @@ def gather_url(base: str, conversation_id: int, silences: int = 0) -> str:
 
 def status_url(base: str, conversation_id: int) -> str:
     return f"{base}/twilio/voice/status?c={conversation_id}"
-
-
-# -- quiet hours ------------------------------------------------------------------------------
-
-def _hhmm(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
-
-
-def next_allowed_call(now: datetime, tz_name: str, quiet_start: str, quiet_end: str) -> datetime:
-    """`now`, or the end of the patient's quiet hours when `now` falls inside them (UTC)."""
-    tz = ZoneInfo(tz_name)
-    local = now.astimezone(tz)
-    start, end = _hhmm(quiet_start), _hhmm(quiet_end)
-    t = local.time()
-    inside = (start <= t or t < end) if start > end else (start <= t < end)
-    if not inside:
-        return now
-    day = local.date() if t < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, end, tzinfo=tz).astimezone(now.tzinfo)
 
 
 # -- placing calls ----------------------------------------------------------------------------
@@ -134,7 +113,7 @@ def place_call(rt: Any, conversation_id: int, now: datetime) -> str | None:
         if task is not None:
             _interpreter_instead(s, row, patient, task, now)
             return None
-        at = next_allowed_call(now, patient.timezone or settings.DEFAULT_TIMEZONE,
+        at = rules.next_allowed_send(now, patient.timezone or settings.DEFAULT_TIMEZONE,
                                settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)
         if at > now:
             repo.audit(s, "call_deferred", "quiet hours", now, patient_id=patient.id,
@@ -208,7 +187,7 @@ def after_unreached(rt: Any, conversation_id: int, why: str, now: datetime) -> s
         made = attempts(s, conversation_id)
         if made < MAX_CALL_ATTEMPTS:
             spacing = RETRY_SPACING[min(made - 1, len(RETRY_SPACING) - 1)] if made else timedelta(0)
-            at = next_allowed_call(now + spacing, patient.timezone,
+            at = rules.next_allowed_send(now + spacing, patient.timezone,
                                    rt.settings.QUIET_HOURS_START, rt.settings.QUIET_HOURS_END)
             repo.audit(s, "call_retry", f"call {why}", now, patient_id=patient.id,
                        conversation_id=row.id, detail={"attempt": made, "at": at.isoformat()})
