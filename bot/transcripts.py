@@ -12,6 +12,7 @@ the expectations from what the engine does now (review the diff!).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -96,14 +97,24 @@ class _Host:
 
     def wait(self, delta: timedelta, out: Observed) -> None:
         until = self.now + delta
-        while self.timers:
-            token, at = min(self.timers.items(), key=lambda kv: kv[1])
-            if at > until:
-                break
-            del self.timers[token]
+        for token, at in pop_due(self.timers, until):
             self.now = max(self.now, at)
             self.apply(Timeout(wait_token=token), out)
         self.now = until
+
+
+def pop_due(timers: dict[str, datetime], until: datetime) -> Iterator[tuple[str, datetime]]:
+    """Take the scheduled waits due by `until` out of `timers`, earliest first.
+
+    A host that fakes the clock (transcripts, the simulator) fires each as a Timeout; one that
+    fires may schedule a later wait, which this picks up on its next turn.
+    """
+    while timers:
+        token, at = min(timers.items(), key=lambda kv: kv[1])
+        if at > until:
+            return
+        del timers[token]
+        yield token, at
 
 
 def spoken_or_sent(eff: fx.SendMessage, conv: Conversation, host: dict[str, Any]) -> list[str]:

@@ -44,7 +44,7 @@ from bot.engine import run
 from bot.errors import OutreachError
 from bot.flows.marked import load_marked, plain
 from bot.flows.schema import Flow, parse_duration
-from bot.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, spoken_or_sent
+from bot.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, pop_due, spoken_or_sent
 
 
 def sample_context(flow: Flow) -> dict[str, Any]:
@@ -114,11 +114,7 @@ class Simulator:
 
     def wait(self, delta: timedelta) -> None:
         until = self.now + delta
-        while self.timers:
-            token, at = min(self.timers.items(), key=lambda kv: kv[1])
-            if at > until:
-                break
-            del self.timers[token]
+        for token, at in pop_due(self.timers, until):
             self.now = max(self.now, at)
             self.out.print(f"[dim]  clock {self.now.isoformat()}: timeout fires[/dim]")
             self.apply(Timeout(wait_token=token))
