@@ -39,11 +39,6 @@ class Decision:
     reason: str = ""
 
 
-def next_allowed(now: datetime, tz_name: str, quiet_start: str, quiet_end: str) -> datetime:
-    """Kept for callers of the old name (bot/web/triage.py): see `bot.rules.next_allowed_send`."""
-    return rules.next_allowed_send(now, tz_name, quiet_start, quiet_end)
-
-
 def decide(
     session: Session, patient: Patient, message: Message, settings: Settings, now: datetime,
     quiet_hours: tuple[str, str] | None = None,

@@ -281,8 +281,8 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
 def _quiet_hours_until(session: Session, patient: Patient | None, now: datetime) -> datetime | None:
     """When a staff text may go: now, or the end of the patient's quiet hours — unless the
     patient texted within the reply window (they are awake and waiting for the answer)."""
+    from bot import rules
     from bot.app import runtime
-    from workers.policy import next_allowed
 
     if patient is None:
         return None
@@ -291,7 +291,7 @@ def _quiet_hours_until(session: Session, patient: Patient | None, now: datetime)
             minutes=staff_replies.REPLY_WINDOW_MINUTES):
         return None
     settings = runtime().settings
-    at = next_allowed(now, patient.timezone or settings.DEFAULT_TIMEZONE,
+    at = rules.next_allowed_send(now, patient.timezone or settings.DEFAULT_TIMEZONE,
                       settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)
     return at if at > now else None
 
