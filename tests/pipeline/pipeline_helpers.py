@@ -41,3 +41,11 @@ def events_for(database_url: str, patient_id: int) -> list[InboxEvent]:
     with get_database(database_url).session() as s:
         return list(s.scalars(select(InboxEvent).where(InboxEvent.patient_id == patient_id)
                               .order_by(InboxEvent.id)))
+
+
+def only_patient(database_url: str, patient_id: int) -> None:
+    """Park every other patient so a campaign started by the test enrols just this one."""
+    with get_database(database_url).session() as s:
+        for other in s.scalars(select(Patient).where(Patient.id != patient_id,
+                                                     Patient.phone_status.is_(None))):
+            other.phone_status = "test-skip"

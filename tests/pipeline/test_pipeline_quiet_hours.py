@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from pipeline_helpers import add_patient, messages_for
+from pipeline_helpers import add_patient, messages_for, only_patient
 from sqlalchemy import select
 from stack_support import daytime_timezone
 
@@ -17,13 +17,6 @@ from bot.store.db import get_database
 from bot.store.models import AuditEvent, Message, Patient, TimeoutIntent
 
 
-def _only(stack, pid: int) -> None:
-    with get_database(stack.database_url).session() as s:
-        for other in s.scalars(select(Patient).where(Patient.id != pid,
-                                                     Patient.phone_status.is_(None))):
-            other.phone_status = "test-skip"
-
-
 def _audits(stack, pid: int) -> list[str]:
     with get_database(stack.database_url).session() as s:
         return [a.action for a in s.scalars(select(AuditEvent).where(AuditEvent.patient_id == pid))]
@@ -33,7 +26,7 @@ def test_reminder_at_night_waits_for_morning_and_its_timeout_waits_too(stack):
     now = datetime.now(timezone.utc)
     zone = zone_at(now, "Asia/Tokyo", daytime=False)
     pid = add_patient(stack.database_url, timezone=zone, attributes={"due_date": "2030-01-15"})
-    _only(stack, pid)
+    only_patient(stack.database_url, pid)
     assert start_campaign(settings_mod.load(stack.env), "refill_reminder") == [pid]
     stack.drain()
     (reminder,) = [m for m in messages_for(stack.database_url, pid) if m.direction == "out"]
@@ -61,7 +54,7 @@ def test_daily_cap_holds_the_next_routine_message_until_tomorrow(stack):
     now = datetime.now(timezone.utc)
     zone = daytime_timezone(now)
     pid = add_patient(stack.database_url, timezone=zone, attributes={"due_date": "2030-01-15"})
-    _only(stack, pid)
+    only_patient(stack.database_url, pid)
     with get_database(stack.database_url).session() as s:
         phone = s.get(Patient, pid).phone
         for i in range(defaults.MAX_ROUTINE_MESSAGES_PER_DAY):

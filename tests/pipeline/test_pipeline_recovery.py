@@ -8,7 +8,7 @@ import subprocess
 import time
 
 import pytest
-from pipeline_helpers import add_patient, messages_for
+from pipeline_helpers import add_patient, messages_for, only_patient
 from sqlalchemy import select
 from stack_support import ROOT, daytime_timezone
 
@@ -33,10 +33,7 @@ def _patient(stack, **extra) -> tuple[int, str]:
 
 
 def _only(stack, pid: int) -> None:
-    with get_database(stack.database_url).session() as s:
-        for other in s.scalars(select(Patient).where(Patient.id != pid,
-                                                     Patient.phone_status.is_(None))):
-            other.phone_status = "test-skip"
+    only_patient(stack.database_url, pid)
 
 
 def _start(stack, flow: str, pid: int) -> None:
