@@ -117,14 +117,23 @@ def _settle(stack: Stack, timeout: float = 40) -> None:
 def _fast_forward(stack: Stack, hours: float) -> int:
     """Let `hours` pass for the no-reply waits: every timeout due by then runs now.
 
-    Only timeouts move; messages held for quiet hours keep their time, as they would.
+    Only timeouts move; messages held for quiet hours keep their time, as they would, and so
+    do the waits for them.
     """
     import redis
     from rq import Queue
     from rq.registry import ScheduledJobRegistry
+    from sqlalchemy import select
+
+    from bot.store.db import get_database
+    from bot.store.models import Message
 
     conn = redis.Redis.from_url(stack.env["REDIS_URL"])
     horizon = time.time() + hours * 3600
+    with get_database(stack.env["DATABASE_URL"]).session() as s:
+        # Only the clock of the waits moves, not the real one: a question still held for quiet
+        # hours has not reached the patient, so its wait is left alone.
+        held = set(s.scalars(select(Message.conversation_id).where(Message.status == "deferred")))
     fired = 0
     for name in QUEUES:
         registry = ScheduledJobRegistry(name, connection=conn)
@@ -134,7 +143,7 @@ def _fast_forward(stack: Stack, hours: float) -> int:
             if not job_id.startswith("timeout"):
                 continue
             job = queue.fetch_job(job_id)
-            if job is not None:
+            if job is not None and job.args and job.args[0] not in held:
                 registry.remove(job)
                 queue.enqueue_job(job)
                 fired += 1
