@@ -25,6 +25,7 @@ message with surrounding whitespace removed, so that consent here agrees with Tw
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -85,10 +86,20 @@ def warm() -> None:
     _vocabulary()
 
 
-def _ordered(locale: str) -> list[Lexicon]:
+@cache
+def _ordered(locale: str) -> tuple[Lexicon, ...]:
     """The patient's lexicon, English, then every other shipped one."""
     first = list(lexicon.chain(locale))
-    return first + [lex for lex in lexicon.all_lexicons() if lex not in first]
+    codes = {lex.locale for lex in first}
+    return tuple(first + [lex for lex in lexicon.all_lexicons() if lex.locale not in codes])
+
+
+@cache
+def _exclusions(code: str, substring: bool) -> tuple[PatternSet, ...]:
+    """Figures of speech to blank out before matching `code`'s urgent phrases."""
+    english = lexicon.FALLBACK
+    return tuple(lexicon.patterns(c, "not_urgent") for c in dict.fromkeys((code, english))
+                 if lexicon.patterns(c, "not_urgent").substring == substring)
 
 
 def _blocked(text: str, exclusions: list[PatternSet], substring: bool) -> str:
@@ -133,14 +144,15 @@ def _urgent_in(clause: str, accented: str, locale: str) -> GlobalIntent | None:
     if not norm:
         return None
     corrected = correct_typos(norm, _vocabulary())
-    english = lexicon.get(lexicon.FALLBACK)
+    blocked: dict[tuple[str, bool], str] = {}  # the same text for every category
     for category in _URGENT_FIELDS:
         for lex in _ordered(locale):
             ps = lexicon.patterns(lex.locale, category)
-            exclusions = [lexicon.patterns(code, "not_urgent")
-                          for code in dict.fromkeys((lex.locale, english.locale))
-                          if lexicon.patterns(code, "not_urgent").substring == ps.substring]
-            text = _blocked(norm if ps.substring else corrected, exclusions, ps.substring)
+            key = (lex.locale, ps.substring)
+            if key not in blocked:
+                blocked[key] = _blocked(norm if ps.substring else corrected,
+                                        list(_exclusions(*key)), ps.substring)
+            text = blocked[key]
             for hit in ps.finditer(text, accented):
                 if not _negated(text, hit, lex, ps.substring):
                     return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
@@ -158,7 +170,7 @@ def detect_urgent(text: str, locale: str) -> GlobalIntent | None:
     return None
 
 
-def _bare(norm: str, locales: list[Lexicon]) -> str:
+def _bare(norm: str, locales: Sequence[Lexicon]) -> str:
     """The message without polite padding ("STOP please" -> "stop"), repeats collapsed."""
     filler = {w for lex in locales for w in lex.filler}
     tokens: list[str] = []
@@ -168,7 +180,7 @@ def _bare(norm: str, locales: list[Lexicon]) -> str:
     return " ".join(tokens)
 
 
-def _whole(norm: str, bare: str, field: str, locales: list[Lexicon]) -> Lexicon | None:
+def _whole(norm: str, bare: str, field: str, locales: Sequence[Lexicon]) -> Lexicon | None:
     for lex in locales:
         words = getattr(lex, field)
         if norm in words or (bare and bare in words):
@@ -178,7 +190,7 @@ def _whole(norm: str, bare: str, field: str, locales: list[Lexicon]) -> Lexicon 
     return None
 
 
-def _stop(text: str, norm: str, bare: str, locales: list[Lexicon]) -> GlobalIntent | None:
+def _stop(text: str, norm: str, bare: str, locales: Sequence[Lexicon]) -> GlobalIntent | None:
     single = text.strip().casefold()
     if single in CARRIER_STOP:
         return GlobalIntent(STOP, keyword=single.upper(), locale="en", carrier_keyword=True)
@@ -198,7 +210,7 @@ def _stop(text: str, norm: str, bare: str, locales: list[Lexicon]) -> GlobalInte
     return None
 
 
-def _language(norm: str, bare: str, locale: str, locales: list[Lexicon]) -> GlobalIntent | None:
+def _language(norm: str, bare: str, locale: str, locales: Sequence[Lexicon]) -> GlobalIntent | None:
     lex = _whole(norm, bare, "language_names", locales)
     if lex is None:
         return None
