@@ -9,6 +9,7 @@ the queue also refreshes itself through a small JSON poll (`/tasks/poll`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -167,6 +168,18 @@ def _form_errors(form: Any) -> None:
             flash(f"{label.text if label else field_name}: {error}", "error")
 
 
+def _act(task_id: int, done: str, change: Callable[[Session], object]) -> ResponseReturnValue:
+    """Apply `change` to a task the user may see, in one transaction; say how it went."""
+    try:
+        with db_session() as session:
+            load_task(session, task_id)
+            change(session)
+        flash(done, "info")
+    except tasks_repo.TaskError as exc:
+        flash(str(exc), "error")
+    return _back(task_id)
+
+
 @bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
 @login_required
 def claim(task_id: int) -> ResponseReturnValue:
@@ -184,16 +197,10 @@ def claim(task_id: int) -> ResponseReturnValue:
 @bp.route("/tasks/<int:task_id>/release", methods=["POST"])
 @login_required
 def release(task_id: int) -> ResponseReturnValue:
-    if ActionForm().validate_on_submit():
-        try:
-            with db_session() as session:
-                load_task(session, task_id)
-                tasks_repo.release(session, task_id, current_user.email, utcnow(),
-                                   override=current_user.sees_all_teams)
-            flash("The task is back in the queue.", "info")
-        except tasks_repo.TaskError as exc:
-            flash(str(exc), "error")
-    return _back(task_id)
+    if not ActionForm().validate_on_submit():
+        return _back(task_id)
+    return _act(task_id, "The task is back in the queue.", lambda session: tasks_repo.release(
+        session, task_id, current_user.email, utcnow(), override=current_user.sees_all_teams))
 
 
 @bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
@@ -207,14 +214,9 @@ def assign(task_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit() or not (form.version.data or "").isdigit():
         _form_errors(form)
         return _back(task_id)
-    try:
-        with db_session() as session:
-            tasks_repo.assign(session, task_id, form.assignee.data, current_user.email,
-                              int(form.version.data), utcnow())
-        flash(f"Assigned to {form.assignee.data}.", "info")
-    except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
-    return _back(task_id)
+    return _act(task_id, f"Assigned to {form.assignee.data}.", lambda session: tasks_repo.assign(
+        session, task_id, form.assignee.data, current_user.email, int(form.version.data),
+        utcnow()))
 
 
 @bp.route("/tasks/<int:task_id>/note", methods=["POST"])
@@ -224,15 +226,9 @@ def note(task_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(task_id)
-    try:
-        with db_session() as session:
-            load_task(session, task_id)
-            tasks_repo.add_note(session, task_id, current_user.email, form.note.data or "",
-                                utcnow(), contacted=bool(form.contacted.data))
-        flash("Note saved.", "info")
-    except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
-    return _back(task_id)
+    return _act(task_id, "Note saved.", lambda session: tasks_repo.add_note(
+        session, task_id, current_user.email, form.note.data or "", utcnow(),
+        contacted=bool(form.contacted.data)))
 
 
 @bp.route("/tasks/<int:task_id>/resolve", methods=["POST"])
@@ -242,16 +238,9 @@ def resolve(task_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(task_id)
-    try:
-        with db_session() as session:
-            load_task(session, task_id)
-            tasks_repo.resolve(session, task_id, current_user.email, form.resolution.data,
-                               utcnow(), note=form.closing_note.data or "",
-                               override=current_user.sees_all_teams)
-        flash("Task resolved.", "info")
-    except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
-    return _back(task_id)
+    return _act(task_id, "Task resolved.", lambda session: tasks_repo.resolve(
+        session, task_id, current_user.email, form.resolution.data, utcnow(),
+        note=form.closing_note.data or "", override=current_user.sees_all_teams))
 
 
 def send_reply(task_id: int | None, patient_id: int | None, body: str, now: datetime,
