@@ -49,3 +49,21 @@ def only_patient(database_url: str, patient_id: int) -> None:
         for other in s.scalars(select(Patient).where(Patient.id != patient_id,
                                                      Patient.phone_status.is_(None))):
             other.phone_status = "test-skip"
+
+
+def enrol_in_refill(stack: Any, **fields: Any) -> tuple[int, str]:
+    """A daytime patient alone in a refill_reminder campaign, its first text sent: (id, phone)."""
+    from stack_support import daytime_timezone
+
+    from bot import settings as settings_mod
+    from bot.commands.pipeline import start_campaign
+
+    fields.setdefault("timezone", daytime_timezone())
+    fields.setdefault("attributes", {"due_date": "2030-01-15"})
+    pid = add_patient(stack.database_url, **fields)
+    only_patient(stack.database_url, pid)
+    with get_database(stack.database_url).session() as s:
+        phone = s.get(Patient, pid).phone
+    assert start_campaign(settings_mod.load(stack.env), "refill_reminder") == [pid]
+    stack.drain()
+    return pid, phone

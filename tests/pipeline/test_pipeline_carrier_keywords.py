@@ -7,32 +7,18 @@ blocks the number (later sends fail with 21610) and START lifts the block.
 from __future__ import annotations
 
 import pytest
-from pipeline_helpers import add_patient, messages_for, only_patient
+from pipeline_helpers import enrol_in_refill, messages_for
 from sqlalchemy import select
-from stack_support import daytime_timezone
 
-from bot import settings as settings_mod
-from bot.commands.pipeline import start_campaign
 from bot.store.db import get_database
 from bot.store.models import ConsentChange, Conversation, Patient
 
 pytest.importorskip("bot.safety")
 
 
-def _enrolled(stack) -> tuple[int, str]:
-    pid = add_patient(stack.database_url, timezone=daytime_timezone(),
-                      attributes={"due_date": "2026-12-01"})
-    only_patient(stack.database_url, pid)
-    with get_database(stack.database_url).session() as s:
-        phone = s.get(Patient, pid).phone
-    assert start_campaign(settings_mod.load(stack.env), "refill_reminder") == [pid]
-    stack.drain()
-    return pid, phone
-
-
 @pytest.mark.parametrize("keyword", ["STOP", "cancel", "Unsubscribe"])
 def test_carrier_stop_revokes_consent_without_a_second_confirmation(stack, keyword):
-    pid, phone = _enrolled(stack)
+    pid, phone = enrol_in_refill(stack)
     result = stack.fake.send_inbound(phone, keyword)
     assert result.status == 200
     stack.drain()
@@ -51,7 +37,7 @@ def test_carrier_stop_revokes_consent_without_a_second_confirmation(stack, keywo
 
 
 def test_start_after_stop_resubscribes_in_step_with_the_carrier(stack):
-    pid, phone = _enrolled(stack)
+    pid, phone = enrol_in_refill(stack)
     stack.fake.send_inbound(phone, "STOP")
     stack.drain()
     stack.fake.send_inbound(phone, "START")

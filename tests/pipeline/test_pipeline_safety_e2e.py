@@ -10,13 +10,10 @@ import logging
 import re
 
 import pytest
-from pipeline_helpers import add_patient, messages_for, only_patient
+from pipeline_helpers import enrol_in_refill, messages_for
 from sqlalchemy import select
-from stack_support import daytime_timezone
 
 from bot import i18n, messages
-from bot import settings as settings_mod
-from bot.commands.pipeline import start_campaign
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask, Patient
 
@@ -29,17 +26,6 @@ CASES = {
     "vi": ("Hương", "GIÚP", "tôi muốn tự tử", "DỪNG"),
     "ar": ("Layla", "مساعدة", "أريد أن أقتل نفسي", "توقف"),
 }
-
-
-def _enrol(stack, locale: str, name: str) -> tuple[int, str]:
-    pid = add_patient(stack.database_url, first_name=name, locale=locale,
-                      timezone=daytime_timezone(), attributes={"due_date": "2030-01-15"})
-    only_patient(stack.database_url, pid)
-    with get_database(stack.database_url).session() as s:
-        phone = s.get(Patient, pid).phone
-    assert start_campaign(settings_mod.load(stack.env), "refill_reminder") == [pid]
-    stack.drain()
-    return pid, phone
 
 
 def _expected(stack, msgid: str, locale: str) -> str:
@@ -55,7 +41,7 @@ def _last_out(stack, pid: int):
 def test_help_crisis_opt_out_and_opt_in_in_the_patients_language(stack, locale, caplog):
     caplog.set_level(logging.DEBUG)
     name, help_word, crisis, opt_out = CASES[locale]
-    pid, phone = _enrol(stack, locale, name)
+    pid, phone = enrol_in_refill(stack, first_name=name, locale=locale)
     first = _last_out(stack, pid)
     assert first.locale == locale and first.status in ("sent", "delivered")
 
