@@ -19,9 +19,10 @@ module uses `babel.support.Translations` directly, one chain per locale, cached.
 Time: a naive datetime (or ISO string without offset) is taken as UTC, then shown in the
 patient's time zone. A plain `date` is a calendar date and is never shifted.
 
-Haitian Creole: CLDR's `ht` inherits from French, so Babel would write "dimanche 8 mars". For the
-locales in `CATALOG_DATE_LOCALES` the day and month names come from our own catalog (msgctxt
-"weekday" / "month") and the date text is built from them.
+Haitian Creole: CLDR has no Kreyòl calendar names (older Babel releases inherited French,
+"dimanche 8 mars"; newer ones fall back to "Sun 8 M03"). For the locales in
+`CATALOG_DATE_LOCALES` the day and month names come from our own catalog (msgctxt "weekday" /
+"month") and the date text is built from them.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ FALLBACKS: dict[str, tuple[str, ...]] = {
     "zh_Hans": ("zh_Hant",),
     "zh_Hant": ("zh_Hans",),
 }
-#: Locales whose CLDR calendar names are not in the language itself (ht inherits French).
+#: Locales whose CLDR calendar names are not in the language itself (ht: French or placeholders).
 CATALOG_DATE_LOCALES = frozenset({"ht"})
 #: Short-time patterns where CLDR's default reads poorly in a text message (ko: "PM 4:30" ->
 #: "오후 4:30", the wide day period Koreans write).
@@ -425,8 +426,9 @@ def render(
 def plural_index_categories(locale: str, sample: range = range(0, 1001)) -> dict[int, set[str]]:
     """Which CLDR plural categories land on each msgstr[index] under Babel's Plural-Forms header.
 
-    For Arabic, Babel's header puts index 4 = 100-102 (CLDR "other") and index 5 = 11-99
-    (CLDR "many"): the reverse of CLDR's category order. Translators follow this, not the order.
+    Translators fill msgstr[index] by the header, not by CLDR's category names, and the two
+    orders have differed between Babel releases (Arabic "many" and "other" swapped places): this
+    tells a reviewer which counts each form is shown for.
     """
     from gettext import c2py
 

@@ -1,8 +1,10 @@
 """The translation gate (`outreach i18n check`) and the per-locale SMS cost report.
 
 A catalog passes when every message of locales/messages.pot is present, non-empty and not fuzzy
-in every shipped locale; keeps exactly the msgid's placeholders; has the plural form count Babel's
-plural table gives for the language (header and every plural entry); and, in English and Spanish,
+in every shipped locale; keeps exactly the msgid's placeholders; has a Plural-Forms header that
+means what Babel's plural table says for the language (the same form index for every count from 0
+to `PLURAL_SAMPLE_MAX`, however the formula is spelled) and that many forms in every plural entry;
+and, in English and Spanish,
 uses no character that needlessly leaves GSM-7 (a curly quote or an en dash turns a 160-character
 SMS into a 70-character one, doubling or tripling the cost of a long message).
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from gettext import c2py
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -30,6 +34,9 @@ NEEDLESS_NON_GSM: dict[str, str] = {
 }
 #: Locales whose text is written in GSM-7 when nothing forces otherwise.
 GSM_LOCALES = ("en", "es")
+#: Plural formulas are compared on every count from 0 to this (CLDR's rules reach the millions:
+#: Spanish and Portuguese "many" is 1,000,000, 2,000,000 ...).
+PLURAL_SAMPLE_MAX = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -95,16 +102,42 @@ def _check_gsm(locale: str, message: Message) -> list[Problem]:
     return [Problem(locale, _key(message)[0], "non_gsm", f"needless non-GSM-7 characters: {fixes}")]
 
 
+@lru_cache(maxsize=64)
+def first_plural_difference(expr: str, other: str,
+                            sample_max: int = PLURAL_SAMPLE_MAX) -> int | None:
+    """The smallest count whose form index differs between two C plural formulas, or None.
+
+    Headers are compared by meaning, not spelling: translators and tools write the same rule
+    with other parentheses or bounds (`n%100<10 || n%100>=20` against `n%100<12 || n%100>14`
+    for Russian), and a textual comparison would refuse a correct catalog.
+    """
+    if expr == other:
+        return None
+    first, second = c2py(expr), c2py(other)
+    return next((n for n in range(sample_max + 1) if first(n) != second(n)), None)
+
+
+def _check_header(catalog: Catalog, locale: str) -> list[Problem]:
+    rule = get_plural(locale)
+    if catalog.num_plurals == rule.num_plurals:
+        differs = first_plural_difference(catalog.plural_expr, rule.plural_expr)
+        if differs is None:
+            return []
+        why = f"n={differs} takes form {c2py(catalog.plural_expr)(differs)}, CLDR says form " \
+              f"{c2py(rule.plural_expr)(differs)}"
+    else:
+        why = f"{catalog.num_plurals} forms, CLDR has {rule.num_plurals}"
+    return [Problem(
+        locale, None, "plural_header",
+        f"Plural-Forms is nplurals={catalog.num_plurals}; plural={catalog.plural_expr} ({why}); "
+        f"the language needs nplurals={rule.num_plurals}; plural={rule.plural_expr}")]
+
+
 def check_catalog(catalog: Catalog, locale: str,
                   template: Catalog | None = None) -> list[Problem]:
     """All defects of one parsed catalog, against `template` (the .pot) when given."""
-    problems: list[Problem] = []
     rule = get_plural(locale)
-    if catalog.num_plurals != rule.num_plurals or catalog.plural_expr != rule.plural_expr:
-        problems.append(Problem(
-            locale, None, "plural_header",
-            f"Plural-Forms is nplurals={catalog.num_plurals}; plural={catalog.plural_expr}, "
-            f"the language needs nplurals={rule.num_plurals}; plural={rule.plural_expr}"))
+    problems = _check_header(catalog, locale)
     present = {_key(m): m for m in catalog if m.id}
     if template is not None:
         for wanted in template:

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from babel.core import get_cldr_version
 from babel.dates import format_date
 from i18n_catalogs import write_catalog
 
@@ -13,12 +14,23 @@ from bot import i18n
 from bot.messages import HANDOFF_REPLY, LANGUAGE_CHANGED
 
 NOW = datetime(2026, 3, 6, 15, 0, tzinfo=timezone.utc)  # Friday
+#: The CLDR release of the locked Babel. Tests that pin a fact of CLDR's data call
+#: assert_locked_cldr() first, so a `make lock` that moves Babel points at them by name.
+LOCKED_CLDR = "49"
+
+
+def assert_locked_cldr() -> None:
+    if get_cldr_version() != LOCKED_CLDR:
+        pytest.fail(f"Babel now ships CLDR {get_cldr_version()}, this test pins a fact of CLDR "
+                    f"{LOCKED_CLDR}: re-read the fact, update the test and LOCKED_CLDR")
 SUNDAY = date(2026, 3, 8)
 
 
-def test_haitian_creole_dates_come_from_the_catalog_not_french_cldr() -> None:
-    # The trap: CLDR's ht inherits French.
-    assert format_date(SUNDAY, "EEEE d MMMM", locale="ht") == "dimanche 8 mars"
+def test_haitian_creole_dates_come_from_the_catalog_not_cldr() -> None:
+    # The trap, as the locked Babel has it: CLDR's ht has no Kreyòl calendar names (older
+    # releases inherited French, "dimanche 8 mars"; this one falls back to "Sun 8 M03").
+    assert_locked_cldr()
+    assert format_date(SUNDAY, "EEEE d MMMM", locale="ht") == "Sun 8 M03"
     assert i18n.format_value(SUNDAY, "date", "ht", "America/New_York") == "8 mas 2026"
     assert i18n.format_value(SUNDAY, "weekday", "ht", "America/New_York") == "dimanch"
     assert i18n.format_value(SUNDAY, "weekday", "ht-HT", "America/New_York") == "dimanch"
@@ -26,7 +38,7 @@ def test_haitian_creole_dates_come_from_the_catalog_not_french_cldr() -> None:
     assert text == "dimanch"
     for kind in ("date", "weekday", "datetime"):
         out = i18n.format_value(datetime(2026, 1, 5, 15), kind, "ht", "America/New_York")
-        assert "janvier" not in out and "lundi" not in out
+        assert not {"janvier", "lundi", "Mon", "M01"} & set(out.replace(",", " ").split())
 
 
 def test_naive_datetime_is_utc_and_shown_in_the_patients_zone() -> None:
@@ -116,10 +128,23 @@ def test_arabic_plurals_follow_babels_header_order(n: int, expected: str) -> Non
     assert i18n.format_value(n, "days", "ar", "UTC") == expected
 
 
-def test_arabic_header_index_to_cldr_category_is_not_cldr_order() -> None:
+def test_arabic_header_index_to_cldr_category() -> None:
+    # A fact of the locked Babel: its Arabic header now lists the forms in CLDR's order (Babel
+    # 2.16-2.18 put "other" at index 4 and "many" at 5). Translators follow the header.
+    assert_locked_cldr()
     mapping = i18n.plural_index_categories("ar")
-    assert mapping[4] == {"other"} and mapping[5] == {"many"}  # the trap, pinned
-    assert all(len(categories) == 1 for categories in mapping.values())
+    assert [mapping[i] for i in range(6)] == [
+        {"zero"}, {"one"}, {"two"}, {"few"}, {"many"}, {"other"}]
+
+
+@pytest.mark.parametrize(("locale", "n", "expected"), [
+    ("es", 1, "1 día"), ("es", 0, "0 días"), ("es", 1_000_000, "1.000.000 de días"),
+    ("es", 1_000_001, "1.000.001 días"), ("pt_BR", 1, "1 dia"),
+    ("pt_BR", 2_000_000, "2.000.000 de dias"), ("tl", 2, "2 araw"), ("tl", 4, "4 araw"),
+])
+def test_three_form_plurals_of_the_current_cldr(locale: str, n: int, expected: str) -> None:
+    # CLDR 42+ gives Spanish and Portuguese a "many" form for whole millions.
+    assert i18n.format_value(n, "days", locale, "UTC") == expected
 
 
 @pytest.mark.parametrize(("locale", "n", "expected"), [

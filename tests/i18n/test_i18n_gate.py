@@ -5,16 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from babel.messages.plurals import get_plural
 from click.testing import CliRunner
 from i18n_catalogs import write_catalog, write_template
 
 from bot import i18n
 from bot.cli import main
 from bot.commands.i18n import compile_catalogs, completeness, review_states
-from bot.i18n_check import check_catalogs, segment_report
+from bot.i18n_check import check_catalogs, first_plural_difference, segment_report
 
 MSG = "Hi {first_name}, your visit is on {day:date}."
 DAYS = ("{count} day", "{count} days")
+#: Spanish has three forms in the current CLDR: one, many (whole millions), other.
+ES_DAYS = ("{count} día", "{count} de días", "{count} días")
 
 
 def kinds(problems: list) -> set[tuple[str, str]]:
@@ -55,12 +58,12 @@ def check(directory: Path, locale: str) -> list:
 
 def test_a_complete_small_catalog_passes(catalogs: Path) -> None:
     write_catalog(catalogs, "es", [(MSG, "Hola {first_name}, su cita es el {day:date}."),
-                                   (DAYS, ("{count} día", "{count} días"))])
+                                   (DAYS, ES_DAYS)])
     assert check(catalogs, "es") == []
 
 
 def test_missing_translation_is_caught(catalogs: Path) -> None:
-    write_catalog(catalogs, "es", [(DAYS, ("{count} día", "{count} días"))])
+    write_catalog(catalogs, "es", [(DAYS, ES_DAYS)])
     assert kinds(check(catalogs, "es")) == {("es", "missing")}
 
 
@@ -82,7 +85,7 @@ def test_plural_entry_with_an_empty_form_is_caught(catalogs: Path) -> None:
 def test_fuzzy_translation_is_caught(catalogs: Path) -> None:
     write_catalog(catalogs, "es", [(MSG, "Hola {first_name}, su cita es el {day:date}.",
                                     {"fuzzy": True}),
-                                   (DAYS, ("{count} día", "{count} días"))])
+                                   (DAYS, ES_DAYS)])
     assert kinds(check(catalogs, "es")) == {("es", "fuzzy")}
 
 
@@ -93,16 +96,16 @@ def test_fuzzy_translation_is_caught(catalogs: Path) -> None:
     "Hola {first_name}, su cita es el {day:date} {extra}.",  # added
 ])
 def test_placeholder_set_differing_from_msgid_is_caught(catalogs: Path, bad: str) -> None:
-    write_catalog(catalogs, "es", [(MSG, bad), (DAYS, ("{count} día", "{count} días"))])
+    write_catalog(catalogs, "es", [(MSG, bad), (DAYS, ES_DAYS)])
     assert kinds(check(catalogs, "es")) == {("es", "placeholders")}
 
 
 def test_plural_forms_may_drop_the_count_except_the_last(catalogs: Path) -> None:
-    good = ("{count} يوم", "يوم واحد", "يومان", "{count} أيام", "{count} يوم", "{count} يومًا")
+    good = ("{count} يوم", "يوم واحد", "يومان", "{count} أيام", "{count} يومًا", "{count} يوم")
     write_catalog(catalogs, "ar", [(MSG, "مرحبًا {first_name}، موعدك في {day:date}."),
                                    (DAYS, good)])
     assert check(catalogs, "ar") == []
-    bad = good[:5] + ("يومًا",)
+    bad = good[:5] + ("يوم",)
     write_catalog(catalogs, "ar", [(MSG, "مرحبًا {first_name}، موعدك في {day:date}."),
                                    (DAYS, bad)])
     assert kinds(check(catalogs, "ar")) == {("ar", "placeholders")}
@@ -123,14 +126,36 @@ def test_wrong_plural_header_is_caught(catalogs: Path) -> None:
     assert kinds(check(catalogs, "ru")) == {("ru", "plural_header"), ("ru", "plural_forms")}
 
 
-def test_arabic_header_in_cldr_order_is_caught(catalogs: Path) -> None:
-    # The GNU/CLDR-ordered formula (many before other) is not the one Babel's table writes.
-    cldr_order = ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 "
-                  "? 3 : n%100>=11 ? 4 : 5);")
-    forms = ("{count} يوم", "يوم واحد", "يومان", "{count} أيام", "{count} يومًا", "{count} يوم")
+def test_a_header_written_differently_but_meaning_the_same_passes(catalogs: Path) -> None:
+    # GNU gettext's manual spells Russian with `n%100<10 || n%100>=20`, Babel with
+    # `n%100<12 || n%100>14`: every count lands on the same form, so the catalog is right.
+    gnu = ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+           "(n%100<10 || n%100>=20) ? 1 : 2);")
+    write_catalog(catalogs, "ru", [(MSG, "Здравствуйте, {first_name}! Приём {day:date}."),
+                                   (DAYS, ("{count} день", "{count} дня", "{count} дней"))],
+                  plural_forms=gnu)
+    assert check(catalogs, "ru") == []
+
+
+def test_a_header_that_puts_a_count_on_another_form_is_caught(catalogs: Path) -> None:
+    # Right number of forms, wrong meaning: 100-102 on form 4 and 11-99 on form 5 is the
+    # reverse of what CLDR's Arabic rule gives, so "11 days" would print the "100 days" form.
+    swapped = ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 "
+               "? 3 : n%100>=0 && n%100<=2 ? 4 : 5);")
+    forms = ("{count} يوم", "يوم واحد", "يومان", "{count} أيام", "{count} يوم", "{count} يومًا")
     write_catalog(catalogs, "ar", [(MSG, "مرحبًا {first_name}، موعدك في {day:date}."),
-                                   (DAYS, forms)], plural_forms=cldr_order)
-    assert kinds(check(catalogs, "ar")) == {("ar", "plural_header")}
+                                   (DAYS, forms)], plural_forms=swapped)
+    problems = check(catalogs, "ar")
+    assert kinds(problems) == {("ar", "plural_header")}
+    assert "n=11 takes form 5, CLDR says form 4" in str(problems[0])
+
+
+def test_plural_rules_are_compared_up_to_a_million() -> None:
+    # Spanish "many" starts at 1,000,000: a formula right on every smaller count is still wrong.
+    babel_es = get_plural("es").plural_expr
+    almost = "(n == 1 ? 0 : n != 0 && n % 2000000 == 0 ? 1 : 2)"
+    assert first_plural_difference(almost, babel_es) == 1_000_000
+    assert first_plural_difference(babel_es, babel_es) is None
 
 
 @pytest.mark.parametrize("locale,text", [
@@ -143,7 +168,7 @@ def test_arabic_header_in_cldr_order_is_caught(catalogs: Path) -> None:
 def test_needless_non_gsm_characters_are_caught_in_english_and_spanish(
     catalogs: Path, locale: str, text: str
 ) -> None:
-    forms = ("{count} día", "{count} días") if locale == "es" else DAYS
+    forms = ES_DAYS if locale == "es" else DAYS
     write_catalog(catalogs, locale, [(MSG, text), (DAYS, forms)])
     problems = check(catalogs, locale)
     assert kinds(problems) == {(locale, "non_gsm")}
@@ -152,7 +177,7 @@ def test_needless_non_gsm_characters_are_caught_in_english_and_spanish(
 
 def test_accents_and_other_scripts_are_not_needless(catalogs: Path) -> None:
     write_catalog(catalogs, "es", [(MSG, "Hola {first_name}, ¿vendrá el {day:date}? Sí."),
-                                   (DAYS, ("{count} día", "{count} días"))])
+                                   (DAYS, ES_DAYS)])
     assert check(catalogs, "es") == []
     # Curly quotes are the norm in Russian typography; only en/es are held to GSM-7.
     write_catalog(catalogs, "ru", [(MSG, "Здравствуйте, {first_name}! «Приём» {day:date} \u2013"),
@@ -163,7 +188,7 @@ def test_accents_and_other_scripts_are_not_needless(catalogs: Path) -> None:
 def test_compile_leaves_fuzzy_entries_out(catalogs: Path) -> None:
     write_catalog(catalogs, "es", [(MSG, "Hola {first_name}, su cita es el {day:date}.",
                                     {"fuzzy": True}),
-                                   (DAYS, ("{count} día", "{count} días"))])
+                                   (DAYS, ES_DAYS)])
     [(locale, kept, skipped)] = compile_catalogs(catalogs, ["es"])
     assert (locale, kept, skipped) == ("es", 1, 1)
     assert (catalogs / "es" / "LC_MESSAGES" / "messages.mo").exists()
