@@ -7,20 +7,20 @@ goes through the flow's compiled `transitions` machine, so a move the flow does 
 cannot happen. Wait tokens are derived from the conversation id and a counter kept in the
 context (`_waits`), so the same inputs always give the same outputs.
 
-Order on a reply: global intents first (stop, start, help, urgent, language: bot.safety), then
+Order on a reply: global intents first (stop, start, help, urgent, language: read by the
+safety classifier, answered by bot.global_intents), then
 the waiting state's own expectations in file order, then not-understood handling.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot import effects as fx
-from bot import intents, messages
+from bot import global_intents, intents, messages, safety
 from bot.conversation import (
     ACTIVE,
     ENDED,
@@ -51,8 +51,10 @@ class StepResult:
 class _Turn:
     """Mutable scratch state for one step; turned back into a frozen Conversation at the end."""
 
-    def __init__(self, compiled: CompiledFlow, conv: Conversation, now: datetime, kind: str) -> None:
+    def __init__(self, compiled: CompiledFlow, conv: Conversation, now: datetime, kind: str,
+                 classify: global_intents.Classifier) -> None:
         self.compiled, self.flow, self.conv, self.now, self.kind = compiled, compiled.flow, conv, now, kind
+        self.classify = classify
         self.state, self.status, self.outcome = conv.state, conv.status, conv.outcome
         self.context, self.wait_token, self.attempts = conv.context, conv.wait_token, conv.attempts
         self.locale = conv.locale
@@ -182,70 +184,26 @@ def _match(exp: Expectation, text: str, t: _Turn) -> tuple[bool, Any]:
     return False, None
 
 
-_SAFETY_ABSENT: list[bool] = []  # memo of a failed import only; never changes a result
-
-
-def _global_classifier() -> Any:
-    """bot.safety.classify_global, imported lazily (it is written separately); None without it."""
-    module: Any = sys.modules.get("bot.safety")
-    if module is None:
-        if _SAFETY_ABSENT:
-            return None
-        try:
-            import bot.safety as module
-        except ModuleNotFoundError as exc:
-            if exc.name != "bot.safety":
-                raise
-            _SAFETY_ABSENT.append(True)
-            return None
-    return module.classify_global
-
-
 def _global(t: _Turn, event: Reply) -> bool:
-    """Run the global intents (bot.safety). True when one of them handled the reply."""
-    classify_global = _global_classifier()
-    if classify_global is None:
-        return False
-    hit = classify_global(event.text, t.locale)
+    """Run the global intents (`bot.global_intents`). True when one of them handled the reply."""
+    hit = t.classify(event.text, t.locale)
     if hit is None:
         return False
-    keyword = getattr(hit, "keyword", None)
-    if hit.kind == "stop":
-        carrier = bool(getattr(hit, "carrier_keyword", False))
-        t.effects.append(fx.RecordConsent("revoked", "carrier_keyword" if carrier else "keyword",
-                                          keyword))
-        t.cancel_wait()
-        # Twilio blocks the number the moment it sees a one-word carrier keyword (STOP, QUIT...)
-        # and sends its own confirmation (per language with Advanced Opt-Out); a second one
-        # from us would be refused with 21610. Any other opt-out gets ours.
-        if not carrier:
-            t.system(messages.STOP_CONFIRMATION)
-        t.end("opted_out")
-        t.effects.append(fx.Audit("opt_out", "patient sent an opt-out word",
-                                  {"keyword": keyword, "confirmed_by": "carrier" if carrier else "us"}))
-    elif hit.kind == "start":
-        t.effects.append(fx.RecordConsent("granted", "keyword", keyword))
-        t.system(messages.START_CONFIRMATION)
-    elif hit.kind == "help":
-        t.system(messages.HELP_REPLY)
-    elif hit.kind == "urgent":
-        category = getattr(hit, "category", None) or "medical"
-        team = "behavioral_health" if category == "crisis" else "nursing"
-        t.effects.append(fx.CreateTask(team=team, priority="urgent", state=t.state, category=category,
-                                       reason=f"Urgent reply ({category}) during {t.flow.name}."))
-        t.system(messages.CRISIS_REPLY if category == "crisis" else messages.URGENT_MEDICAL_REPLY,
-                 kind=fx.SAFETY)
-        t.end("escalated")
-        t.effects.append(fx.Audit("urgent_override", f"urgent reply: {category}",
-                                  {"category": category, "keyword": keyword}))
-    elif hit.kind == "language":
-        t.locale = getattr(hit, "locale", None) or t.locale
-        t.effects.append(fx.SetLanguage(t.locale))
-        st = t.flow.states[t.state]
-        if st.say:
-            t.say(st.say, st.name)
-    else:
+    question = prompt(t.flow, t.state, t.context, t.kind) if hit.kind == "language" else None
+    effects = global_intents.reaction(hit, t.locale, flow=t.flow.name, state=t.state,
+                                      question=question)
+    if not effects:
         return False
+    for effect in effects:
+        if isinstance(effect, fx.SetLanguage):
+            t.locale = effect.locale
+    outcome = global_intents.ENDS_WITH.get(hit.kind)
+    if outcome is None:
+        t.effects += effects
+        return True
+    t.effects += [e for e in effects if not isinstance(e, fx.Audit)]
+    t.end(outcome)  # cancels the wait; the audit record comes after the end
+    t.effects += [e for e in effects if isinstance(e, fx.Audit)]
     return True
 
 
@@ -347,13 +305,18 @@ def prompt(flow: Flow, state: str, context: dict[str, Any], kind: str = fx.REPLY
                           state=st.name, voice_msgid=st.say.voice, choices=choices)
 
 
-def run(flow: Flow, conversation: Conversation, event: Event, now: datetime) -> StepResult:
-    """`step` plus the list of machine events fired (for coverage and the simulator)."""
+def run(flow: Flow, conversation: Conversation, event: Event, now: datetime, *,
+        classify: global_intents.Classifier = safety.classify_global) -> StepResult:
+    """`step` plus the list of machine events fired (for coverage and the simulator).
+
+    `classify` reads global intents (stop, help, urgent...) before the flow does; it is a
+    required collaborator with the real safety screen as default, never optional.
+    """
     if (flow.name, flow.version) != (conversation.flow, conversation.version):
         raise EngineError(f"conversation is on {conversation.flow} v{conversation.version}, "
                           f"not {flow.name} v{flow.version}")
     kind = fx.REPLY if isinstance(event, Reply) else flow.settings.kind
-    t = _Turn(compile_flow(flow), conversation, now, kind)
+    t = _Turn(compile_flow(flow), conversation, now, kind, classify)
     if isinstance(event, Start):
         _on_start(t)
         if t.effects and conversation.started_at is None:
@@ -375,8 +338,9 @@ def run(flow: Flow, conversation: Conversation, event: Event, now: datetime) -> 
     return t.result()
 
 
-def step(flow: Flow, conversation: Conversation, event: Event,
-         now: datetime) -> tuple[Conversation, list[fx.Effect]]:
+def step(flow: Flow, conversation: Conversation, event: Event, now: datetime, *,
+         classify: global_intents.Classifier = safety.classify_global,
+         ) -> tuple[Conversation, list[fx.Effect]]:
     """Advance `conversation` by one `event` at time `now`; returns (new conversation, effects)."""
-    result = run(flow, conversation, event, now)
+    result = run(flow, conversation, event, now, classify=classify)
     return result.conversation, result.effects
