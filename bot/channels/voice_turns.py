@@ -26,7 +26,6 @@ from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import VoiceProfile, voice_profile
 from bot.conversation import ACTIVE, Event
-from bot.flows.params import message_params
 from bot.flows.schema import Flow
 from bot.store.models import (
     INBOUND,
@@ -157,14 +156,11 @@ def replay_twiml(
     s: Session, host: Host, row: Conversation, patient: Patient, action_url: str,
     prefix: Sequence[str] = (),
 ) -> str:
-    """Ask the current question again (a new call mid-conversation, or silence on the line)."""
+    """Ask the current question again (a new call mid-conversation, or silence on the line),
+    as the engine asks it: voice wording and keypad menu included."""
     flow = flow_of(host, row)
-    state = flow.states.get(row.state)
-    said: list[fx.SendMessage] = []
-    if state is not None and state.say is not None and row.status == ACTIVE:
-        said.append(fx.SendMessage(msgid=state.say.sms, voice_msgid=state.say.voice,
-                                   params=message_params(state.say, row.context or {}),
-                                   kind=fx.REPLY, state=state.name))
+    question = engine.prompt(flow, row.state, row.context or {}) if row.status == ACTIVE else None
+    said = [question] if question is not None else []
     return _turn_xml(s, host, row, patient, flow, said, action_url, prefix)
 
 
