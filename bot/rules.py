@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import defaults
 from bot.errors import OutreachError
 
+if TYPE_CHECKING:
+    from bot.flows.schema import Flow
+    from bot.settings import Settings
+
 __all__ = ["cap_reached", "in_quiet_hours", "local_day_bounds", "next_allowed_send",
-           "parse_clock"]
+           "parse_clock", "quiet_window"]
 
 
 class RuleError(OutreachError):
@@ -31,6 +36,18 @@ def parse_clock(value: str) -> time:
         return time(int(hours), int(minutes))
     except (ValueError, AttributeError) as exc:
         raise RuleError(f"not a HH:MM time: {value!r}") from exc
+
+
+def quiet_window(settings: Settings, flow: Flow | None = None) -> tuple[str, str]:
+    """The quiet window (start, end) for anything a conversation on `flow` sends or places:
+    the flow's own `quiet_hours` when it sets them, else the program's settings.
+
+    The only place the window is chosen: routine texts when written and again at send time,
+    calls and the care team's replies all ask here, so none of them can disagree.
+    """
+    if flow is not None and flow.settings.quiet_hours:
+        return flow.settings.quiet_hours
+    return settings.QUIET_HOURS_START, settings.QUIET_HOURS_END
 
 
 def _utc(now_utc: datetime) -> datetime:

@@ -20,6 +20,7 @@ from bot import i18n
 from bot.channels.sms import segments
 from bot.conversation import ENDED
 from bot.conversation import Conversation as EngineConversation
+from bot.flows.schema import Flow
 from bot.settings import Settings
 from bot.store import repositories as repo
 from bot.store.models import (
@@ -62,7 +63,8 @@ class Scope:
     patient: Patient
     conversation: Conversation | None
     now: datetime
-    quiet_hours: tuple[str, str] | None = None
+    #: The flow of `conversation`: its own quiet hours apply to what the turn sends.
+    flow: Flow | None = None
     after: AfterCommit = field(default_factory=AfterCommit)
     #: When the latest message of this turn was held back to (quiet hours, daily cap).
     deferred_until: datetime | None = None
@@ -125,7 +127,7 @@ def add_outbound(
     scope.session.add(message)
     scope.session.flush()
     decision = policy.decide(scope.session, patient, message, scope.settings, scope.now,
-                             scope.quiet_hours)
+                             scope.flow)
     if decision.action == policy.SUPPRESS:
         message.status, message.status_rank = "suppressed", STATUS_RANK["suppressed"]
         repo.audit(scope.session, "suppressed", decision.reason, scope.now, patient_id=patient.id,

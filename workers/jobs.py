@@ -84,7 +84,7 @@ def _step(rt: Any, scope: Scope, conv: Conversation, engine_event: Any) -> bool:
 
     flow = rt.flows.get(conv.flow, conv.version)
     scope.conversation = conv
-    scope.quiet_hours = flow.settings.quiet_hours
+    scope.flow = flow
     new_conv, effects = engine.step(flow, to_engine(conv), engine_event, scope.now)
     if not effects:
         return False

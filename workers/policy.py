@@ -13,15 +13,18 @@ goes to Twilio (consent can change in between). The time arithmetic lives in the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot import rules
 from bot.effects import ROUTINE, SAFETY, SYSTEM
+from bot.flows.loader import FlowRegistry, UnknownFlow
+from bot.flows.schema import Flow
 from bot.settings import Settings
 from bot.store import repositories as repo
-from bot.store.models import CONSENT_REVOKED, Message, Patient
+from bot.store import staff_replies
+from bot.store.models import CONSENT_REVOKED, Conversation, Message, Patient
 
 SEND = "send"
 DEFER = "defer"
@@ -39,17 +42,29 @@ class Decision:
     reason: str = ""
 
 
+def conversation_flow(flows: FlowRegistry, conversation: Conversation | None) -> Flow | None:
+    """The flow version `conversation` runs on (None outside a conversation, or when that
+    version is no longer loaded: the program's own rules apply then)."""
+    if conversation is None:
+        return None
+    try:
+        return flows.get(conversation.flow, conversation.version)
+    except UnknownFlow:
+        return None
+
+
 def decide(
     session: Session, patient: Patient, message: Message, settings: Settings, now: datetime,
-    quiet_hours: tuple[str, str] | None = None,
+    flow: Flow | None = None,
 ) -> Decision:
-    """Whether `message` may go now, must wait (until when), or must never go."""
+    """Whether `message` may go now, must wait (until when), or must never go. `flow` is the
+    flow of the message's conversation, whose own quiet hours apply (`rules.quiet_window`)."""
     if patient.consent_status == CONSENT_REVOKED and message.kind not in ALLOWED_AFTER_OPT_OUT:
         return Decision(SUPPRESS, reason=f"patient opted out ({message.kind} message)")
     if message.kind != ROUTINE:
         return Decision(SEND)
     tz = patient.timezone or settings.DEFAULT_TIMEZONE
-    qs, qe = quiet_hours or (settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)
+    qs, qe = rules.quiet_window(settings, flow)
     at = rules.next_allowed_send(now, tz, qs, qe)
     if at > now:
         return Decision(DEFER, at, "quiet hours in the patient's time zone")
@@ -59,3 +74,21 @@ def decide(
         return Decision(DEFER, rules.next_allowed_send(end, tz, qs, qe),
                         "daily routine message cap reached")
     return Decision(SEND)
+
+
+def staff_reply_after(
+    session: Session, settings: Settings, flow: Flow | None, patient: Patient | None,
+    now: datetime,
+) -> datetime | None:
+    """When a care team's text may go: now (None), or the end of the patient's quiet hours
+    (those of `flow`, the conversation the reply joins) — unless the patient texted within the
+    reply window: they are awake and waiting for the answer."""
+    if patient is None:
+        return None
+    last_in = staff_replies.last_inbound_at(session, patient.id)
+    if last_in is not None and now - last_in <= timedelta(
+            minutes=staff_replies.REPLY_WINDOW_MINUTES):
+        return None
+    at = rules.next_allowed_send(now, patient.timezone or settings.DEFAULT_TIMEZONE,
+                                 *rules.quiet_window(settings, flow))
+    return at if at > now else None

@@ -22,7 +22,7 @@ from bot.channels import twilio_sms
 from bot.channels.twilio_client import make_client
 from bot.errors import TransientSendError
 from bot.store import repositories as repo
-from bot.store.models import STATUS_RANK, InboxEvent, Message, Patient
+from bot.store.models import STATUS_RANK, Conversation, InboxEvent, Message, Patient
 from workers import context, policy, queues
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,10 @@ def _recheck(rt: Any, s: Any, message: Message, now: datetime) -> str | None:
     patient = s.get(Patient, message.patient_id) if message.patient_id else None
     if patient is None:
         return None
-    decision = policy.decide(s, patient, message, rt.settings, now)
+    conversation = s.get(Conversation, message.conversation_id) if message.conversation_id \
+        else None
+    flow = policy.conversation_flow(rt.flows, conversation)
+    decision = policy.decide(s, patient, message, rt.settings, now, flow)
     if decision.action == policy.SUPPRESS:
         message.status, message.status_rank = "suppressed", STATUS_RANK["suppressed"]
         repo.audit(s, "suppressed", f"at send time: {decision.reason}", now,

@@ -37,7 +37,7 @@ from bot.store.models import (
     Message,
     Patient,
 )
-from workers import queues
+from workers import policy, queues
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +113,9 @@ def place_call(rt: Any, conversation_id: int, now: datetime) -> str | None:
         if task is not None:
             _interpreter_instead(s, row, patient, task, now)
             return None
+        flow = policy.conversation_flow(rt.flows, row)
         at = rules.next_allowed_send(now, patient.timezone or settings.DEFAULT_TIMEZONE,
-                               settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)
+                                     *rules.quiet_window(settings, flow))
         if at > now:
             repo.audit(s, "call_deferred", "quiet hours", now, patient_id=patient.id,
                        conversation_id=row.id, detail={"at": at.isoformat()})

@@ -107,8 +107,7 @@ def apply_effects(
 ) -> AfterCommit:
     """Store what a voice step decided with the workers' effect executor, except the spoken
     messages (those are the TwiML). Returns the Redis work to run after commit."""
-    scope = Scope(s, host.runtime.settings, patient, row, host.now,
-                  quiet_hours=flow.settings.quiet_hours)
+    scope = Scope(s, host.runtime.settings, patient, row, host.now, flow=flow)
     return apply(scope, [e for e in effects if not isinstance(e, fx.SendMessage)])
 
 
