@@ -26,9 +26,6 @@ PROCESS_RETRY = Retry(max=3, interval=[1, 5, 30])
 TIMEOUT_RETRY = Retry(max=3, interval=[5, 30, 120])
 SEND_RETRY = Retry(max=defaults.SEND_MAX_RETRIES, interval=list(defaults.SEND_BACKOFF_SECONDS))
 
-#: Send jobs may run for a while against a slow provider; timeouts and inbound are quick.
-SEND_JOB_TIMEOUT_SECONDS = 120
-PROCESS_JOB_TIMEOUT_SECONDS = 300
 
 
 def job_id(*parts: object) -> str:
@@ -44,7 +41,7 @@ def enqueue_process_patient(connection: Redis, patient_id: int, *, delay: float 
     """Ask a worker to drain this patient's inbox (any number of these is harmless)."""
     q = queue(defaults.QUEUE_INBOUND, connection)
     kwargs = {
-        "job_timeout": PROCESS_JOB_TIMEOUT_SECONDS,
+        "job_timeout": defaults.PROCESS_JOB_TIMEOUT_SECONDS,
         "retry": PROCESS_RETRY,
         "result_ttl": 60,
         "failure_ttl": 7 * 86400,
@@ -62,7 +59,7 @@ def enqueue_process_patients(connection: Redis, patient_ids: list[int]) -> list[
     """Many `process_patient` jobs in one Redis pipeline (campaign start)."""
     q = queue(defaults.QUEUE_INBOUND, connection)
     data = [
-        Queue.prepare_data("workers.jobs.process_patient", (pid,), timeout=PROCESS_JOB_TIMEOUT_SECONDS,
+        Queue.prepare_data("workers.jobs.process_patient", (pid,), timeout=defaults.PROCESS_JOB_TIMEOUT_SECONDS,
                            retry=PROCESS_RETRY, result_ttl=60)
         for pid in patient_ids
     ]
@@ -78,7 +75,7 @@ def enqueue_send(connection: Redis, message_id: int, *, at: datetime | None = No
     A deferred send uses a fixed id, so re-arming it (the sweeper) replaces, not duplicates.
     """
     q = queue(defaults.QUEUE_OUTBOUND, connection)
-    kwargs = {"job_timeout": SEND_JOB_TIMEOUT_SECONDS, "retry": SEND_RETRY, "result_ttl": 300,
+    kwargs = {"job_timeout": defaults.SEND_JOB_TIMEOUT_SECONDS, "retry": SEND_RETRY, "result_ttl": 300,
               "failure_ttl": 30 * 86400}
     if at is not None and at > datetime.now(at.tzinfo):
         return q.enqueue_at(at, "workers.jobs.send_message", message_id,

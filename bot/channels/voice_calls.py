@@ -83,7 +83,7 @@ def attempts(s: Session, conversation_id: int) -> int:
 def schedule_call(rt: Any, conversation_id: int, at: datetime | None = None) -> None:
     """Queue `place_call_job` now or at `at`; the job id makes a second schedule harmless."""
     q = queues.queue(defaults.QUEUE_OUTBOUND, rt.redis)
-    kwargs: dict[str, Any] = {"job_timeout": queues.SEND_JOB_TIMEOUT_SECONDS, "result_ttl": 300,
+    kwargs: dict[str, Any] = {"job_timeout": defaults.SEND_JOB_TIMEOUT_SECONDS, "result_ttl": 300,
                               "retry": Retry(max=3, interval=[10, 60, 300])}
     if at is not None:
         jid = queues.job_id("call", conversation_id, int(at.timestamp()))

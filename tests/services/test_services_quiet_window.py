@@ -12,7 +12,6 @@ import itertools
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
