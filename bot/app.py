@@ -1,15 +1,13 @@
 """The Flask application factory and the per-process runtime it shares with the workers.
 
 `create_app()` reads and validates the settings once (one clear line if one is wrong), opens the
-database and Redis connection pool, and registers the blueprints. Other areas add their pages by
-shipping a module in `BLUEPRINT_MODULES` that exposes `bp` (a Blueprint) and optionally
-`init_app(app)`; a module that is not there yet is skipped.
+database and Redis connection pool, and registers the blueprints. Each area adds its pages with a
+module in `BLUEPRINT_MODULES` that exposes `bp` (a Blueprint) and optionally `init_app(app)`.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -80,8 +78,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["outreach"] = build_runtime(settings)
 
     for name in BLUEPRINT_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
         module = importlib.import_module(name)
         if hasattr(module, "bp"):
             app.register_blueprint(module.bp)

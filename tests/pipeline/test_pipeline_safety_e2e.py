@@ -17,8 +17,6 @@ from bot import i18n, messages
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask, Patient
 
-pytest.importorskip("bot.safety")
-
 # locale: (name, help word, crisis phrase, opt-out word that is not a carrier keyword)
 CASES = {
     "en": ("Grace", "HELP", "I want to kill myself", "stop texting me"),
