@@ -26,7 +26,7 @@ catalogs: $(STAMP)
 	$(BIN)/outreach i18n compile
 
 demo: install
-	$(BIN)/python -m bot.demo
+	$(BIN)/python -m bot.devtools.demo
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -35,7 +35,7 @@ bench: install
 	$(BIN)/python -m bench
 
 run: install
-	$(BIN)/python -m bot.devstack
+	$(BIN)/python -m bot.devtools.devstack
 
 lint: install lock-check
 	$(BIN)/ruff check .

@@ -19,15 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot import defaults
-from bot.conversation import DeliveryFailed, Reply, StaffAction, Start, Timeout
+from bot.core.conversation import DeliveryFailed, Reply, StaffAction, Start, Timeout
 from bot.errors import TransientSendError
+from bot.services import queues
+from bot.services.executor import AfterCommit, Scope, apply, save_engine, to_engine
+from bot.services.locks import PatientLock
+from bot.services.sending import send_message_now
+from bot.services.unrouted import handle_unrouted_reply
 from bot.store import repositories as repo
 from bot.store.models import Conversation, InboxEvent, Message, Patient, TimeoutIntent
-from workers import context, queues
-from workers.effects import AfterCommit, Scope, apply, save_engine, to_engine
-from workers.inbox import handle_unrouted_reply
-from workers.locks import PatientLock
-from workers.sending import send_message_now
+from workers import context
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _process_one(rt: Any, patient_id: int) -> AfterCommit | None:
 
 def _step(rt: Any, scope: Scope, conv: Conversation, engine_event: Any) -> bool:
     """Run the engine on `conv`, save it and apply its effects; False if nothing happened."""
-    from bot import engine
+    from bot.core import engine
 
     flow = rt.flows.get(conv.flow, conv.version)
     scope.conversation = conv
@@ -125,7 +126,7 @@ def _on_timeout(rt: Any, scope: Scope, event: InboxEvent) -> None:
 
 
 def _on_delivery_failed(rt: Any, scope: Scope, event: InboxEvent) -> None:
-    from workers.delivery import handle_failure
+    from bot.services.delivery import handle_failure
 
     message = scope.session.get(Message, event.payload["message_id"])
     if message is None:
@@ -177,7 +178,7 @@ def run_after_commit(conn: Any, after: AfterCommit, *, send_inline: bool = False
     for conversation_id, token in after.cancels:
         queues.cancel_timeout(conn, conversation_id, token)
     if after.calls:
-        from bot.channels import voice_calls
+        from bot.services import calls as voice_calls
 
         target = SimpleNamespace(redis=conn)  # schedule_call only needs the connection
         for conversation_id, at in after.calls:
@@ -187,7 +188,7 @@ def run_after_commit(conn: Any, after: AfterCommit, *, send_inline: bool = False
 
 def _send_inline(conn: Any, message_id: int) -> None:
     """Send one message from the patient job; on any failure hand it to a send job, which
-    retries with backoff (the claim in `workers.sending` keeps it at most once)."""
+    retries with backoff (the claim in `bot.services.sending` keeps it at most once)."""
     try:
         send_message_now(message_id)
     except TransientSendError:
@@ -220,7 +221,7 @@ def fire_timeout(conversation_id: int, wait_token: str) -> str:
 
 
 def send_message(message_id: int) -> str:
-    """Send one stored outbound message (see workers.sending)."""
+    """Send one stored outbound message (see bot.services.sending)."""
     return send_message_now(message_id)
 
 
@@ -244,7 +245,7 @@ def schedule_sweep(conn: Any) -> None:
 
 def sweep() -> str:
     """Re-arm lost work, then schedule the next sweep (one scheduled sweep at a time)."""
-    from workers.sweeper import sweep_once
+    from bot.services.sweeper import sweep_once
 
     conn = context.connection()
     found = sweep_once(context.runtime(), conn, context.now())

@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 
 #: Modules jobs import lazily (a horse of a worker that did not preload imports them per job).
 _JOB_MODULES = (
-    "bot.engine", "workers.jobs", "workers.delivery", "workers.sweeper", "workers.sending",
-    "bot.channels.voice_calls", "bot.web.webhooks", "twilio.rest",
+    "bot.core.engine", "workers.jobs", "bot.services.delivery", "bot.services.sweeper", "bot.services.sending",
+    "bot.services.calls", "bot.web.webhooks", "twilio.rest",
     "twilio.rest.api.v2010.account.message", "twilio.rest.api.v2010.account.call",
 )
 #: A reply that exercises every table the global and flow intents use.
@@ -37,8 +37,9 @@ def warm_tables(rt: Any) -> None:
     """
     from babel import Locale
 
-    from bot import i18n, intents, safety
+    from bot import i18n
     from bot.flows.compiler import compile_flow
+    from bot.understanding import intents, safety
 
     for module in _JOB_MODULES:
         importlib.import_module(module)
@@ -46,7 +47,7 @@ def warm_tables(rt: Any) -> None:
         for version in rt.flows.versions(name):
             compile_flow(rt.flows.get(name, version))
     if rt.settings.TWILIO_ACCOUNT_SID and rt.settings.TWILIO_AUTH_TOKEN:
-        from workers.sending import client
+        from bot.services.sending import client
 
         _ = client().messages  # the client and its REST modules (else imported per horse)
     safety.warm()

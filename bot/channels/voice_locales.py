@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.effects import CreateTask
+from bot.core.effects import CreateTask
 
 #: Why a call is not placed for a locale Twilio cannot speak (the task's reason).
 KREYOL_INTERPRETER_REASON = "Kreyol interpreter call-back"

@@ -3,7 +3,7 @@
 An outreach text can be read by anyone who sees the patient's phone, and a voicemail by anyone
 in the household, so HIPAA's minimum-necessary standard applies to what a flow says: "your
 refill is ready", not "your metformin is ready". The term list lives with the other safety
-vocabularies (`bot.safety.is_minimum_necessary`); a flow that really must name such things
+vocabularies (`bot.understanding.safety.is_minimum_necessary`); a flow that really must name such things
 (a program whose patients asked for it) sets `allow_phi: true` under `settings:`.
 Context fields declared `phi: true` count too when a message uses them as a placeholder.
 """
@@ -17,7 +17,7 @@ from bot.flows.marked import Mark, MarkedDict
 from bot.flows.schema import Flow
 from bot.flows.where import reply_marks, say_variant_mark
 from bot.i18n import PLACEHOLDER
-from bot.safety import is_minimum_necessary
+from bot.understanding.safety import is_minimum_necessary
 
 #: Returns the medication/diagnosis terms found in a text (empty: minimum necessary).
 Finder = Callable[[str], list[str]]

@@ -31,7 +31,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from bot.store import staff_replies, tasks_repo, timeline
+from bot.services import staff_replies
+from bot.store import tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import Conversation, FollowUpTask, Patient, utcnow
 from bot.web import timefmt
@@ -248,7 +249,7 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
     """Store the reply and hand it to the sending queue (after the row is committed)."""
     user = user or current_user
     from bot.app import runtime
-    from workers import policy, queues
+    from bot.services import policy, queues
 
     with db_session() as session:
         task = load_task(session, task_id, user) if task_id is not None else None

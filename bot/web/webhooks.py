@@ -20,8 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import i18n, messages
+from bot import i18n
 from bot.app import runtime
+from bot.core import messages
+from bot.services import queues
 from bot.store import repositories as repo
 from bot.store.models import (
     FINAL_STATUSES,
@@ -33,7 +35,6 @@ from bot.store.models import (
     Patient,
     utcnow,
 )
-from workers import queues
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")

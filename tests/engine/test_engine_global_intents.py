@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import effects as fx
-from bot import global_intents, messages
-from bot.conversation import Conversation, Reply, Start
-from bot.engine import step
+from bot.core import effects as fx
+from bot.core import global_intents, messages
+from bot.core.conversation import Conversation, Reply, Start
+from bot.core.engine import step
 from bot.flows.loader import default_flows_dir, load_dir
-from bot.safety import classify_global
+from bot.understanding.safety import classify_global
 
 NOW = datetime(2026, 3, 2, 15, tzinfo=timezone.utc)
 REFILL = load_dir(default_flows_dir()).registry.get("refill_reminder")

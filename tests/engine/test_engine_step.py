@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot import effects as fx
-from bot import messages
-from bot.conversation import (
+from bot.core import effects as fx
+from bot.core import messages
+from bot.core.conversation import (
     ENDED,
     Conversation,
     DeliveryFailed,
@@ -18,7 +18,7 @@ from bot.conversation import (
     Start,
     Timeout,
 )
-from bot.engine import step
+from bot.core.engine import step
 from bot.errors import EngineError
 from bot.flows.compiler import compile_flow
 from bot.flows.loader import default_flows_dir, load_dir

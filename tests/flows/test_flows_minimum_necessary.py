@@ -74,7 +74,7 @@ def test_allow_phi_lets_a_flow_name_them() -> None:
 def test_outreach_flows_check_fails_with_path_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from bot.commands.flows import flows
+    from bot.cli.flows import flows
 
     path = tmp_path / "demo.yaml"
     path.write_text(FLOW, encoding="utf-8")

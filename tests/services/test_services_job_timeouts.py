@@ -9,8 +9,8 @@ import pytest
 import redis
 
 from bot import defaults
-from bot.channels import voice_calls
-from workers import queues
+from bot.services import calls as voice_calls
+from bot.services import queues
 
 
 @pytest.fixture()

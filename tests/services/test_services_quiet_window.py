@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from bot import rules
 from bot import settings as settings_mod
 from bot.app import build_runtime
-from bot.channels import voice_calls
-from bot.channels.fake_twilio import FAKE_PHONE_NUMBER
+from bot.core import rules
+from bot.devtools.fake_twilio import FAKE_PHONE_NUMBER
 from bot.flows.loader import default_flows_dir
+from bot.services import calls as voice_calls
+from bot.services import policy, sending
 from bot.store.models import Conversation, Message, Patient
-from workers import policy, sending
 
 ZONE = "America/New_York"
 #: 22:00 in New York (EDT, UTC-4) on 10 March 2026.

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot import settings as settings_mod
 from bot.app import build_runtime
-from bot.channels import voice_turns as vt
+from bot.services import voice_turns as vt
 from bot.store.models import Conversation, Patient
 
 ACTION = "https://app.example/twilio/voice/gather?c=1"
