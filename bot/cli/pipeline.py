@@ -198,8 +198,8 @@ def start_campaign(
     """Enrol eligible patients in flow `name`; returns the patient ids enqueued."""
     import redis
 
-    from bot.app import build_runtime
-    from bot.services import queues
+    from bot.services import queues, sweeper
+    from bot.services.runtime import build_runtime
 
     rt = build_runtime(settings)
     flow = rt.flows.get(name)
@@ -235,9 +235,7 @@ def start_campaign(
             started.append(patient.id)
     conn = redis.Redis.from_url(settings.REDIS_URL or "")
     queues.enqueue_process_patients(conn, started)
-    from workers.jobs import schedule_sweep
-
-    schedule_sweep(conn)
+    sweeper.schedule_sweep(conn)
     return started
 
 

@@ -29,6 +29,7 @@ from bot.channels.twilio_client import make_client
 from bot.channels.voice_locales import interpreter_task
 from bot.core import rules
 from bot.services import policy, queues
+from bot.services.runtime import Runtime
 from bot.store import repositories as repo
 from bot.store.models import (
     CONSENT_REVOKED,
@@ -54,7 +55,6 @@ STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 UNREACHED = frozenset({"busy", "no-answer", "failed", "canceled"})
 #: Carrier errors that mean "this number cannot take texts".
 LANDLINE_CODES = frozenset({30006, 21614})
-CALL_JOB = "bot.services.calls.place_call_job"
 
 
 def answer_url(base: str, conversation_id: int) -> str:
@@ -81,19 +81,19 @@ def attempts(s: Session, conversation_id: int) -> int:
     ) or 0
 
 
-def schedule_call(rt: Any, conversation_id: int, at: datetime | None = None) -> None:
-    """Queue `place_call_job` now or at `at`; the job id makes a second schedule harmless."""
+def schedule_call(rt: Runtime, conversation_id: int, at: datetime | None = None) -> None:
+    """Queue the call job now or at `at`; the job id makes a second schedule harmless."""
     q = queues.queue(defaults.QUEUE_OUTBOUND, rt.redis)
     kwargs: dict[str, Any] = {"job_timeout": defaults.SEND_JOB_TIMEOUT_SECONDS, "result_ttl": 300,
                               "retry": Retry(max=3, interval=[10, 60, 300])}
     if at is not None:
         jid = queues.job_id("call", conversation_id, int(at.timestamp()))
-        q.enqueue_at(at, CALL_JOB, conversation_id, job_id=jid, **kwargs)
+        q.enqueue_at(at, queues.CALL_JOB, conversation_id, job_id=jid, **kwargs)
     else:
-        q.enqueue(CALL_JOB, conversation_id, **kwargs)
+        q.enqueue(queues.CALL_JOB, conversation_id, **kwargs)
 
 
-def place_call(rt: Any, conversation_id: int, now: datetime) -> str | None:
+def place_call(rt: Runtime, conversation_id: int, now: datetime) -> str | None:
     """Dial the patient of `conversation_id` if allowed now; returns the CallSid or None.
 
     Not placed (and said why in the audit trail): the conversation is over, consent was revoked,
@@ -123,11 +123,11 @@ def place_call(rt: Any, conversation_id: int, now: datetime) -> str | None:
             defer = at
         else:
             defer = None
-        to, base = patient.phone, settings.public_base_url
+        to, base, patient_id = patient.phone, settings.public_base_url, patient.id
     if defer is not None:
         schedule_call(rt, conversation_id, defer)
         return None
-    client = make_client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN,
+    client = make_client(settings.TWILIO_ACCOUNT_SID or "", settings.TWILIO_AUTH_TOKEN or "",
                          settings.TWILIO_API_BASE_URL)
     try:
         call = client.calls.create(
@@ -139,28 +139,19 @@ def place_call(rt: Any, conversation_id: int, now: datetime) -> str | None:
     except TwilioRestException as exc:
         log.warning("call create failed conversation=%s code=%s", conversation_id, exc.code)
         with rt.db.session() as s:
-            row = s.get(Conversation, conversation_id)
-            s.add(Message(patient_id=row.patient_id, conversation_id=row.id, direction=OUTBOUND,
+            s.add(Message(patient_id=patient_id, conversation_id=conversation_id, direction=OUTBOUND,
                           channel="voice", address=to, body="", kind="routine", status="failed",
                           twilio_sid=f"CAfailed-{conversation_id}-{int(now.timestamp())}",
                           error_code=exc.code, created_at=now))
         after_unreached(rt, conversation_id, "failed", now)
         return None
     with rt.db.session() as s:
-        row = s.get(Conversation, conversation_id)
-        s.add(Message(patient_id=row.patient_id, conversation_id=row.id, direction=OUTBOUND,
+        s.add(Message(patient_id=patient_id, conversation_id=conversation_id, direction=OUTBOUND,
                       channel="voice", address=to, body="", kind="routine",
                       status=call.status or "queued", twilio_sid=call.sid, created_at=now,
                       claimed_at=now, send_attempts=1))
     log.info("call placed conversation=%s sid=%s", conversation_id, call.sid)
     return call.sid
-
-
-def place_call_job(conversation_id: int) -> str | None:
-    """RQ entry point (runs in a worker with the worker's runtime)."""
-    from workers.context import now, runtime
-
-    return place_call(runtime(), conversation_id, now())
 
 
 def _interpreter_instead(
@@ -179,7 +170,7 @@ def _interpreter_instead(
 
 # -- after a call -----------------------------------------------------------------------------
 
-def after_unreached(rt: Any, conversation_id: int, why: str, now: datetime) -> str:
+def after_unreached(rt: Runtime, conversation_id: int, why: str, now: datetime) -> str:
     """Retry a call nobody took, or give up on the phone; returns "retry", "sms" or "task"."""
     with rt.db.session() as s:
         row = s.get(Conversation, conversation_id)

@@ -18,6 +18,15 @@ from rq.registry import ScheduledJobRegistry
 
 from bot import defaults
 
+#: The RQ entry points, by the dotted path RQ imports them from (the worker shell). Jobs
+#: already scheduled name these paths, so a function moved out of `workers.jobs` must leave
+#: an alias behind.
+PROCESS_JOB = "workers.jobs.process_patient"
+SEND_JOB = "workers.jobs.send_message"
+TIMEOUT_JOB = "workers.jobs.fire_timeout"
+SWEEP_JOB = "workers.jobs.sweep"
+CALL_JOB = "workers.jobs.place_call"
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _SCHEDULED_DEFAULT = ScheduledJobRegistry.key_template.format(defaults.QUEUE_DEFAULT)
 
@@ -50,16 +59,16 @@ def enqueue_process_patient(connection: Redis, patient_id: int, *, delay: float 
         # Many jobs that found the patient busy (50 texts in a second) collapse into one retry
         # per second: the id names the patient and the second it is due.
         due = int(time.time() + delay)
-        return q.enqueue_in(timedelta(seconds=delay), "workers.jobs.process_patient", patient_id,
+        return q.enqueue_in(timedelta(seconds=delay), PROCESS_JOB, patient_id,
                             job_id=job_id("process", patient_id, "at", due), **kwargs)
-    return q.enqueue("workers.jobs.process_patient", patient_id, **kwargs)
+    return q.enqueue(PROCESS_JOB, patient_id, **kwargs)
 
 
 def enqueue_process_patients(connection: Redis, patient_ids: list[int]) -> list[Job]:
     """Many `process_patient` jobs in one Redis pipeline (campaign start)."""
     q = queue(defaults.QUEUE_INBOUND, connection)
     data = [
-        Queue.prepare_data("workers.jobs.process_patient", (pid,), timeout=defaults.PROCESS_JOB_TIMEOUT_SECONDS,
+        Queue.prepare_data(PROCESS_JOB, (pid,), timeout=defaults.PROCESS_JOB_TIMEOUT_SECONDS,
                            retry=PROCESS_RETRY, result_ttl=60)
         for pid in patient_ids
     ]
@@ -78,9 +87,9 @@ def enqueue_send(connection: Redis, message_id: int, *, at: datetime | None = No
     kwargs = {"job_timeout": defaults.SEND_JOB_TIMEOUT_SECONDS, "retry": SEND_RETRY, "result_ttl": 300,
               "failure_ttl": 30 * 86400}
     if at is not None and at > datetime.now(at.tzinfo):
-        return q.enqueue_at(at, "workers.jobs.send_message", message_id,
+        return q.enqueue_at(at, SEND_JOB, message_id,
                             job_id=job_id("send", message_id, int(at.timestamp())), **kwargs)
-    return q.enqueue("workers.jobs.send_message", message_id, **kwargs)
+    return q.enqueue(SEND_JOB, message_id, **kwargs)
 
 
 def timeout_job_id(conversation_id: int, wait_token: str) -> str:
@@ -90,7 +99,7 @@ def timeout_job_id(conversation_id: int, wait_token: str) -> str:
 def enqueue_timeout(connection: Redis, conversation_id: int, wait_token: str, at: datetime) -> Job:
     """Schedule `fire_timeout` for a wait; the id is derived from conversation + token."""
     q = queue(defaults.QUEUE_DEFAULT, connection)
-    return q.enqueue_at(at, "workers.jobs.fire_timeout", conversation_id, wait_token,
+    return q.enqueue_at(at, TIMEOUT_JOB, conversation_id, wait_token,
                         job_id=timeout_job_id(conversation_id, wait_token), result_ttl=3600,
                         retry=TIMEOUT_RETRY)
 

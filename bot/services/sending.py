@@ -16,15 +16,17 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import defaults
 from bot.channels import twilio_sms
 from bot.channels.twilio_client import make_client
 from bot.errors import TransientSendError
-from bot.services import policy, queues
+from bot.services import policy, queues, statuses
+from bot.services.runtime import Runtime, utcnow
+from bot.settings import Settings
 from bot.store import repositories as repo
 from bot.store.models import STATUS_RANK, Conversation, InboxEvent, Message, Patient
-from workers import context
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +39,21 @@ def _client(sid: str, token: str, base_url: str | None) -> Any:
     return make_client(sid, token, base_url)
 
 
-def client() -> Any:
-    s = context.runtime().settings
-    return _client(s.TWILIO_ACCOUNT_SID or "", s.TWILIO_AUTH_TOKEN or "", s.TWILIO_API_BASE_URL)
+def client(settings: Settings) -> Any:
+    """The twilio client for `settings`, built once per process."""
+    return _client(settings.TWILIO_ACCOUNT_SID or "", settings.TWILIO_AUTH_TOKEN or "",
+                   settings.TWILIO_API_BASE_URL)
 
 
-def send_message_now(message_id: int) -> str:
-    rt = context.runtime()
-    now = context.now()
+def send_message_now(rt: Runtime, message_id: int) -> str:
+    """Claim, send and record message `message_id`; returns what happened, for the job log."""
+    now = utcnow()
     claim, to, body = _claim(rt, message_id, now)
     if claim != "claimed":
         return claim
     settings = rt.settings
     result = twilio_sms.send_sms(
-        client(), to=to, body=body, status_callback=settings.status_callback_url,
+        client(settings), to=to, body=body, status_callback=settings.status_callback_url,
         from_number=settings.TWILIO_FROM_NUMBER,
         messaging_service_sid=settings.TWILIO_MESSAGING_SERVICE_SID,
     )
@@ -59,7 +62,7 @@ def send_message_now(message_id: int) -> str:
         return "sent"
     if result.outcome is twilio_sms.SendOutcome.RETRY:
         if result.uncertain:
-            found = twilio_sms.find_sent(client(), to, body, now - timedelta(
+            found = twilio_sms.find_sent(client(settings), to, body, now - timedelta(
                 seconds=RECONCILE_SLACK_SECONDS))
             if found is not None:
                 _record_sent(rt, message_id, found.sid, found.status, None)
@@ -72,7 +75,7 @@ def send_message_now(message_id: int) -> str:
     return f"failed {result.error_code}"
 
 
-def _claim(rt: Any, message_id: int, now: datetime) -> tuple[str, str, str]:
+def _claim(rt: Runtime, message_id: int, now: datetime) -> tuple[str, str, str]:
     """Move the message to `sending` in one committed transaction, or say why not.
 
     Returns the verdict ("claimed" means go) with the address and body to send.
@@ -83,8 +86,8 @@ def _claim(rt: Any, message_id: int, now: datetime) -> tuple[str, str, str]:
     return "claimed", verdict[0], verdict[1]
 
 
-def _claim_in(rt: Any, message_id: int, now: datetime) -> str | tuple[str, str]:
-    conn = context.connection()
+def _claim_in(rt: Runtime, message_id: int, now: datetime) -> str | tuple[str, str]:
+    conn = rt.redis
     failed_patient: int | None = None
     with rt.db.session() as s:
         message = s.scalar(select(Message).where(Message.id == message_id).with_for_update())
@@ -93,14 +96,15 @@ def _claim_in(rt: Any, message_id: int, now: datetime) -> str | tuple[str, str]:
         if message.twilio_sid or message.status not in ("pending", "deferred", "sending"):
             return f"already {message.status}"
         if message.status == "sending":
-            age = (now - message.claimed_at).total_seconds() if message.claimed_at else 1e9
-            if age < defaults.SEND_CLAIM_STALE_SECONDS:
+            claimed = message.claimed_at
+            if claimed is not None and (now - claimed).total_seconds() < \
+                    defaults.SEND_CLAIM_STALE_SECONDS:
                 # Another job may be mid-send: look again once its claim can no longer be live.
-                queues.enqueue_send(conn, message_id, at=message.claimed_at + timedelta(
+                queues.enqueue_send(conn, message_id, at=claimed + timedelta(
                     seconds=defaults.SEND_CLAIM_STALE_SECONDS + 1))
                 return "claimed elsewhere"
-            found = twilio_sms.find_sent(client(), message.address, message.body,
-                                         message.claimed_at - timedelta(
+            found = twilio_sms.find_sent(client(rt.settings), message.address, message.body,
+                                         (claimed or message.created_at or now) - timedelta(
                                              seconds=RECONCILE_SLACK_SECONDS))
             if found is not None:
                 _mark_sent(message, found.sid, found.status, None, now)
@@ -127,7 +131,7 @@ def _claim_in(rt: Any, message_id: int, now: datetime) -> str | tuple[str, str]:
     return to, body
 
 
-def _recheck(rt: Any, s: Any, message: Message, now: datetime) -> str | None:
+def _recheck(rt: Runtime, s: Session, message: Message, now: datetime) -> str | None:
     """Consent, quiet hours and the cap, again at send time; None means go."""
     patient = s.get(Patient, message.patient_id) if message.patient_id else None
     if patient is None:
@@ -147,12 +151,12 @@ def _recheck(rt: Any, s: Any, message: Message, now: datetime) -> str | None:
         repo.audit(s, "cap" if "cap" in decision.reason else "deferral",
                    f"at send time: {decision.reason}", now, patient_id=patient.id,
                    conversation_id=message.conversation_id, detail={"message_id": message.id})
-        queues.enqueue_send(context.connection(), message.id, at=decision.at)
+        queues.enqueue_send(rt.redis, message.id, at=decision.at)
         return "deferred"
     return None
 
 
-def _fail_in(s: Any, message: Message, code: int | None, now: datetime) -> int | None:
+def _fail_in(s: Session, message: Message, code: int | None, now: datetime) -> int | None:
     """Mark failed and put a delivery_failed event in the patient's inbox (same transaction)."""
     message.status, message.status_rank = "failed", STATUS_RANK["failed"]
     message.error_code = code
@@ -177,34 +181,16 @@ def _mark_sent(message: Message, sid: str | None, status: str | None, segments: 
     message.updated_at = now
 
 
-def _record_sent(rt: Any, message_id: int, sid: str | None, status: str | None,
+def _record_sent(rt: Runtime, message_id: int, sid: str | None, status: str | None,
                  segments: int | None) -> None:
-    now = context.now()
+    now = utcnow()
     with rt.db.session() as s:
         message = s.get(Message, message_id)
         _mark_sent(message, sid, status, segments, now)  # type: ignore[arg-type]
-    _apply_early_status(rt, sid)
+    statuses.apply_early(rt, sid)
 
 
-def _apply_early_status(rt: Any, sid: str | None) -> None:
-    """Status callbacks that arrived before the sid was stored are applied now."""
-    from bot.web.webhooks import EARLY_STATUS_KEY, apply_status
-
-    if not sid:
-        return
-    key = EARLY_STATUS_KEY.format(sid=sid)
-    early = rt.redis.hgetall(key)
-    for raw_status, raw_code in sorted(early.items(), key=lambda kv: STATUS_RANK.get(
-            kv[0].decode(), 0)):
-        code = int(raw_code) if raw_code else None
-        outcome = apply_status(rt, sid, raw_status.decode(), code)
-        if isinstance(outcome, int):
-            queues.enqueue_process_patient(context.connection(), outcome)
-    if early:
-        rt.redis.delete(key)
-
-
-def _release(rt: Any, message_id: int) -> None:
+def _release(rt: Runtime, message_id: int) -> None:
     """Twilio surely did not take it: back to pending for the retry."""
     with rt.db.session() as s:
         message = s.get(Message, message_id)
@@ -212,10 +198,10 @@ def _release(rt: Any, message_id: int) -> None:
             message.status, message.status_rank = "pending", 0
 
 
-def _record_failure(rt: Any, message_id: int, code: int | None, now: datetime) -> None:
+def _record_failure(rt: Runtime, message_id: int, code: int | None, now: datetime) -> None:
     """A refusal at create time (21610, 21211, 21614...): record it and tell the patient worker."""
     with rt.db.session() as s:
         message = s.get(Message, message_id)
         patient_id = _fail_in(s, message, code, now) if message is not None else None
     if patient_id is not None:
-        queues.enqueue_process_patient(context.connection(), patient_id)
+        queues.enqueue_process_patient(rt.redis, patient_id)

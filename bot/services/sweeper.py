@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from redis import Redis
 from sqlalchemy import and_, or_, select
 
 from bot import defaults
 from bot.services import queues
+from bot.services.runtime import Runtime, utcnow
 from bot.store.models import OUTBOUND, InboxEvent, Message, TimeoutIntent
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,33 @@ log = logging.getLogger(__name__)
 GRACE_SECONDS = 30
 
 
-def sweep_once(rt: Any, conn: Redis, now: datetime) -> int:
+#: Set while a sweep is scheduled, so each finished job need not schedule another.
+SWEEP_ARMED_KEY = "outreach:sweep-armed"
+
+
+def sweep(rt: Runtime) -> str:
+    """Re-arm lost work, then schedule the next sweep (one scheduled sweep at a time)."""
+    found = sweep_once(rt, rt.redis, utcnow())
+    schedule_sweep(rt.redis)
+    return f"re-armed {found}"
+
+
+def ensure_sweeping(conn: Redis) -> None:
+    """Arm the sweeper unless a sweep is already scheduled (cheap: one EXISTS)."""
+    if not conn.exists(SWEEP_ARMED_KEY):
+        schedule_sweep(conn)
+
+
+def schedule_sweep(conn: Redis) -> None:
+    """Schedule the next sweep; its id names the time slot, so repeats collapse into one."""
+    conn.set(SWEEP_ARMED_KEY, "1", ex=defaults.SWEEP_INTERVAL_SECONDS * 3)
+    at = utcnow() + timedelta(seconds=defaults.SWEEP_INTERVAL_SECONDS)
+    slot = int(at.timestamp()) // defaults.SWEEP_INTERVAL_SECONDS
+    queues.queue(defaults.QUEUE_DEFAULT, conn).enqueue_at(
+        at, queues.SWEEP_JOB, job_id=f"outreach-sweep-{slot}", result_ttl=60)
+
+
+def sweep_once(rt: Runtime, conn: Redis, now: datetime) -> int:
     """Re-queue lost sends, inbox events and timeouts; returns how many were re-armed."""
     grace = now - timedelta(seconds=GRACE_SECONDS)
     stale_claim = now - timedelta(seconds=defaults.SEND_CLAIM_STALE_SECONDS)
@@ -50,7 +76,7 @@ def sweep_once(rt: Any, conn: Redis, now: datetime) -> int:
         queues.enqueue_process_patient(conn, patient_id)
     q = queues.queue(defaults.QUEUE_DEFAULT, conn)
     for conversation_id, token in timeouts:
-        q.enqueue("workers.jobs.fire_timeout", conversation_id, token,
+        q.enqueue(queues.TIMEOUT_JOB, conversation_id, token,
                   job_id=queues.timeout_job_id(conversation_id, token) + "-swept")
     total = len(sends) + len(patients) + len(timeouts)
     if total:

@@ -28,8 +28,10 @@ from bot.core import effects as fx
 from bot.core import engine
 from bot.core.conversation import ACTIVE, Event
 from bot.flows.schema import Flow
-from bot.services.executor import AfterCommit, Scope, apply, host_params, save_engine, to_engine
+from bot.services import after_commit, turn
+from bot.services.executor import AfterCommit, Scope, host_params
 from bot.services.locks import PatientLock
+from bot.services.runtime import Runtime
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
@@ -38,7 +40,6 @@ from bot.store.models import (
     Message,
     Patient,
 )
-from workers import jobs
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ LOCK_POLL_SECONDS = 0.05
 class Host:
     """What a voice turn needs from its surroundings."""
 
-    runtime: Any  # bot.app.Runtime (settings, db, redis, flows)
+    runtime: Runtime
     now: datetime
 
     patient: Patient | None = None
@@ -102,19 +103,9 @@ def keypad_digits(flow: Flow, state_name: str) -> bool:
 
 # -- carrying out a step --------------------------------------------------------------------
 
-def apply_effects(
-    s: Session, host: Host, row: Conversation, patient: Patient, effects: Sequence[fx.Effect],
-    flow: Flow,
-) -> AfterCommit:
-    """Store what a voice step decided with the workers' effect executor, except the spoken
-    messages (those are the TwiML). Returns the Redis work to run after commit."""
-    scope = Scope(s, host.runtime.settings, patient, row, host.now, flow=flow)
-    return apply(scope, [e for e in effects if not isinstance(e, fx.SendMessage)])
-
-
 def run_after_commit(host: Host, work: AfterCommit | None) -> None:
     if work is not None:
-        jobs.run_after_commit(host.runtime.redis, work)
+        after_commit.run_after_commit(host.runtime, work)
 
 
 def record_said(s: Session, row: Conversation, patient: Patient, msgids: Sequence[str],
@@ -143,11 +134,11 @@ def step_twiml(
 ) -> tuple[str, AfterCommit | None]:
     """Run the engine for `event`, store the outcome, and return the TwiML of the turn."""
     flow = flow_of(host, row)
-    conv, effects = engine.step(flow, to_engine(row), event, host.now)
+    scope = Scope(s, host.runtime.settings, patient, row, host.now, flow=flow)
+    effects = turn.advance(scope, flow, row, event, spoken=True)
     if not effects:  # nothing changed (e.g. a stale event): ask the current question again
         return replay_twiml(s, host, row, patient, action_url, prefix), None
-    save_engine(row, conv, host.now)
-    work = apply_effects(s, host, row, patient, effects, flow)
+    work = scope.after
     said = [e for e in effects if isinstance(e, fx.SendMessage)]
     return _turn_xml(s, host, row, patient, flow, said, action_url, prefix), work
 

@@ -248,8 +248,8 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
                user: StaffUser | None = None) -> staff_replies.QueuedReply:
     """Store the reply and hand it to the sending queue (after the row is committed)."""
     user = user or current_user
-    from bot.app import runtime
     from bot.services import policy, queues
+    from bot.web.context import runtime
 
     with db_session() as session:
         task = load_task(session, task_id, user) if task_id is not None else None

@@ -21,7 +21,6 @@ from flask import Blueprint, Response, abort, request
 from sqlalchemy import select
 
 from bot import i18n
-from bot.app import runtime
 from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import voice_profile
@@ -32,6 +31,7 @@ from bot.services import voice_turns as vt
 from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
 from bot.store.models import INBOUND, STATUS_RANK, Conversation, Message, Patient, utcnow
+from bot.web.context import runtime
 from bot.web.webhooks import signed
 
 log = logging.getLogger(__name__)

@@ -29,6 +29,6 @@ def test_stale_claim_outlives_every_job_that_can_claim(conn: redis.Redis) -> Non
     send = queues.enqueue_send(conn, 1)
     voice_calls.schedule_call(_Runtime(conn), 1)
     [call] = [j for j in queues.queue(defaults.QUEUE_OUTBOUND, conn).jobs
-              if j.func_name == voice_calls.CALL_JOB]
+              if j.func_name == queues.CALL_JOB]
     assert send.timeout == call.timeout == defaults.SEND_JOB_TIMEOUT_SECONDS
     assert send.timeout < defaults.SEND_CLAIM_STALE_SECONDS

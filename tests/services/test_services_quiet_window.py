@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from bot import settings as settings_mod
-from bot.app import build_runtime
 from bot.core import rules
 from bot.devtools.fake_twilio import FAKE_PHONE_NUMBER
 from bot.flows.loader import default_flows_dir
 from bot.services import calls as voice_calls
 from bot.services import policy, sending
+from bot.services.runtime import build_runtime
 from bot.store.models import Conversation, Message, Patient
 
 ZONE = "America/New_York"

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot import settings as settings_mod
-from bot.app import build_runtime
 from bot.services import voice_turns as vt
+from bot.services.runtime import build_runtime
 from bot.store.models import Conversation, Patient
 
 ACTION = "https://app.example/twilio/voice/gather?c=1"
