@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot.channels.sms import segments
 from bot.devtools.fake_twilio_state import API_VERSION, FakeState, new_sid, now
+from bot.i18n.sms_segments import segments
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.channels.sms import segments
+from bot.i18n.sms_segments import segments
 
 API_VERSION = "2010-04-01"
 

@@ -3,7 +3,7 @@
 A carrier bills (and may split or reorder) every 153-character GSM-7 or 67-character UCS-2
 part separately, and one curly quote or accented letter outside GSM-7 halves the room. Program
 staff see the cost per message and language in `outreach flows check --segments` before a
-campaign goes out. Counting is `bot.channels.sms.segments` over the catalog translation
+campaign goes out. Counting is `bot.i18n.sms_segments.segments` over the catalog translation
 (`bot.i18n.gate.segment_report`), placeholders counted as written.
 """
 

@@ -22,7 +22,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot import i18n
-from bot.channels.sms import segments
+from bot.i18n.sms_segments import segments
 
 #: Characters with a GSM-7 equivalent that reads the same, and that equivalent.
 NEEDLESS_NON_GSM: dict[str, str] = {

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import i18n
-from bot.channels.sms import segments
 from bot.core import effects as fx
 from bot.core.conversation import ENDED
 from bot.core.conversation import Conversation as EngineConversation
 from bot.flows.schema import Flow
+from bot.i18n.sms_segments import segments
 from bot.services import policy
 from bot.settings import Settings
 from bot.store import repositories as repo

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.channels.sms import segments
 from bot.core.effects import REPLY
+from bot.i18n.sms_segments import segments
 from bot.store import repositories as repo
 from bot.store import tasks_repo
 from bot.store.models import (
