@@ -12,13 +12,29 @@ import binascii
 import hmac
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
-from bot.devtools.fake_twilio_state import API_VERSION, ERROR_MESSAGES, CallRecord, new_sid
+from bot.devtools.fake_twilio_callbacks import Dispatcher
+from bot.devtools.fake_twilio_calls import CallRunner
+from bot.devtools.fake_twilio_state import (
+    API_VERSION,
+    ERROR_MESSAGES,
+    CallRecord,
+    FakeState,
+    new_sid,
+)
 
-if TYPE_CHECKING:
-    from bot.devtools.fake_twilio import FakeTwilio
+
+class FakeTwilio(Protocol):
+    """What the REST handlers use of the stand-in (`bot.devtools.fake_twilio.FakeTwilio`)."""
+
+    account_sid: str
+    auth_token: str
+    phone_numbers: list[str]
+    state: FakeState
+    dispatcher: Dispatcher
+    call_runner: CallRunner
 
 ROUTE = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>AC[0-9a-fA-F]{32})/(?P<kind>Messages|Calls)"
