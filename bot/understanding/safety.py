@@ -39,7 +39,7 @@ __all__ = ["GlobalIntent", "classify_global", "detect_urgent", "is_minimum_neces
 
 STOP, START, HELP, URGENT, LANGUAGE = "stop", "start", "help", "urgent", "language"
 CRISIS, ABUSE, MEDICAL = "crisis", "abuse", "medical"
-#: Twilio's default keywords on long codes (reference/twilio.md section 5).
+#: Twilio's default opt-out, opt-in and help keywords on long codes (its Advanced Opt-Out docs).
 CARRIER_STOP = ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout")
 CARRIER_START = ("start", "unstop", "yes")
 CARRIER_HELP = ("help", "info")
