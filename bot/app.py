@@ -21,6 +21,7 @@ BLUEPRINT_MODULES = (
     "bot.web.webhooks",
     "bot.web.health",
     "bot.web.voice",
+    "bot.web.voice_identity",
     "bot.web.auth",
     "bot.web.triage",
     "bot.web.api",

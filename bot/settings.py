@@ -70,6 +70,9 @@ class Settings:
     DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
     #: Seconds between the triage queue page's checks for new tasks (bot/web/triage.py).
     TRIAGE_POLL_SECONDS: int = 10
+    #: Who a caller in crisis is connected to (E.164): the program's on-call line. Unset, the
+    #: call is put through to the 988 Lifeline's ten-digit number.
+    VOICE_CRISIS_TRANSFER_NUMBER: str | None = None
 
     @property
     def public_base_url(self) -> str:
@@ -98,6 +101,15 @@ def _check_sid(name: str, value: str, prefix: str) -> None:
         raise _fail(name, f"must be '{prefix}' followed by 32 hex digits")
 
 
+def _check_e164(name: str, value: str) -> None:
+    try:
+        ok = phonenumbers.is_possible_number(phonenumbers.parse(value, None))
+    except phonenumbers.NumberParseException:
+        ok = False
+    if not ok:
+        raise _fail(name, "must be an E.164 number such as +15551234567")
+
+
 def _validate(s: Settings, require: frozenset[str]) -> None:
     for name in sorted(require):
         if name == "TWILIO_SENDER":
@@ -114,14 +126,9 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
         _check_sid("TWILIO_ACCOUNT_SID", s.TWILIO_ACCOUNT_SID, "AC")
     if s.TWILIO_MESSAGING_SERVICE_SID:
         _check_sid("TWILIO_MESSAGING_SERVICE_SID", s.TWILIO_MESSAGING_SERVICE_SID, "MG")
-    if s.TWILIO_FROM_NUMBER:
-        try:
-            number = phonenumbers.parse(s.TWILIO_FROM_NUMBER, None)
-            ok = phonenumbers.is_possible_number(number)
-        except phonenumbers.NumberParseException:
-            ok = False
-        if not ok:
-            raise _fail("TWILIO_FROM_NUMBER", "must be an E.164 number such as +15551234567")
+    for name in ("TWILIO_FROM_NUMBER", "VOICE_CRISIS_TRANSFER_NUMBER"):
+        if getattr(s, name):
+            _check_e164(name, getattr(s, name))
     if s.TWILIO_API_BASE_URL:
         _check_url("TWILIO_API_BASE_URL", s.TWILIO_API_BASE_URL, {"http", "https"})
     if s.PUBLIC_BASE_URL:

@@ -28,8 +28,10 @@ from bot.core.messages import VOICEMAIL
 #: Seconds Twilio waits for the first key or word. Twilio's default is 5; older and unwell
 #: patients need longer to find the keypad after taking the phone from their ear.
 GATHER_TIMEOUT_SECONDS = 8
-#: Keypad menus use one key each; more than nine choices cannot be offered by keypad.
-MAX_KEYPAD_CHOICES = 9
+#: Keypad menus use one key each, 1 to 8: 9 stops the calls and 0 asks for a person.
+MAX_KEYPAD_CHOICES = 8
+#: Seconds the crisis transfer rings before the caller hears the numbers to call instead.
+DIAL_TIMEOUT_SECONDS = 25
 #: Pause before a <Redirect> that retries (seconds): long enough for a busy lock to clear.
 RETRY_PAUSE_SECONDS = 1
 
@@ -84,12 +86,15 @@ def render_turn(
 
 
 def gather_twiml(
-    turn: Turn, profile: VoiceProfile, action_url: str, num_digits: int | None = None
+    turn: Turn, profile: VoiceProfile, action_url: str, num_digits: int | None = None,
+    offers: Sequence[str] = (), hints: Sequence[str] = (),
 ) -> str:
     """A turn that waits for an answer: `<Gather>` around the lines and the keypad menu.
 
     `numDigits` is 1 when the answers are single keys (a menu, or a flow whose keypad answers
     are 1..9), so the patient does not wait for the timeout or press # after the key.
+    `offers` are said after the menu ("To stop these calls, press 9."); `hints` help the
+    recogniser with the answers the question expects.
     """
     response = VoiceResponse()
     attrs: dict[str, Any] = {
@@ -103,12 +108,28 @@ def gather_twiml(
     }
     if turn.choices:
         num_digits = 1
-        attrs["hints"] = ", ".join(turn.choices)
+    words = list(dict.fromkeys((*turn.choices, *hints)))
+    if words:
+        attrs["hints"] = ", ".join(words)
     if num_digits:
         attrs["num_digits"] = num_digits
     gather = response.gather(**attrs)
-    for line in (*turn.lines, *turn.menu):
+    for line in (*turn.lines, *turn.menu, *offers):
         _say(gather, line, profile)
+    return str(response)
+
+
+def crisis_twiml(lines: Sequence[str], profile: VoiceProfile, number: str,
+                 action_url: str) -> str:
+    """Say the safety lines, then connect the caller to a person (`<Dial>`).
+
+    Twilio posts `DialCallStatus` to `action_url` when the transfer ends or nobody answers, so
+    the app can give the numbers again instead of hanging up on someone in crisis.
+    """
+    response = VoiceResponse()
+    for line in lines:
+        _say(response, line, profile)
+    response.dial(number, action=action_url, method="POST", timeout=DIAL_TIMEOUT_SECONDS)
     return str(response)
 
 

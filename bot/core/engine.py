@@ -190,9 +190,10 @@ def _global(t: _Turn, event: Reply) -> bool:
     hit = t.classify(event.text, t.locale)
     if hit is None:
         return False
-    question = prompt(t.flow, t.state, t.context, t.kind) if hit.kind == "language" else None
+    again = global_intents.asks_again(hit.kind, event.channel)
+    question = prompt(t.flow, t.state, t.context, t.kind) if again else None
     effects = global_intents.reaction(hit, t.locale, flow=t.flow.name, state=t.state,
-                                      question=question)
+                                      question=question, channel=event.channel)
     if not effects:
         return False
     for effect in effects:

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from bot.core import call_messages, messages
 from bot.core import effects as fx
-from bot.core import messages
 
 
 class GlobalHit(Protocol):
@@ -32,12 +32,21 @@ class GlobalHit(Protocol):
 Classifier = Callable[..., "GlobalHit | None"]
 
 #: The outcome a conversation ends with, by intent (intents that do not end it are absent).
-ENDS_WITH = {"stop": "opted_out", "urgent": "escalated"}
+ENDS_WITH = {"stop": "opted_out", "urgent": "escalated", "person": "handed_off"}
+#: Intents after which the current question is asked again, by channel: a call cannot leave
+#: the caller in silence after a help line or an "are you sure?", a text thread can.
+ASKS_AGAIN = {"sms": frozenset({"language"}),
+              "voice": frozenset({"language", "help", "confirm_stop", "start"})}
+
+
+def asks_again(kind: str, channel: str) -> bool:
+    """True when `kind` on `channel` is followed by the current question."""
+    return kind in ASKS_AGAIN.get(channel, ASKS_AGAIN["sms"])
 
 
 def reaction(
     hit: GlobalHit, locale: str, *, flow: str | None = None, state: str | None = None,
-    question: fx.SendMessage | None = None,
+    question: fx.SendMessage | None = None, channel: str = "sms",
 ) -> list[fx.Effect]:
     """The effects of `hit`, in order, without ending a conversation.
 
@@ -46,8 +55,14 @@ def reaction(
     outside a conversation the product confirms the change instead. `locale` is the one the
     patient writes in now. The caller ends the conversation when
     `ENDS_WITH` names the intent: the engine with its own bookkeeping (the wait it cancels).
+    On `channel="voice"` the words are the spoken ones (`bot.core.call_messages`) and the
+    carrier-keyword rules do not apply: nobody blocks a number because of a word on a call.
     """
     keyword: str | None = getattr(hit, "keyword", None)
+    if channel == "voice":
+        spoken = _spoken(hit, keyword, flow, state, question)
+        if spoken is not None:
+            return spoken
     if hit.kind == "stop":
         carrier = bool(getattr(hit, "carrier_keyword", False))
         out: list[fx.Effect] = [
@@ -81,6 +96,34 @@ def reaction(
             return [fx.SetLanguage(chosen), _system(messages.LANGUAGE_CHANGED, state)]
         return [fx.SetLanguage(chosen), *([question] if question is not None else [])]
     return []
+
+
+def _spoken(hit: GlobalHit, keyword: str | None, flow: str | None, state: str | None,
+            question: fx.SendMessage | None) -> list[fx.Effect] | None:
+    """The call's answer to `hit`; None where a call answers like a text (urgent, language)."""
+    again = [question] if question is not None else []
+    if hit.kind == "stop":
+        return [fx.RecordConsent("revoked", "call", keyword),
+                _system(call_messages.STOP_CONFIRMATION, state),
+                fx.Audit("opt_out", "patient asked on a call to stop",
+                         {"keyword": keyword, "confirmed_by": "us"})]
+    if hit.kind == "start":
+        return [fx.RecordConsent("granted", "call", keyword),
+                _system(call_messages.START_CONFIRMATION, state), *again]
+    if hit.kind == "help":
+        return [_system(call_messages.HELP, state), *again]
+    if hit.kind == "confirm_stop":
+        return [_system(call_messages.CONFIRM_STOP, state), *again,
+                fx.Audit("opt_out_unclear", "a one-word stop on a call was asked back",
+                         {"keyword": keyword})]
+    if hit.kind == "person":
+        where = f"during {flow}" if flow else "outside a conversation"
+        return [fx.CreateTask(team="outreach", priority="high", state=state, category="person",
+                              reason=f"Patient asked for a person on a call {where}."),
+                _system(call_messages.PERSON, state),
+                fx.Audit("person_requested", "patient asked for a person on a call",
+                         {"keyword": keyword})]
+    return None
 
 
 def _system(msgid: str, state: str | None, kind: str = fx.SYSTEM) -> fx.SendMessage:

@@ -5,6 +5,9 @@ or POST /_fake/call-scripts):
 
 ```yaml
 answer: human            # human | machine | no-answer | busy | failed (default human)
+answered_by: unknown     # what answering-machine detection reports, when it guesses wrong
+                         # or times out (default: human for a person, machine_* for a machine)
+dial: no-answer          # how a <Dial> ends: completed | no-answer | busy | failed
 inputs:                  # consumed one per <Gather>, in order
   - {digits: "1"}
   - {speech: "yes please", confidence: 0.92}
@@ -14,8 +17,9 @@ inputs:                  # consumed one per <Gather>, in order
 A call runs as Twilio runs it: a signed request to the call's Url (CallSid, From, To,
 CallStatus, Direction, and AnsweredBy when MachineDetection is set); then <Say> and <Play> are
 recorded, <Gather> posts Digits or SpeechResult to its action (or falls through on silence
-unless actionOnEmptyResult), <Redirect> fetches a new document, <Hangup>/<Reject> or the end of
-the document ends the call, and the status callback reports the outcome. The transcript is kept
+unless actionOnEmptyResult), <Dial> records the number and posts DialCallStatus to its action,
+<Redirect> fetches a new document, <Hangup>/<Reject> or the end of the document ends the call,
+and the status callback reports the outcome. The transcript is kept
 on the call record for tests and `outreach simulate`.
 """
 
@@ -64,10 +68,14 @@ class CallRunner:
             self._set(call, status=answer, duration=0, end_time=now())
             self._event(call, "completed", answer, sequence)
             return
-        self._set(call, status="in-progress", start_time=now(), answered_by=self._answered_by(call, answer))
+        detected = script.get("answered_by") if call.machine_detection else None
+        self._set(call, status="in-progress", start_time=now(),
+                  answered_by=detected or self._answered_by(call, answer))
         self._event(call, "answered", "in-progress", sequence)
         started = time.monotonic()
-        self._converse(call, list(script.get("inputs", [])))
+        # A machine presses nothing and says nothing, whatever detection reported.
+        inputs = [] if answer == "machine" else list(script.get("inputs", []))
+        self._converse(call, inputs, str(script.get("dial", "completed")))
         seconds = max(1, math.ceil(time.monotonic() - started))
         self._set(call, status="completed", duration=seconds, end_time=now())
         self._event(call, "completed", "completed", sequence)
@@ -122,7 +130,7 @@ class CallRunner:
             call.transcript.append(item)
 
     # -- the TwiML loop ---------------------------------------------------------------------------
-    def _converse(self, call: CallRecord, inputs: list[Any]) -> None:
+    def _converse(self, call: CallRecord, inputs: list[Any], dial: str = "completed") -> None:
         step: Next | None = (call.url or "", call.method, {})
         document = call.twiml
         for _ in range(MAX_TWIML_FETCHES):
@@ -145,12 +153,18 @@ class CallRunner:
                 self._note(call, {"error": "invalid TwiML", "url": url})
                 return
             document = None
-            step = self._execute(call, root, url, inputs)
+            step = self._execute(call, root, url, inputs, dial)
         self._note(call, {"error": "too many TwiML documents"})
 
-    def _execute(self, call: CallRecord, root: ET.Element, url: str, inputs: list[Any]) -> Next | None:
+    def _execute(self, call: CallRecord, root: ET.Element, url: str, inputs: list[Any],
+                 dial: str = "completed") -> Next | None:
         """Run one TwiML document; return where to go next, or None when the call ends."""
         for verb in root:
+            if verb.tag == "Dial":
+                step = self._dial(call, verb, url, dial)
+                if step is not None:
+                    return step
+                continue
             if verb.tag in ("Say", "Play"):
                 self._speak(call, verb, in_gather=False)
             elif verb.tag == "Pause":
@@ -180,14 +194,26 @@ class CallRunner:
             item["play"] = (verb.text or "").strip()
         self._note(call, item)
 
+    def _dial(self, call: CallRecord, verb: ET.Element, url: str, outcome: str) -> Next | None:
+        """Connect the caller to another number: the script says how that leg ends."""
+        number = (verb.text or "").strip() or " ".join(
+            (child.text or "").strip() for child in verb if child.tag in ("Number", "Client"))
+        self._note(call, {"dial": {"number": number, "timeout": verb.get("timeout", "30"),
+                                   "outcome": outcome}})
+        if not verb.get("action"):
+            return None  # Twilio goes on with the verb after <Dial>
+        extra = {"DialCallStatus": outcome,
+                 "DialCallDuration": "42" if outcome == "completed" else "0"}
+        if outcome == "completed":
+            extra["DialCallSid"] = "CA" + call.sid[2:]
+        return urljoin(url, verb.get("action") or url), verb.get("method", "POST").upper(), extra
+
     def _gather(self, call: CallRecord, verb: ET.Element, url: str, inputs: list[Any]) -> Next | None:
         for child in verb:
             if child.tag in ("Say", "Play"):
                 self._speak(call, child, in_gather=True)
         modes = (verb.get("input") or "dtmf").split()
         answer = _normalise(inputs.pop(0)) if inputs else {"silence": True}
-        if call.answered_by and call.answered_by != "human":
-            answer = {"silence": True}  # a machine presses nothing
         action = urljoin(url, verb.get("action") or url)
         method = verb.get("method", "POST").upper()
         extra: dict[str, str] = {}
@@ -199,7 +225,9 @@ class CallRunner:
                 "Confidence": str(answer.get("confidence", 0.9)),
                 "Language": verb.get("language", "en-US"),
             }
-        self._note(call, {"gather": {"input": " ".join(modes), "action": action}, "answer": extra})
+        self._note(call, {"gather": {"input": " ".join(modes), "action": action,
+                                     "numDigits": verb.get("numDigits"),
+                                     "hints": verb.get("hints")}, "answer": extra})
         if extra or verb.get("actionOnEmptyResult") == "true":
             return action, method, extra
         return None  # no usable input: Twilio goes on with the verb after <Gather>

@@ -34,6 +34,7 @@ from bot.store import repositories as repo
 from bot.store.models import (
     CONSENT_REVOKED,
     OUTBOUND,
+    STATUS_RANK,
     Conversation,
     FollowUpTask,
     InboxEvent,
@@ -69,6 +70,29 @@ def status_url(base: str, conversation_id: int) -> str:
     return f"{base}/twilio/voice/status?c={conversation_id}"
 
 
+def identify_url(base: str, conversation_id: int, tries: int = 0) -> str:
+    return f"{base}/twilio/voice/identify?c={conversation_id}&n={tries}"
+
+
+#: Order of a call's statuses: a callback may arrive twice or late, and never moves one back.
+CALL_STATUS_ORDER = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3,
+                     "completed": 4, "busy": 4, "no-answer": 4, "failed": 4, "canceled": 4}
+
+
+def moves_forward(current: str | None, new: str) -> bool:
+    """True when `new` is later than `current` in a call's life (equal or older: ignore)."""
+    return CALL_STATUS_ORDER.get(new, 0) > CALL_STATUS_ORDER.get(current or "queued", 0)
+
+
+def status_rank(call_status: str) -> int:
+    """The message-level rank (`STATUS_RANK`) of a call status, for the shared history."""
+    if call_status == "completed":
+        return STATUS_RANK["delivered"]
+    if call_status in UNREACHED:
+        return STATUS_RANK["failed"]
+    return STATUS_RANK["sent"]
+
+
 # -- placing calls ----------------------------------------------------------------------------
 
 def attempts(s: Session, conversation_id: int) -> int:
@@ -81,13 +105,19 @@ def attempts(s: Session, conversation_id: int) -> int:
     ) or 0
 
 
-def schedule_call(rt: Runtime, conversation_id: int, at: datetime | None = None) -> None:
-    """Queue the call job now or at `at`; the job id makes a second schedule harmless."""
+def schedule_call(rt: Runtime, conversation_id: int, at: datetime | None = None,
+                  attempt: int | None = None) -> None:
+    """Queue the call job now or at `at`; the job id makes a second schedule harmless.
+
+    A retry names its `attempt`, so two reports of the same unanswered call (Twilio may send a
+    status callback twice) schedule one call, whenever each report arrived.
+    """
     q = queues.queue(defaults.QUEUE_OUTBOUND, rt.redis)
     kwargs: dict[str, Any] = {"job_timeout": defaults.SEND_JOB_TIMEOUT_SECONDS, "result_ttl": 300,
                               "retry": Retry(max=3, interval=[10, 60, 300])}
     if at is not None:
-        jid = queues.job_id("call", conversation_id, int(at.timestamp()))
+        jid = (queues.job_id("call", conversation_id, f"a{attempt}") if attempt is not None
+               else queues.job_id("call", conversation_id, int(at.timestamp())))
         q.enqueue_at(at, queues.CALL_JOB, conversation_id, job_id=jid, **kwargs)
     else:
         q.enqueue(queues.CALL_JOB, conversation_id, **kwargs)
@@ -200,7 +230,7 @@ def after_unreached(rt: Runtime, conversation_id: int, why: str, now: datetime) 
                        patient_id=patient.id, conversation_id=row.id)
             decision = "sms"
     if decision == "retry":
-        schedule_call(rt, conversation_id, at)
+        schedule_call(rt, conversation_id, at, attempt=made + 1)
     elif decision == "sms":
         queues.enqueue_process_patient(rt.redis, patient.id)
     return decision

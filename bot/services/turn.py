@@ -19,6 +19,7 @@ from bot import defaults
 from bot.core import effects as fx
 from bot.core import engine
 from bot.core.conversation import DeliveryFailed, Event, Reply, StaffAction, Start, Timeout
+from bot.core.global_intents import Classifier
 from bot.errors import TransientSendError
 from bot.flows.schema import Flow
 from bot.services import queues, sweeper
@@ -36,14 +37,19 @@ log = logging.getLogger(__name__)
 
 
 def advance(scope: Scope, flow: Flow, conv: Conversation, event: Event, *,
-            spoken: bool = False) -> list[fx.Effect]:
+            spoken: bool = False, classify: Classifier | None = None) -> list[fx.Effect]:
     """Run the engine on `conv` for `event`, save the result and apply its effects.
 
     Returns the effects (none: nothing happened). With `spoken`, messages are not stored as
-    texts: a voice turn says them in its TwiML.
+    texts: a voice turn says them in its TwiML. `classify` replaces the text classifier of
+    global intents (a call reads its answers with `bot.understanding.call_intents`).
     """
     scope.conversation, scope.flow = conv, flow
-    new_conv, effects = engine.step(flow, to_engine(conv), event, scope.now)
+    if classify is None:
+        new_conv, effects = engine.step(flow, to_engine(conv), event, scope.now)
+    else:
+        new_conv, effects = engine.step(flow, to_engine(conv), event, scope.now,
+                                        classify=classify)
     if effects:
         save_engine(conv, new_conv, scope.now)
         apply(scope, [e for e in effects if not (spoken and isinstance(e, fx.SendMessage))])

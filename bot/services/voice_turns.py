@@ -24,12 +24,14 @@ from bot import i18n
 from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import VoiceProfile, voice_profile
+from bot.core import call_messages as cm
 from bot.core import effects as fx
-from bot.core import engine
+from bot.core import engine, global_intents, messages
 from bot.core.conversation import ACTIVE, Event
+from bot.core.global_intents import Classifier, GlobalHit
 from bot.flows.schema import Flow
 from bot.services import after_commit, turn
-from bot.services.executor import AfterCommit, Scope, host_params
+from bot.services.executor import AfterCommit, Scope, add_outbound, apply, host_params
 from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime
 from bot.store.models import (
@@ -40,8 +42,15 @@ from bot.store.models import (
     Message,
     Patient,
 )
+from bot.understanding.call_intents import Keypad
 
 log = logging.getLogger(__name__)
+
+#: The 988 Suicide & Crisis Lifeline's ten-digit number: a crisis transfer when the program
+#: configured no on-call line (the three-digit 988 cannot be dialled through every carrier).
+LIFELINE_NUMBER = "+18002738255"
+#: Phone statuses under which no text goes to the number (the crisis text copy is skipped).
+UNTEXTABLE = frozenset({"landline", "not_mobile", "invalid", "unreachable", "wrong_number"})
 
 #: How long a voice request waits for the patient lock before asking Twilio to come back (s).
 #: Short: Twilio gives the whole request 15 s and a worker holds the lock for one event only.
@@ -97,8 +106,39 @@ def keypad_digits(flow: Flow, state_name: str) -> bool:
     if state is None or not state.expect:
         return False
     keys = [k for e in state.expect for k in e.keywords if k.isdigit()]
-    numbers_ok = all(e.max is not None and e.max < 10 for e in state.expect if e.intent == "number")
-    return bool(keys) and all(len(k) == 1 for k in keys) and numbers_ok
+    numbers = [e for e in state.expect if e.intent == "number"]
+    numbers_ok = all(e.max is not None and e.max < 10 for e in numbers)
+    return (bool(keys) or bool(numbers)) and all(len(k) == 1 for k in keys) and numbers_ok
+
+
+def answer_keys(flow: Flow, state_name: str) -> frozenset[str]:
+    """The keys the state's own answers use (a 0-10 scale uses 0 and 9)."""
+    state = flow.states.get(state_name)
+    if state is None:
+        return frozenset()
+    keys = {k for e in state.expect for k in e.keywords if k.isdigit() and len(k) == 1}
+    for e in state.expect:
+        if e.intent == "number":
+            low = 0 if e.min is None else int(e.min)
+            high = 9 if e.max is None else int(e.max)
+            keys |= {str(n) for n in range(max(low, 0), min(high, 9) + 1)}
+        if e.intent == "choice":
+            keys |= {str(n) for n in range(1, 10)}
+    return frozenset(keys)
+
+
+def keypad_for(flow: Flow, state_name: str) -> Keypad:
+    """The reserved keys (9 stop, 0 person, * repeat) this question leaves free."""
+    return Keypad.for_answers(answer_keys(flow, state_name))
+
+
+def hints_for(flow: Flow, state_name: str) -> tuple[str, ...]:
+    """Words the recogniser should expect: the state's spoken answer labels and keywords."""
+    state = flow.states.get(state_name)
+    if state is None:
+        return ()
+    words = [k for e in state.expect for k in e.keywords if not k.isdigit()]
+    return tuple(dict.fromkeys(words))[:20]
 
 
 # -- carrying out a step --------------------------------------------------------------------
@@ -130,17 +170,73 @@ def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now
 
 def step_twiml(
     s: Session, host: Host, row: Conversation, patient: Patient, event: Event, action_url: str,
-    prefix: Sequence[str] = (),
+    prefix: Sequence[str] = (), classify: Classifier | None = None,
 ) -> tuple[str, AfterCommit | None]:
     """Run the engine for `event`, store the outcome, and return the TwiML of the turn."""
     flow = flow_of(host, row)
     scope = Scope(s, host.runtime.settings, patient, row, host.now, flow=flow)
-    effects = turn.advance(scope, flow, row, event, spoken=True)
+    effects = turn.advance(scope, flow, row, event, spoken=True, classify=classify)
     if not effects:  # nothing changed (e.g. a stale event): ask the current question again
         return replay_twiml(s, host, row, patient, action_url, prefix), None
-    work = scope.after
     said = [e for e in effects if isinstance(e, fx.SendMessage)]
-    return _turn_xml(s, host, row, patient, flow, said, action_url, prefix), work
+    if _is_crisis(said):
+        return _crisis_xml(scope, host, row, patient, said), scope.after
+    return _turn_xml(s, host, row, patient, flow, said, action_url, prefix), scope.after
+
+
+def apply_global(
+    s: Session, host: Host, row: Conversation, patient: Patient, hit: GlobalHit,
+) -> tuple[str, AfterCommit]:
+    """Act on a global intent heard before the flow began (at the identity question).
+
+    The same mapping as inside a conversation (`global_intents.reaction`, spoken wording);
+    an intent that ends conversations ends this one; the call then ends (or, in a crisis,
+    is put through to a person).
+    """
+    flow = flow_of(host, row)
+    scope = Scope(s, host.runtime.settings, patient, row, host.now, flow=flow)
+    effects = global_intents.reaction(hit, row.locale, flow=row.flow, state=row.state or None,
+                                      channel="voice")
+    ends = global_intents.ENDS_WITH.get(hit.kind)
+    if ends is not None:
+        effects.append(fx.EndConversation(ends))
+    apply(scope, [e for e in effects if not isinstance(e, fx.SendMessage)])
+    said = [e for e in effects if isinstance(e, fx.SendMessage)]
+    if _is_crisis(said):
+        return _crisis_xml(scope, host, row, patient, said), scope.after
+    profile = profile_for(row, patient) or voice_profile("en")
+    rendered = tv.render_turn(said, row.locale, row.timezone, host.host_params)
+    record_said(s, row, patient, rendered.msgids, rendered.lines, fx.SYSTEM, host.now)
+    goodbye = i18n.render(vm.GOODBYE, host.host_params, row.locale, row.timezone)
+    return tv.final_twiml(rendered.lines, profile, goodbye), scope.after  # type: ignore[arg-type]
+
+
+def _is_crisis(said: Sequence[fx.SendMessage]) -> bool:
+    return any(m.kind == fx.SAFETY and m.msgid == messages.CRISIS_REPLY for m in said)
+
+
+def _crisis_xml(scope: Scope, host: Host, row: Conversation, patient: Patient,
+                said: Sequence[fx.SendMessage]) -> str:
+    """The safety message, a spoken offer, and a transfer to a person; a text copy with 988."""
+    profile = profile_for(row, patient) or voice_profile("en")
+    safety = [m for m in said if m.kind == fx.SAFETY]
+    rendered = tv.render_turn(safety, row.locale, row.timezone, host.host_params)
+    connect = i18n.render(cm.CRISIS_CONNECT, host.host_params, row.locale, row.timezone)
+    lines = (*rendered.lines, connect)
+    record_said(scope.session, row, patient, (*rendered.msgids, cm.CRISIS_CONNECT), lines,
+                fx.SAFETY, host.now)
+    if patient.phone_status not in UNTEXTABLE:
+        add_outbound(scope, messages.CRISIS_REPLY, {}, fx.SAFETY)
+    settings = host.runtime.settings
+    number = getattr(settings, "VOICE_CRISIS_TRANSFER_NUMBER", None) or LIFELINE_NUMBER
+    repo_audit(scope, "crisis_transfer", "caller in crisis put through to a person",
+               {"configured": number != LIFELINE_NUMBER})
+    dialed = f"{settings.public_base_url}/twilio/voice/dialed?c={row.id}"
+    return tv.crisis_twiml(lines, profile, number, dialed)  # type: ignore[arg-type]
+
+
+def repo_audit(scope: Scope, action: str, reason: str, detail: dict[str, Any]) -> None:
+    apply(scope, [fx.Audit(action, reason, detail)])
 
 
 def replay_twiml(
@@ -170,7 +266,11 @@ def _turn_xml(
     turn = tv.Turn((*prefix, *turn.lines), turn.choices, turn.menu, turn.msgids)
     if waiting:
         digits = 1 if turn.choices or keypad_digits(flow, row.state) else None
-        return tv.gather_twiml(turn, profile, action_url, num_digits=digits)
+        keypad = keypad_for(flow, row.state)
+        offers = [i18n.render(cm.OPT_OUT_OFFER, host.host_params, row.locale, row.timezone)] \
+            if keypad.opt_out else []
+        return tv.gather_twiml(turn, profile, action_url, num_digits=digits, offers=offers,
+                               hints=hints_for(flow, row.state))
     goodbye = i18n.render(vm.GOODBYE, host.host_params, row.locale, row.timezone)
     return tv.final_twiml(turn.lines, profile, goodbye)
 

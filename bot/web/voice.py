@@ -1,16 +1,21 @@
 """Twilio's voice webhooks: answer, gather and call status, all signed like the SMS ones.
 
-- POST /twilio/voice/answer?c=<conversation>: the patient (or a machine) picked up. A machine
-  gets the voicemail (no health details); a person hears the flow's first question, or the
-  current one when the conversation had already begun.
-- POST /twilio/voice/gather?c=<conversation>&n=<silences>: Digits or SpeechResult becomes the
-  engine's `Reply(text, channel="voice")`; silence repeats the question once, then ends the call
-  (the conversation keeps waiting and its own timeout decides what comes next).
-- POST /twilio/voice/status?c=<conversation>: call progress; a call nobody took goes to the
-  retry policy (bot.services.calls).
+- POST /twilio/voice/answer?c=<conversation>: someone (or something) picked up. A definite
+  machine gets the voicemail (no health details, at most once per question); anyone else,
+  including answering-machine detection's `unknown`, first hears who is calling and for whom
+  and is asked to confirm (`bot.web.voice_identity`).
+- POST /twilio/voice/gather?c=<conversation>&n=<silences>: only for a call whose identity was
+  confirmed (`bot.services.call_identity.confirmed`; otherwise the identity question again).
+  The answer is read as a call answer first (`bot.understanding.call_intents`: a crisis,
+  "stop calling", key 9, "wrong number", "repeat", "operator"), then by the flow. Silence
+  repeats the question once, then ends the call (the conversation's own timeout goes on).
+- POST /twilio/voice/status?c=<conversation>: call progress, forward only (a late `ringing`
+  after `completed`, or the same status twice, changes nothing); a call that reached nobody
+  (no answer, a machine, or nobody confirmed who they are) goes to the retry policy.
 
 Turns run the engine in the request under the patient's lock; the lock wait is short and a busy
-lock answers "one moment" plus a <Redirect> back, so Twilio always has TwiML well within 15 s.
+lock answers "one moment" plus a bounded number of <Redirect>s back, so Twilio always has TwiML
+well within 15 s.
 """
 
 from __future__ import annotations
@@ -24,14 +29,18 @@ from bot import i18n
 from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import voice_profile
-from bot.core.conversation import Reply, Start
+from bot.core import call_messages as cm
+from bot.core.conversation import Reply
 from bot.core.messages import VOICEMAIL
+from bot.services import call_identity as ci
 from bot.services import calls as vc
 from bot.services import voice_turns as vt
 from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
-from bot.store.models import INBOUND, STATUS_RANK, Conversation, Message, Patient, utcnow
+from bot.store.models import INBOUND, AuditEvent, Conversation, Message, Patient, utcnow
+from bot.understanding import call_intents
 from bot.web.context import runtime
+from bot.web.voice_common import busy_twiml, conversation_id, hangup, xml
 from bot.web.webhooks import signed
 
 log = logging.getLogger(__name__)
@@ -39,69 +48,56 @@ bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
 
 #: Silent answers to one question before the call ends politely.
 MAX_SILENCES = 1
-#: Twilio's AnsweredBy values that mean nobody is listening live.
-MACHINE = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax")
-
-
-def xml(body: str) -> Response:
-    return Response(body, mimetype="text/xml")
-
-
-def _conversation_id() -> int:
-    raw = request.args.get("c", "")
-    if not raw.isdigit():
-        abort(400)
-    return int(raw)
-
-
-def _hangup() -> Response:
-    return xml(tv.final_twiml([], voice_profile("en"), goodbye=None))  # type: ignore[arg-type]
+#: Below this recogniser confidence a spoken answer is asked back, not acted on (Twilio's
+#: `Confidence` is 0..1; garbled speech from a noisy line scores well under it).
+MIN_SPEECH_CONFIDENCE = 0.45
+#: Kept for callers that imported it from here: see `bot.services.call_identity.MACHINE`.
+MACHINE = tuple(sorted(ci.MACHINE))
 
 
 @bp.post("/answer")
 @signed
 def answer() -> Response:
-    conversation_id = _conversation_id()
+    cid = conversation_id()
     rt = runtime()
     host = vt.Host(rt, utcnow())
     base = rt.settings.public_base_url
     answered_by = request.form.get("AnsweredBy", "")
     with rt.db.session() as s:
-        found = vt.load(s, conversation_id)
+        found = vt.load(s, cid)
         if found is None or found[1].phone != request.form.get("To"):
-            log.warning("voice answer for an unknown call conversation=%s", conversation_id)
-            return _hangup()
-        patient_id, fallback = found[1].id, _fallback_xml(host, *found)
-    try:
-        body, work = _answer_turn(host, conversation_id, patient_id, answered_by, base)
-    except Exception:  # never leave the caller in Twilio's "application error" message
-        log.exception("voice answer failed conversation=%s", conversation_id)
-        return xml(fallback)
-    vt.run_after_commit(host, work)
-    return xml(body)
+            log.warning("voice answer for an unknown call conversation=%s", cid)
+            return hangup()
+        row, patient = found
+        profile = vt.profile_for(row, patient)
+        if profile is None or row.status != "active":
+            return hangup()
+        if ci.is_machine(answered_by):
+            return xml(_voicemail(s, host, row, patient, profile))
+        return xml(ci.identity_twiml(s, host, row, patient, vc.identify_url(base, row.id)))
 
 
-def _answer_turn(
-    host: vt.Host, conversation_id: int, patient_id: int, answered_by: str, base: str
-) -> tuple[str, AfterCommit | None]:
-    rt = host.runtime
-    work: AfterCommit | None = None
-    with vt.patient_lock(rt.redis, patient_id) as held:
-        if not held:
-            return tv.retry_twiml(vc.answer_url(base, conversation_id)), work
-        with rt.db.session() as s:
-            row, patient = vt.load(s, conversation_id)  # type: ignore[misc]
-            profile = vt.profile_for(row, patient)
-            if profile is None or row.status != "active":
-                return _hangup().get_data(as_text=True), work
-            if answered_by in MACHINE:
-                body = _voicemail(s, host, row, patient, profile)
-            elif not row.state or row.wait_token is None:
-                body, work = vt.step_twiml(s, host, row, patient, Start(),
-                                           vc.gather_url(base, row.id))
-            else:
-                body = vt.replay_twiml(s, host, row, patient, vc.gather_url(base, row.id))
-    return body, work
+def _voicemail(s, host, row, patient, profile) -> str:  # type: ignore[no-untyped-def]
+    """Leave the voicemail once per question (a retry's machine hears nothing and is hung up
+    on) and note it; the status callback then applies the retry policy."""
+    question = row.state or "start"
+    if _voicemail_left(s, row.id, question):
+        repo.audit(s, "voicemail_skipped", "a voicemail was already left for this question",
+                   host.now, patient_id=patient.id, conversation_id=row.id,
+                   detail={"call_sid": request.form.get("CallSid"), "state": question})
+        return tv.final_twiml([], profile, goodbye=None)
+    text = i18n.render(VOICEMAIL, host.host_params, row.locale, row.timezone)
+    vt.record_said(s, row, patient, [VOICEMAIL], [text], "system", host.now)
+    repo.audit(s, "voicemail_left", "answering machine", host.now, patient_id=patient.id,
+               conversation_id=row.id,
+               detail={"call_sid": request.form.get("CallSid"), "state": question})
+    return tv.voicemail_twiml(profile, row.locale, row.timezone, host.host_params)
+
+
+def _voicemail_left(s, conversation_id: int, state: str) -> bool:  # type: ignore[no-untyped-def]
+    details = s.scalars(select(AuditEvent.detail).where(
+        AuditEvent.conversation_id == conversation_id, AuditEvent.action == "voicemail_left"))
+    return any((d or {}).get("state", "start") == state for d in details)
 
 
 def _fallback_xml(host: vt.Host, row: Conversation, patient: Patient) -> str:
@@ -110,29 +106,26 @@ def _fallback_xml(host: vt.Host, row: Conversation, patient: Patient) -> str:
     return vt.cannot_continue(host, row, profile)  # type: ignore[arg-type]
 
 
-def _voicemail(s, host, row, patient, profile) -> str:  # type: ignore[no-untyped-def]
-    """Leave the voicemail and note it; the status callback then applies the retry policy."""
-    text = i18n.render(VOICEMAIL, host.host_params, row.locale, row.timezone)
-    vt.record_said(s, row, patient, [VOICEMAIL], [text], "system", host.now)
-    repo.audit(s, "voicemail_left", "answering machine", host.now, patient_id=patient.id,
-               conversation_id=row.id, detail={"call_sid": request.form.get("CallSid")})
-    return tv.voicemail_twiml(profile, row.locale, row.timezone, host.host_params)
-
-
 @bp.post("/gather")
 @signed
 def gather() -> Response:
-    conversation_id = _conversation_id()
+    cid = conversation_id()
     silences = int(request.args.get("n", "0") or 0)
     rt = runtime()
     host = vt.Host(rt, utcnow())
     base = rt.settings.public_base_url
-    text = (request.form.get("Digits") or request.form.get("SpeechResult") or "").strip()
+    digits = (request.form.get("Digits") or "").strip()
+    text = digits or (request.form.get("SpeechResult") or "").strip()
+    keyed = bool(digits) or request.args.get("k") == "1"
+    sid = request.form.get("CallSid", "")
     with rt.db.session() as s:
-        found = vt.load(s, conversation_id)
+        found = vt.load(s, cid)
         if found is None or found[1].phone != request.form.get("To"):
-            return _hangup()
+            return hangup()
         row, patient = found
+        if not ci.confirmed(s, row.id, sid):
+            # One rule for every path: nothing about the patient before they said who they are.
+            return xml(ci.identity_twiml(s, host, row, patient, vc.identify_url(base, row.id)))
         if request.args.get("m", "").isdigit():
             # Back from a busy-lock redirect: the answer was stored on the first try.
             heard = s.get(Message, int(request.args["m"]))
@@ -144,50 +137,83 @@ def gather() -> Response:
         else:
             message_id = None
         patient_id, fallback = patient.id, _fallback_xml(host, row, patient)
+        profile = vt.profile_for(row, patient) or voice_profile("en")
+        busy = busy_twiml(vc.gather_url(base, cid, silences), profile,  # type: ignore[arg-type]
+                          row.locale, row.timezone, host.host_params,
+                          **({"m": str(message_id), "k": "1" if keyed else "0"}
+                             if message_id else {}))
+    confidence = _confidence(keyed)
     try:
-        body, work = _gather_turn(host, conversation_id, patient_id, message_id, text,
-                                  silences, base)
+        body, work = _gather_turn(host, cid, patient_id, message_id, text, keyed, confidence,
+                                  silences, base, busy)
     except Exception:  # never leave the caller in Twilio's "application error" message
-        log.exception("voice gather failed conversation=%s", conversation_id)
+        log.exception("voice gather failed conversation=%s", cid)
         return xml(fallback)
     vt.run_after_commit(host, work)
     return xml(body)
 
 
+def _confidence(keyed: bool) -> float:
+    if keyed or "Confidence" not in request.form:
+        return 1.0
+    try:
+        return float(request.form["Confidence"])
+    except ValueError:
+        return 0.0
+
+
 def _gather_turn(
     host: vt.Host, conversation_id: int, patient_id: int, message_id: int | None, text: str,
-    silences: int, base: str,
+    keyed: bool, confidence: float, silences: int, base: str, busy: str,
 ) -> tuple[str, AfterCommit | None]:
-    work: AfterCommit | None = None
     with vt.patient_lock(host.runtime.redis, patient_id) as held:
         if not held:
-            # Twilio's <Redirect> does not re-post the answer, so point at the stored one.
-            again = vc.gather_url(base, conversation_id, silences)
-            return tv.retry_twiml(again + (f"&m={message_id}" if message_id else "")), work
+            return busy, None
         with host.runtime.db.session() as s:
             row, patient = vt.load(s, conversation_id)  # type: ignore[misc]
             profile = vt.profile_for(row, patient) or voice_profile("en")
             if row.status != "active":
-                return vt.say_then_hangup(host, row, profile, vm.GOODBYE), work  # type: ignore[arg-type]
+                return vt.say_then_hangup(host, row, profile, vm.GOODBYE), None  # type: ignore[arg-type]
             if message_id is None:
                 if silences >= MAX_SILENCES:
-                    return vt.say_then_hangup(host, row, profile, vm.NO_INPUT_GOODBYE), work  # type: ignore[arg-type]
+                    return vt.say_then_hangup(host, row, profile, vm.NO_INPUT_GOODBYE), None  # type: ignore[arg-type]
                 sorry = i18n.render(vm.NO_INPUT, host.host_params, row.locale, row.timezone)
-                body = vt.replay_twiml(s, host, row, patient,
-                                       vc.gather_url(base, row.id, silences + 1), prefix=[sorry])
-            else:
-                body, work = vt.step_twiml(
-                    s, host, row, patient,
-                    Reply(text=text, channel="voice", message_id=str(message_id)),
-                    vc.gather_url(base, row.id),
-                )
-    return body, work
+                return vt.replay_twiml(s, host, row, patient,
+                                       vc.gather_url(base, row.id, silences + 1),
+                                       prefix=[sorry]), None
+            return _heard(s, host, row, patient, message_id, text, keyed, confidence, base)
+
+
+def _heard(s, host, row, patient, message_id, text, keyed, confidence, base):  # type: ignore[no-untyped-def]
+    """Read one answer as a call answer, then hand it to the flow."""
+    flow = vt.flow_of(host, row)
+    keypad = vt.keypad_for(flow, row.state)
+    hit = call_intents.classify_call(text, row.locale, keyed=keyed, keypad=keypad)
+    gather = vc.gather_url(base, row.id)
+    if hit is not None and hit.kind == "wrong_number":
+        work = ci.wrong_number(s, row, patient, request.form.get("CallSid", ""), "speech",
+                               host.now)
+        return ci.closing_twiml(s, host, row, patient, cm.WRONG_NUMBER), work
+    if hit is not None and hit.kind == "repeat":
+        return vt.replay_twiml(s, host, row, patient, gather), None
+    if confidence < MIN_SPEECH_CONFIDENCE and (hit is None or hit.kind != "urgent"):
+        sorry = i18n.render(cm.NOT_SURE, host.host_params, row.locale, row.timezone)
+        return vt.replay_twiml(s, host, row, patient, gather, prefix=[sorry]), None
+    if hit is None and not keyed:
+        text = call_intents.spoken_answer(text, row.locale, vt.answer_keys(flow, row.state))
+
+    def classify(_text: str, _locale: str, **_: object) -> object:
+        return hit
+
+    return vt.step_twiml(s, host, row, patient,
+                         Reply(text=text, channel="voice", message_id=str(message_id)), gather,
+                         classify=classify)
 
 
 @bp.post("/status")
 @signed
 def status() -> Response:
-    conversation_id = _conversation_id()
+    cid = conversation_id()
     sid = request.form.get("CallSid", "")
     call_status = (request.form.get("CallStatus") or "").lower()
     answered_by = request.form.get("AnsweredBy", "")
@@ -195,18 +221,21 @@ def status() -> Response:
     now = utcnow()
     with rt.db.session() as s:
         call = s.scalar(select(Message).where(Message.twilio_sid == sid))
-        if call is None or call.conversation_id != conversation_id:
+        if call is None or call.conversation_id != cid:
             return xml(str(tv.VoiceResponse()))
+        if not vc.moves_forward(call.status, call_status):
+            return xml(str(tv.VoiceResponse()))  # a repeat or a late, older status
         call.status, call.updated_at = call_status, now
-        call.status_rank = STATUS_RANK.get("delivered" if call_status == "completed" else "sent", 3)
+        call.status_rank = vc.status_rank(call_status)
         if call_status in vc.UNREACHED:
             repo.audit(s, "call_unreached", call_status, now, patient_id=call.patient_id,
-                       conversation_id=conversation_id, detail={"call_sid": sid})
-    unreached = call_status in vc.UNREACHED or (
-        call_status == "completed" and answered_by in MACHINE
-    )
-    if unreached:
-        vc.after_unreached(rt, conversation_id, call_status if call_status in vc.UNREACHED
-                           else "voicemail", now)
+                       conversation_id=cid, detail={"call_sid": sid})
+        why = call_status if call_status in vc.UNREACHED else None
+        if call_status == "completed" and why is None:
+            if ci.is_machine(answered_by):
+                why = "voicemail"
+            elif not ci.confirmed(s, cid, sid):
+                why = "identity not confirmed"
+    if why is not None:
+        vc.after_unreached(rt, cid, why, now)
     return xml(str(tv.VoiceResponse()))
-

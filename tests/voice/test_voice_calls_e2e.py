@@ -5,96 +5,21 @@ speech) and reports status. The three flows complete by phone in English, Spanis
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 import redis as redis_lib
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
+from voice_support import call, conversation, enrol, said, tasks, zone_at
 
 from bot import defaults
 from bot.services import calls as vc
 from bot.store.db import get_database
-from bot.store.models import AuditEvent, Conversation, FollowUpTask, Message, Patient
+from bot.store.models import AuditEvent, Conversation, FollowUpTask, Message
 
 pytestmark = pytest.mark.integration
-
-NOW_DUE = (date.today() + timedelta(days=3)).isoformat()
-
-
-def _slots() -> list[str]:
-    base = datetime.now(timezone.utc).replace(microsecond=0, second=0, minute=0) + timedelta(days=2)
-    return [(base + timedelta(hours=h)).isoformat() for h in (0, 3, 24)]
-
-
-CONTEXT = {
-    "refill_reminder": {"first_name": "Ana", "due_date": NOW_DUE},
-    "appointment_recovery": {"first_name": "Ana", "missed_date": NOW_DUE, "slots": _slots()},
-    "engagement_checkin": {"first_name": "Ana"},
-}
-
-
-def zone_at(local_hour: int) -> str:
-    """An Etc/GMT zone where it is about `local_hour` o'clock now (POSIX signs: GMT-5 = UTC+5)."""
-    offset = (local_hour - datetime.now(timezone.utc).hour + 36) % 24 - 12
-    if offset == 0:
-        return "Etc/GMT"
-    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
-
-
-def daytime_timezone() -> str:
-    return zone_at(12)
-
-
-def _phone() -> str:
-    return "+1555" + str(uuid.uuid4().int)[:7]
-
-
-def enrol(stack: Any, flow: str, locale: str = "en", *, preference: str | None = None) -> int:
-    rt = stack.app.extensions["outreach"]
-    version = rt.flows.get(flow).version
-    with get_database(stack.database_url).session() as s:
-        patient = Patient(phone=_phone(), first_name="Ana", locale=locale,
-                          preferred_language=preference, timezone=daytime_timezone())
-        s.add(patient)
-        s.flush()
-        row = Conversation(patient_id=patient.id, flow=flow, version=version, state="",
-                           context=dict(CONTEXT[flow]), locale=locale,
-                           timezone=patient.timezone, channel="voice")
-        s.add(row)
-        s.flush()
-        return row.id
-
-
-def call(stack: Any, conversation_id: int, script: dict[str, Any]) -> dict[str, Any]:
-    """Place the call, let the stand-in play `script`, return the stand-in's call record."""
-    rt = stack.app.extensions["outreach"]
-    with get_database(stack.database_url).session() as s:
-        phone = s.get(Conversation, conversation_id).patient.phone
-    stack.fake.set_call_script(phone, script)
-    sid = vc.place_call(rt, conversation_id, datetime.now(timezone.utc))
-    assert sid is not None
-    assert stack.fake.wait_idle(30)
-    [record] = [c for c in stack.fake.calls() if c["sid"] == sid]
-    return record
-
-
-def said(record: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for item in record["transcript"] if "say" in item]
-
-
-def conversation(stack: Any, conversation_id: int) -> Conversation:
-    with get_database(stack.database_url).session() as s:
-        return s.get(Conversation, conversation_id)
-
-
-def tasks(stack: Any, conversation_id: int) -> list[tuple[str, str]]:
-    with get_database(stack.database_url).session() as s:
-        rows = s.scalars(select(FollowUpTask).where(FollowUpTask.conversation_id == conversation_id))
-        return [(t.team, t.priority) for t in rows]
-
 
 # -- the three flows by phone -----------------------------------------------------------------
 
@@ -129,7 +54,7 @@ def test_flow_completes_by_phone(
                "zh_Hans": ("cmn-CN", "Polly.Zhiyu")}[locale]
     assert {(item["language"], item.get("voice")) for item in lines} == {profile}
     gathers = [t["gather"] for t in record["transcript"] if "gather" in t]
-    assert len(gathers) == len(inputs)
+    assert len(gathers) == len(inputs) + 1  # the identity question, then the flow's
     assert all(g["input"] == "dtmf speech" for g in gathers)
     assert record["transcript"][-1] == {"hangup": True}
     row = conversation(stack, cid)
@@ -138,19 +63,22 @@ def test_flow_completes_by_phone(
         assert row.outcome == outcome
     if expected_tasks is not None:
         assert sorted(tasks(stack, cid)) == sorted(expected_tasks)
-    # The first question is spoken with the patient's name filled in.
-    assert "Ana" in lines[0]["say"]
+    # Who is calling and for whom comes first; then the flow, with the name filled in.
+    assert lines[0]["say"].startswith("Hello, this is Riverside Clinic calling for Ana") \
+        or locale != "en"
+    assert "Ana" in lines[0]["say"] and "Ana" in lines[2]["say"]
     with get_database(stack.database_url).session() as s:
         heard = s.scalars(select(Message.body).where(
             Message.conversation_id == cid, Message.direction == "in",
             Message.channel == "voice")).all()
-    assert len(heard) == len(inputs)
+    assert len(heard) == len(inputs) + 1
 
 
 def test_spanish_call_speaks_the_spanish_catalog(stack: Any) -> None:
     cid = enrol(stack, "refill_reminder", "es")
     record = call(stack, cid, {"answer": "human", "inputs": ["1"]})
-    first = said(record)[0]["say"]
+    identity, first = said(record)[0]["say"], said(record)[2]["say"]
+    assert identity.startswith("Hola, le llama Riverside Clinic para Ana")
     assert first.startswith("Hola Ana") or "Ana" in first
     assert "your refill" not in first.lower()
 
@@ -158,9 +86,9 @@ def test_spanish_call_speaks_the_spanish_catalog(stack: Any) -> None:
 def test_silence_repeats_the_question_once_then_ends_the_call(stack: Any) -> None:
     cid = enrol(stack, "refill_reminder", "en")
     record = call(stack, cid, {"answer": "human", "inputs": [{"silence": True}, {"silence": True}]})
-    lines = [item["say"] for item in said(record)]
-    assert lines[1] == "Sorry, we did not hear your answer."
-    assert lines[0] == lines[2]  # the same question again
+    lines = [item["say"] for item in said(record)][2:]  # after the identity question and offer
+    assert lines[2] == "Sorry, we did not hear your answer."
+    assert lines[:2] == lines[3:5]  # the same question (and the opt-out offer) again
     assert lines[-1].startswith("We did not hear an answer.")
     row = conversation(stack, cid)
     assert row.status == "active" and row.state == "ask"  # its own 24 h timeout goes on
@@ -240,7 +168,7 @@ def test_landline_text_failure_moves_the_conversation_to_a_call(stack: Any) -> N
     with get_database(stack.database_url).session() as s:
         assert s.get(Conversation, cid).patient.phone_status == "landline"
     record = call(stack, cid, {"answer": "human", "inputs": ["1"]})
-    assert "refill" in said(record)[0]["say"]
+    assert "refill" in said(record)[2]["say"]
     assert conversation(stack, cid).outcome == "confirmed"
 
 

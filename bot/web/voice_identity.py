@@ -1,0 +1,138 @@
+"""The identity question every call asks first, and the crisis transfer's return.
+
+- POST /twilio/voice/identify?c=<conversation>&n=<tries>: the answer to "This is {program}
+  calling for {first_name}. If this is {first_name}, press 1 or say yes..." Only a confirmed
+  answer leads to the flow (`bot.services.call_identity`); "not available" and silence end the
+  call with no detail said; "wrong number" stops outreach to the number; "stop calling", a
+  crisis or a request for a person are acted on as anywhere else in a call.
+- POST /twilio/voice/dialed?c=<conversation>: Twilio's report on the crisis `<Dial>`; when
+  nobody answered, the caller hears the crisis numbers again, slowly, before the call ends.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+
+from bot import i18n
+from bot.channels import voice_messages as vm
+from bot.channels.voice_locales import voice_profile
+from bot.core import call_messages as cm
+from bot.core.conversation import Start
+from bot.services import call_identity as ci
+from bot.services import calls as vc
+from bot.services import voice_turns as vt
+from bot.services.executor import AfterCommit
+from bot.store import repositories as repo
+from bot.store.models import INBOUND, Message, utcnow
+from bot.understanding import call_intents
+from bot.web.context import runtime
+from bot.web.voice_common import busy_twiml, conversation_id, hangup, xml
+from bot.web.webhooks import signed
+
+log = logging.getLogger(__name__)
+bp = Blueprint("twilio_voice_identity", __name__, url_prefix="/twilio/voice")
+
+#: Unclear or silent answers to the identity question before the call ends politely.
+MAX_IDENTITY_TRIES = 1
+
+
+@bp.post("/identify")
+@signed
+def identify() -> Response:
+    cid = conversation_id()
+    tries = int(request.args.get("n", "0") or 0)
+    rt = runtime()
+    host = vt.Host(rt, utcnow())
+    digits = (request.form.get("Digits") or "").strip()
+    text = digits or (request.form.get("SpeechResult") or "").strip()
+    keyed = bool(digits) or request.args.get("k") == "1"
+    sid = request.form.get("CallSid", "")
+    with rt.db.session() as s:
+        found = vt.load(s, cid)
+        if found is None or found[1].phone != request.form.get("To"):
+            return hangup()
+        row, patient = found
+        heard_id = request.args.get("m", "")
+        if heard_id.isdigit():  # back from a busy redirect: the answer was stored first time
+            heard = s.get(Message, int(heard_id))
+            if heard is None or heard.conversation_id != row.id or heard.direction != INBOUND:
+                abort(400)
+            text = heard.body
+        elif text:
+            heard_id = str(vt.record_heard(s, row, patient, text, host.now))
+        patient_id = patient.id
+        profile = vt.profile_for(row, patient) or voice_profile("en")
+        busy = busy_twiml(request.url, profile, row.locale, row.timezone,  # type: ignore[arg-type]
+                          host.host_params, **({"m": heard_id, "k": "1" if keyed else "0"}
+                                               if heard_id else {}))
+    work: AfterCommit | None = None
+    with vt.patient_lock(rt.redis, patient_id) as held:
+        if not held:
+            return xml(busy)
+        with rt.db.session() as s:
+            row, patient = vt.load(s, cid)  # type: ignore[misc]
+            if row.status != "active":
+                profile = vt.profile_for(row, patient) or voice_profile("en")
+                return xml(vt.say_then_hangup(host, row, profile, vm.GOODBYE))  # type: ignore[arg-type]
+            body, work = _answer(s, host, row, patient, text, keyed, sid, tries)
+    vt.run_after_commit(host, work)
+    return xml(body)
+
+
+def _answer(s, host, row, patient, text, keyed, sid, tries):  # type: ignore[no-untyped-def]
+    """What the identity answer leads to: (TwiML, after-commit work)."""
+    base = host.runtime.settings.public_base_url
+    again = vc.identify_url(base, row.id, tries + 1)
+    if not text:
+        if tries >= MAX_IDENTITY_TRIES:
+            ci.not_available(s, row, sid, "silence", host.now)
+            return ci.closing_twiml(s, host, row, patient, cm.IDENTITY_NOT_CONFIRMED), None
+        sorry = i18n.render(vm.NO_INPUT, host.host_params, row.locale, row.timezone)
+        return ci.identity_twiml(s, host, row, patient, again, prefix=(sorry,)), None
+    hit = call_intents.classify_call(text, row.locale, keyed=keyed,
+                                     keypad=call_intents.Keypad(person=False, repeat=False))
+    if hit is not None and hit.kind in ("urgent", "stop", "person"):
+        return vt.apply_global(s, host, row, patient, hit)
+    kind = ci.answer_kind(text, keyed, row.locale, call_intents)
+    if hit is not None and hit.kind == "wrong_number":
+        kind = ci.WRONG
+    if kind == ci.WRONG:
+        work = ci.wrong_number(s, row, patient, sid, "keypad" if keyed else "speech", host.now)
+        return ci.closing_twiml(s, host, row, patient, cm.WRONG_NUMBER), work
+    if kind == ci.NOT_AVAILABLE:
+        ci.not_available(s, row, sid, "keypad" if keyed else "speech", host.now)
+        return ci.closing_twiml(s, host, row, patient, cm.IDENTITY_NOT_CONFIRMED), None
+    if kind == ci.CONFIRMED:
+        ci.record_confirmed(s, row, sid, "keypad" if keyed else "speech", host.now)
+        gather = vc.gather_url(base, row.id)
+        if not row.state or row.wait_token is None:
+            return vt.step_twiml(s, host, row, patient, Start(), gather)
+        return vt.replay_twiml(s, host, row, patient, gather), None
+    if tries >= MAX_IDENTITY_TRIES:
+        ci.not_available(s, row, sid, "not understood", host.now)
+        return ci.closing_twiml(s, host, row, patient, cm.IDENTITY_NOT_CONFIRMED), None
+    lead = cm.CONFIRM_STOP if hit is not None and hit.kind == "confirm_stop" else cm.NOT_SURE
+    sorry = i18n.render(lead, host.host_params, row.locale, row.timezone)
+    return ci.identity_twiml(s, host, row, patient, again, prefix=(sorry,)), None
+
+
+@bp.post("/dialed")
+@signed
+def dialed() -> Response:
+    """After the crisis transfer: nothing more if a person took it, else the numbers again."""
+    cid = conversation_id()
+    outcome = (request.form.get("DialCallStatus") or "").lower()
+    rt = runtime()
+    host = vt.Host(rt, utcnow())
+    with rt.db.session() as s:
+        found = vt.load(s, cid)
+        if found is None or found[1].phone != request.form.get("To"):
+            return hangup()
+        row, patient = found
+        repo.audit(s, "crisis_transfer_result", outcome or "unknown", host.now,
+                   patient_id=patient.id, conversation_id=row.id)
+        if outcome == "completed":
+            return hangup()
+        return xml(ci.closing_twiml(s, host, row, patient, cm.CRISIS_NOT_CONNECTED))
