@@ -13,6 +13,7 @@ decides what silence means (repeat once, then end the call) instead of TwiML fal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,15 @@ class Turn:
     #: Rendered keypad menu lines, one per choice.
     menu: tuple[str, ...] = ()
     msgids: tuple[str, ...] = field(default=(), compare=False)
+
+
+def speakable_number(text: str) -> str:
+    """A phone number as a voice should read it: digit by digit, a pause at each group
+    ("555-0100" -> "5 5 5, 0 1 0 0"), not "five hundred fifty-five". Other text is kept."""
+    groups = [g for g in re.split(r"[\s\-().]+", text.strip()) if g]
+    if not groups or not all(g.lstrip("+").isdigit() for g in groups):
+        return text
+    return ", ".join(" ".join(g.lstrip("+")) for g in groups)
 
 
 def _say(parent: VoiceResponse | Gather, text: str, profile: VoiceProfile) -> None:

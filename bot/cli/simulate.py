@@ -26,9 +26,10 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from bot import i18n
-from bot.channels.twilio_voice import render_turn_twiml
+from bot.channels.twilio_voice import Turn, gather_twiml, render_turn, render_turn_twiml
 from bot.channels.voice_locales import voice_profile
 from bot.cli.flows import _load, flows_dir
+from bot.core import call_messages as cm
 from bot.core import effects as fx
 from bot.core.conversation import (
     ACTIVE,
@@ -40,11 +41,14 @@ from bot.core.conversation import (
     Start,
     Timeout,
 )
-from bot.core.engine import run
+from bot.core.engine import StepResult, run
 from bot.errors import OutreachError
 from bot.flows.marked import load_marked, plain
 from bot.flows.schema import Flow, parse_duration
+from bot.i18n import render
+from bot.services import voice_turns as vt
 from bot.services.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, pop_due, spoken_or_sent
+from bot.understanding import call_intents
 
 
 def sample_context(flow: Flow) -> dict[str, Any]:
@@ -58,6 +62,7 @@ def sample_context(flow: Flow) -> dict[str, Any]:
 
 #: Where the simulated call would post answers (shown in the TwiML; nothing listens).
 SIM_GATHER_URL = "/twilio/voice/gather?conversation=simulator"
+SIM_IDENTIFY_URL = "/twilio/voice/identify?conversation=simulator"
 
 
 class Simulator:
@@ -68,7 +73,12 @@ class Simulator:
 
     def apply(self, event: Event) -> None:
         before = self.conv.state
-        result = run(self.flow, self.conv, event, self.now)
+        if self.conv.channel == "voice" and isinstance(event, Start) and not self.conv.state:
+            self.show_identity()
+        if self.conv.channel == "voice" and isinstance(event, Reply):
+            result = self._heard(event)
+        else:
+            result = run(self.flow, self.conv, event, self.now)
         self.conv = Conversation.from_dict(json.loads(json.dumps(result.conversation.to_dict(), default=str)))
         for name in result.trace:
             self.out.print(f"[dim]  transition {name}[/dim]")
@@ -79,6 +89,35 @@ class Simulator:
         if self.conv.channel == "voice" and any(isinstance(e, fx.SendMessage) for e in result.effects):
             self.show_twiml(result.effects)
 
+    def _heard(self, event: Reply) -> StepResult:
+        """A call answer read as a real call reads it (`bot.understanding.call_intents`)."""
+        keypad = vt.keypad_for(self.flow, self.conv.state)
+        keyed = event.text.strip().isdigit() or event.text.strip() == "*"
+        hit = call_intents.classify_call(event.text, self.conv.locale, keyed=keyed, keypad=keypad)
+        text = event.text
+        if hit is None and not keyed:
+            text = call_intents.spoken_answer(text, self.conv.locale,
+                                              vt.answer_keys(self.flow, self.conv.state))
+        if hit is not None and hit.kind in ("repeat", "wrong_number"):
+            self.out.print(f"[dim]  call intent {hit.kind}: "
+                           + ("the question again" if hit.kind == "repeat" else
+                              "number marked wrong, outreach stopped, contact-fix task") + "[/dim]")
+        return run(self.flow, self.conv, Reply(text=text, channel="voice"), self.now,
+                   classify=lambda *_a, **_k: hit)
+
+    def show_identity(self) -> None:
+        """What every call says first: who is calling and for whom (no health detail)."""
+        if self.profile is None:
+            return
+        params = {**DEFAULT_HOST_PARAMS, "first_name": self.conv.context.get("first_name", "")}
+        lines = [render(cm.IDENTITY, params, self.conv.locale, self.conv.timezone)]
+        offer = render(cm.OPT_OUT_OFFER, params, self.conv.locale, self.conv.timezone)
+        xml = gather_twiml(Turn(tuple(lines)), self.profile, SIM_IDENTIFY_URL, num_digits=1,
+                           offers=[offer])
+        self.out.print("[dim]  identity first: the flow starts once the person presses 1 or "
+                       "says yes[/dim]")
+        self._print_xml(xml)
+
     def show_twiml(self, effects: list[fx.Effect]) -> None:
         """The TwiML of this voice turn: <Gather> while the flow waits, else <Hangup/>."""
         if self.profile is None:
@@ -87,9 +126,18 @@ class Simulator:
             return
         state = self.flow.states.get(self.conv.state)
         waiting = self.conv.status == ACTIVE and state is not None and state.waits
-        xml = render_turn_twiml(effects, waiting=waiting, profile=self.profile, locale=self.conv.locale,
-                                timezone=self.conv.timezone, action_url=SIM_GATHER_URL,
-                                host_params=DEFAULT_HOST_PARAMS)
+        if waiting:
+            said = [e for e in effects if isinstance(e, fx.SendMessage)]
+            turn = render_turn(said, self.conv.locale, self.conv.timezone, DEFAULT_HOST_PARAMS)
+            xml = vt.question_twiml(self.flow, self.conv.state, turn, self.profile, SIM_GATHER_URL,
+                                    self.conv.locale, self.conv.timezone, DEFAULT_HOST_PARAMS)
+        else:
+            xml = render_turn_twiml(effects, waiting=False, profile=self.profile,
+                                    locale=self.conv.locale, timezone=self.conv.timezone,
+                                    action_url=SIM_GATHER_URL, host_params=DEFAULT_HOST_PARAMS)
+        self._print_xml(xml)
+
+    def _print_xml(self, xml: str) -> None:
         pretty = minidom.parseString(xml).toprettyxml(indent="  ").split("\n", 1)[1].rstrip()
         self.out.print("[bold green]  TwiML:[/bold green]")
         self.out.print(Syntax(pretty, "xml", word_wrap=True, theme="ansi_dark"))

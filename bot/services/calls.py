@@ -28,7 +28,7 @@ from bot import defaults
 from bot.channels.twilio_client import make_client
 from bot.channels.voice_locales import interpreter_task
 from bot.core import rules
-from bot.services import policy, queues
+from bot.services import call_limits, policy, queues
 from bot.services.runtime import Runtime
 from bot.store import repositories as repo
 from bot.store.models import (
@@ -46,8 +46,9 @@ log = logging.getLogger(__name__)
 
 #: Calls per conversation before giving up on the phone (first call included).
 MAX_CALL_ATTEMPTS = 3
-#: Wait before the 2nd and 3rd call: a different part of the day reaches people who work.
-RETRY_SPACING = (timedelta(hours=3), timedelta(hours=24))
+#: Wait before the 2nd and 3rd call: the next day (one call a day, `call_limits`), at a
+#: different time of day, which reaches people who work.
+RETRY_SPACING = (timedelta(hours=27), timedelta(hours=27))
 #: Seconds the phone rings before Twilio reports no-answer; most voicemail answers at 20-25 s.
 RING_TIMEOUT_SECONDS = 30
 #: Call progress events we want (initiated/ringing/answered for the history, completed to act).
@@ -140,15 +141,24 @@ def place_call(rt: Runtime, conversation_id: int, now: datetime) -> str | None:
             repo.audit(s, "call_skipped", "patient revoked consent", now, patient_id=patient.id,
                        conversation_id=row.id)
             return None
+        if patient.phone_status == "wrong_number":
+            repo.audit(s, "call_skipped", "the number was reported wrong", now,
+                       patient_id=patient.id, conversation_id=row.id)
+            return None
         task = interpreter_task(row.locale, row.state or None)
         if task is not None:
-            _interpreter_instead(s, row, patient, task, now)
+            interpreter_instead(s, row, patient, task, now)
             return None
         flow = policy.conversation_flow(rt.flows, row)
         at = rules.next_allowed_send(now, patient.timezone or settings.DEFAULT_TIMEZONE,
                                      *rules.quiet_window(settings, flow))
+        why = "quiet hours"
+        if at <= now:
+            limit_at, why = call_limits.next_call_at(s, patient, settings, now,
+                                                     rules.quiet_window(settings, flow))
+            at = limit_at or at
         if at > now:
-            repo.audit(s, "call_deferred", "quiet hours", now, patient_id=patient.id,
+            repo.audit(s, "call_deferred", why, now, patient_id=patient.id,
                        conversation_id=row.id, detail={"at": at.isoformat()})
             defer = at
         else:
@@ -156,6 +166,14 @@ def place_call(rt: Runtime, conversation_id: int, now: datetime) -> str | None:
         to, base, patient_id = patient.phone, settings.public_base_url, patient.id
     if defer is not None:
         schedule_call(rt, conversation_id, defer)
+        return None
+    if not settings.TWILIO_FROM_NUMBER:
+        # Twilio places calls only from a phone number (a Messaging Service cannot call: 21603).
+        # Every attempt would fail the same way, so go straight to the other ways to reach them.
+        log.error("call not placed: TWILIO_FROM_NUMBER is not set conversation=%s",
+                  conversation_id)
+        after_unreached(rt, conversation_id, "no caller number (TWILIO_FROM_NUMBER)", now,
+                        give_up=True)
         return None
     client = make_client(settings.TWILIO_ACCOUNT_SID or "", settings.TWILIO_AUTH_TOKEN or "",
                          settings.TWILIO_API_BASE_URL)
@@ -184,7 +202,7 @@ def place_call(rt: Runtime, conversation_id: int, now: datetime) -> str | None:
     return call.sid
 
 
-def _interpreter_instead(
+def interpreter_instead(
     s: Session, row: Conversation, patient: Patient, task: Any, now: datetime
 ) -> None:
     """No robot in the wrong language: a person calls back with an interpreter."""
@@ -200,24 +218,28 @@ def _interpreter_instead(
 
 # -- after a call -----------------------------------------------------------------------------
 
-def after_unreached(rt: Runtime, conversation_id: int, why: str, now: datetime) -> str:
-    """Retry a call nobody took, or give up on the phone; returns "retry", "sms" or "task"."""
+def after_unreached(rt: Runtime, conversation_id: int, why: str, now: datetime, *,
+                    give_up: bool = False) -> str:
+    """Retry a call nobody took, or give up on the phone; returns "retry", "sms" or "task".
+
+    `give_up` skips the retries (calling cannot work at all, e.g. no caller number).
+    """
     with rt.db.session() as s:
         row = s.get(Conversation, conversation_id)
         if row is None or row.status != "active":
             return "over"
         patient: Patient = row.patient
         made = attempts(s, conversation_id)
-        if made < MAX_CALL_ATTEMPTS:
+        if made < MAX_CALL_ATTEMPTS and not give_up:
             spacing = RETRY_SPACING[min(made - 1, len(RETRY_SPACING) - 1)] if made else timedelta(0)
             at = rules.next_allowed_send(now + spacing, patient.timezone,
                                    rt.settings.QUIET_HOURS_START, rt.settings.QUIET_HOURS_END)
             repo.audit(s, "call_retry", f"call {why}", now, patient_id=patient.id,
                        conversation_id=row.id, detail={"attempt": made, "at": at.isoformat()})
             decision = "retry"
-        elif patient.phone_status in ("landline", "not_mobile", "invalid"):
+        elif patient.phone_status in ("landline", "not_mobile", "invalid", "wrong_number"):
             repo.add_task(s, team="outreach", priority="routine", category="unreachable",
-                          reason=f"Could not reach the patient by phone after {made} calls.",
+                          reason=f"Could not reach the patient by phone ({why}; {made} calls).",
                           now=now, patient_id=patient.id, conversation_id=row.id)
             for intent in repo.end_conversation(s, row, "no_response", now):
                 queues.cancel_timeout(rt.redis, row.id, intent.wait_token)

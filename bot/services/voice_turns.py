@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot import i18n
 from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
-from bot.channels.voice_locales import VoiceProfile, voice_profile
+from bot.channels.voice_locales import PROFILES, VoiceProfile, interpreter_task, voice_profile
 from bot.core import call_messages as cm
 from bot.core import effects as fx
 from bot.core import engine, global_intents, messages
@@ -31,6 +31,7 @@ from bot.core.conversation import ACTIVE, Event
 from bot.core.global_intents import Classifier, GlobalHit
 from bot.flows.schema import Flow
 from bot.services import after_commit, turn
+from bot.services.calls import interpreter_instead
 from bot.services.executor import AfterCommit, Scope, add_outbound, apply, host_params
 from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime
@@ -69,10 +70,11 @@ class Host:
 
     @property
     def host_params(self) -> dict[str, Any]:
+        """Placeholders for spoken lines: the contact number is read digit by digit."""
         s = self.runtime.settings
-        if self.patient is not None:
-            return host_params(s, self.patient)
-        return {"program": s.PROGRAM_NAME, "contact": s.PROGRAM_CONTACT or ""}
+        params = host_params(s, self.patient) if self.patient is not None else {
+            "program": s.PROGRAM_NAME, "contact": s.PROGRAM_CONTACT or ""}
+        return {**params, "contact": tv.speakable_number(params.get("contact") or "")}
 
 
 @contextmanager
@@ -130,6 +132,17 @@ def answer_keys(flow: Flow, state_name: str) -> frozenset[str]:
 def keypad_for(flow: Flow, state_name: str) -> Keypad:
     """The reserved keys (9 stop, 0 person, * repeat) this question leaves free."""
     return Keypad.for_answers(answer_keys(flow, state_name))
+
+
+def question_twiml(flow: Flow, state: str, turn: tv.Turn, profile: VoiceProfile, action_url: str,
+                   locale: str, timezone: str, params: dict[str, Any]) -> str:
+    """A question as every call asks it (the web endpoints and `outreach simulate` alike):
+    one key when one key answers it, the keypad opt-out when 9 is free, recogniser hints."""
+    digits = 1 if turn.choices or keypad_digits(flow, state) else None
+    offers = [i18n.render(cm.OPT_OUT_OFFER, params, locale, timezone)] \
+        if keypad_for(flow, state).opt_out else []
+    return tv.gather_twiml(turn, profile, action_url, num_digits=digits, offers=offers,
+                           hints=hints_for(flow, state))
 
 
 def hints_for(flow: Flow, state_name: str) -> tuple[str, ...]:
@@ -257,7 +270,7 @@ def _turn_xml(
 ) -> str:
     profile = profile_for(row, patient)
     if profile is None:  # the language changed to one Twilio cannot speak during the call
-        return cannot_continue(host, row, voice_profile("en"))  # type: ignore[arg-type]
+        return _interpreter_instead(s, host, row, patient)
     state = flow.states.get(row.state)
     waiting = row.status == ACTIVE and state is not None and state.waits
     turn = tv.render_turn(said, row.locale, row.timezone, host.host_params)
@@ -265,14 +278,22 @@ def _turn_xml(
                 said[0].kind if said else fx.REPLY, host.now)
     turn = tv.Turn((*prefix, *turn.lines), turn.choices, turn.menu, turn.msgids)
     if waiting:
-        digits = 1 if turn.choices or keypad_digits(flow, row.state) else None
-        keypad = keypad_for(flow, row.state)
-        offers = [i18n.render(cm.OPT_OUT_OFFER, host.host_params, row.locale, row.timezone)] \
-            if keypad.opt_out else []
-        return tv.gather_twiml(turn, profile, action_url, num_digits=digits, offers=offers,
-                               hints=hints_for(flow, row.state))
+        return question_twiml(flow, row.state, turn, profile, action_url, row.locale,
+                              row.timezone, host.host_params)
     goodbye = i18n.render(vm.GOODBYE, host.host_params, row.locale, row.timezone)
     return tv.final_twiml(turn.lines, profile, goodbye)
+
+
+def _interpreter_instead(s: Session, host: Host, row: Conversation, patient: Patient) -> str:
+    """The caller chose a language no Twilio voice speaks (Kreyòl): no robot reading it in the
+    wrong voice; a person calls back with an interpreter, and the call says so in English."""
+    task = interpreter_task(row.locale, row.state or None)
+    if task is not None:
+        interpreter_instead(s, row, patient, task, host.now)
+    english = PROFILES["en"]
+    text = i18n.render(messages.HANDOFF_REPLY, host.host_params, "en", row.timezone)
+    record_said(s, row, patient, [messages.HANDOFF_REPLY], [text], fx.SYSTEM, host.now)
+    return tv.final_twiml([text], english, goodbye=None)
 
 
 def say_then_hangup(host: Host, row: Conversation, profile: VoiceProfile, msgid: str) -> str:

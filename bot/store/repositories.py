@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import defaults
@@ -159,10 +159,14 @@ def routine_sent_between(
     session: Session, patient_id: int, start: datetime, end: datetime,
     exclude_id: int | None = None,
 ) -> int:
-    """Routine messages handed to Twilio for this patient in [start, end) (the daily cap)."""
+    """Routine messages handed to Twilio for this patient in [start, end) (the daily cap).
+
+    A call counts once (its row with the CallSid), not once per line said on it.
+    """
     stmt = select(func.count(Message.id)).where(
         Message.patient_id == patient_id, Message.direction == OUTBOUND,
         Message.kind == "routine",
+        or_(Message.channel != "voice", Message.twilio_sid.is_not(None)),
         Message.status.notin_(("pending", "deferred", "suppressed", "failed")),
         Message.claimed_at >= start, Message.claimed_at < end,
     )

@@ -99,8 +99,8 @@ def test_answering_machine_gets_a_voicemail_without_health_details(stack: Any) -
     record = call(stack, cid, {"answer": "machine"})
     lines = [item["say"] for item in said(record)]
     assert lines == [
-        "Hello, this is Riverside Clinic calling for you. Please call us back at 555-0100. "
-        "Thank you."
+        "Hello, this is Riverside Clinic calling for you. Please call us back at 5 5 5, "
+        "0 1 0 0. Thank you."
     ]
     assert not [t for t in record["transcript"] if "gather" in t]
     with get_database(stack.database_url).session() as s:
@@ -121,8 +121,8 @@ def test_unanswered_calls_are_retried_then_fall_back_to_text(stack: Any, answer:
     cid = enrol(stack, "refill_reminder", "en")
     call(stack, cid, {"answer": answer})
     assert _scheduled_calls(stack, cid)
-    for _ in range(vc.MAX_CALL_ATTEMPTS - 1):
-        call(stack, cid, {"answer": answer})
+    for day in range(1, vc.MAX_CALL_ATTEMPTS):
+        call(stack, cid, {"answer": answer}, day=day)
     row = conversation(stack, cid)
     assert row.channel == "sms" and row.state == ""
     with get_database(stack.database_url).session() as s:
@@ -136,8 +136,8 @@ def test_unanswered_landline_ends_in_a_task(stack: Any) -> None:
     cid = enrol(stack, "engagement_checkin", "en")
     with get_database(stack.database_url).session() as s:
         s.get(Conversation, cid).patient.phone_status = "landline"
-    for _ in range(vc.MAX_CALL_ATTEMPTS):
-        call(stack, cid, {"answer": "no-answer"})
+    for day in range(vc.MAX_CALL_ATTEMPTS):
+        call(stack, cid, {"answer": "no-answer"}, day=day)
     row = conversation(stack, cid)
     assert (row.status, row.outcome) == ("ended", "no_response")
     assert tasks(stack, cid) == [("outreach", "routine")]

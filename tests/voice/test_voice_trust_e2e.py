@@ -5,7 +5,9 @@ a person on the line in a crisis. Real twilio client, signed webhooks, real Redi
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from voice_support import call, conversation, enrol, said
 
 from bot import defaults
 from bot.core import call_messages as cm
+from bot.services import calls as vc
 from bot.services import voice_turns as vt
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask, Message, Patient
@@ -307,6 +310,71 @@ def test_duplicate_and_late_status_callbacks_change_nothing(stack: Any) -> None:
 def test_voicemail_is_left_once_per_question(stack: Any) -> None:
     cid = enrol(stack, "refill_reminder", "en")
     first = call(stack, cid, {"answer": "machine"})
-    second = call(stack, cid, {"answer": "machine"})
+    second = call(stack, cid, {"answer": "machine"}, day=1)
     assert len(lines(first)) == 1 and lines(second) == []
     assert audit_actions(stack, cid).count("voicemail_left") == 1
+
+
+# -- 6. limits ---------------------------------------------------------------------------------
+
+def test_a_second_call_the_same_day_waits_for_tomorrow(stack: Any) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    call(stack, cid, {"answer": "no-answer"})
+    before = len(stack.fake.calls())
+    rt = stack.app.extensions["outreach"]
+    assert vc.place_call(rt, cid, datetime.now(timezone.utc)) is None
+    assert len(stack.fake.calls()) == before
+    with get_database(stack.database_url).session() as s:
+        reasons = s.scalars(select(AuditEvent.reason).where(
+            AuditEvent.conversation_id == cid, AuditEvent.action == "call_deferred")).all()
+    assert reasons == ["one call a day"]
+
+
+def test_a_fourth_call_in_a_week_waits(stack: Any) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    for day in range(3):
+        record = call(stack, cid, {"answer": "human", "inputs": ["2"]}, confirm=False, day=day)
+        assert record["status"] == "completed"
+    rt = stack.app.extensions["outreach"]
+    assert vc.place_call(rt, cid, datetime.now(timezone.utc) + 3 * vc.RETRY_SPACING[0]) is None
+    with get_database(stack.database_url).session() as s:
+        reasons = s.scalars(select(AuditEvent.reason).where(
+            AuditEvent.conversation_id == cid, AuditEvent.action == "call_deferred")).all()
+    assert reasons == ["three calls a week"]
+
+
+# -- 7. wording ----------------------------------------------------------------------------------
+
+def test_a_switch_to_kreyol_mid_call_hands_to_an_interpreter(stack: Any) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    record = call(stack, cid, {"answer": "human", "inputs": [{"speech": "Kreyòl"}]})
+    last = said(record)[-1]
+    assert (last["language"], last["voice"]) == ("en-US", "Polly.Joanna")
+    assert last["say"] == "Thank you. A member of your care team will contact you soon."
+    assert record["transcript"][-1] == {"hangup": True}
+    with get_database(stack.database_url).session() as s:
+        reasons = s.scalars(select(FollowUpTask.reason).where(
+            FollowUpTask.conversation_id == cid)).all()
+    assert reasons == ["Kreyol interpreter call-back"]
+
+
+def test_numbers_are_read_digit_by_digit(stack: Any) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    record = call(stack, cid, {"answer": "human", "inputs": ["2"]}, confirm=False)
+    assert "Ana can reach us at 5 5 5, 0 1 0 0." in lines(record)[-1]
+
+
+def test_without_a_caller_number_no_call_burns_a_retry(stack: Any) -> None:
+    """A Messaging Service cannot place calls (21603): with no TWILIO_FROM_NUMBER the patient is
+    texted instead at once, not called three times in vain."""
+    cid = enrol(stack, "refill_reminder", "en")
+    rt = stack.app.extensions["outreach"]
+    no_caller = dataclasses.replace(
+        rt, settings=dataclasses.replace(rt.settings, TWILIO_FROM_NUMBER=None))
+    before = len(stack.fake.calls())
+    assert vc.place_call(no_caller, cid, datetime.now(timezone.utc)) is None
+    assert len(stack.fake.calls()) == before
+    row = conversation(stack, cid)
+    assert (row.channel, row.state) == ("sms", "")
+    assert "call_retry" not in audit_actions(stack, cid)
+    assert "channel_fallback" in audit_actions(stack, cid)

@@ -61,10 +61,11 @@ def enrol(stack: Any, flow: str, locale: str = "en", *, preference: str | None =
 
 
 def call(stack: Any, conversation_id: int, script: dict[str, Any], *,
-         confirm: bool = True) -> dict[str, Any]:
+         confirm: bool = True, day: int = 0) -> dict[str, Any]:
     """Place the call, let the stand-in play `script`, return the stand-in's call record.
 
     Every call first asks who is on the line; with `confirm` the script's person presses 1.
+    `day` places it that many days (27 h each, like a retry) from now: one call a day.
     """
     rt = stack.app.extensions["outreach"]
     if confirm and script.get("answer", "human") == "human" and "inputs" in script:
@@ -72,7 +73,8 @@ def call(stack: Any, conversation_id: int, script: dict[str, Any], *,
     with get_database(stack.database_url).session() as s:
         phone = s.get(Conversation, conversation_id).patient.phone
     stack.fake.set_call_script(phone, script)
-    sid = vc.place_call(rt, conversation_id, datetime.now(timezone.utc))
+    sid = vc.place_call(rt, conversation_id,
+                        datetime.now(timezone.utc) + day * vc.RETRY_SPACING[0])
     assert sid is not None
     assert stack.fake.wait_idle(30)
     [record] = [c for c in stack.fake.calls() if c["sid"] == sid]
