@@ -73,6 +73,9 @@ class Settings:
     #: Who a caller in crisis is connected to (E.164): the program's on-call line. Unset, the
     #: call is put through to the 988 Lifeline's ten-digit number.
     VOICE_CRISIS_TRANSFER_NUMBER: str | None = None
+    #: "on" (default): workers place phone calls, so they need TWILIO_FROM_NUMBER (Twilio
+    #: places calls only from a number; a Messaging Service cannot call). "off": no calls.
+    VOICE_CALLS: str = "on"
 
     @property
     def public_base_url(self) -> str:
@@ -116,8 +119,13 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
             if not (s.TWILIO_MESSAGING_SERVICE_SID or s.TWILIO_FROM_NUMBER):
                 raise _fail("TWILIO_MESSAGING_SERVICE_SID",
                             "set it or TWILIO_FROM_NUMBER (who the texts come from)")
+            if s.VOICE_CALLS == "on" and not s.TWILIO_FROM_NUMBER:
+                raise _fail("TWILIO_FROM_NUMBER", "needed to place calls (a Messaging Service "
+                            "cannot call); set it, or VOICE_CALLS=off")
         elif not getattr(s, name):
             raise _fail(name, "missing")
+    if s.VOICE_CALLS not in ("on", "off"):
+        raise _fail("VOICE_CALLS", "must be on or off")
     if not s.DATABASE_URL.startswith(("sqlite:", "postgresql", "postgres:")):
         raise _fail("DATABASE_URL", "must be a sqlite:/// or postgresql:// URL")
     if s.REDIS_URL:

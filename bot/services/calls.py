@@ -167,13 +167,12 @@ def place_call(rt: Runtime, conversation_id: int, now: datetime) -> str | None:
     if defer is not None:
         schedule_call(rt, conversation_id, defer)
         return None
-    if not settings.TWILIO_FROM_NUMBER:
+    if not settings.TWILIO_FROM_NUMBER or settings.VOICE_CALLS == "off":
         # Twilio places calls only from a phone number (a Messaging Service cannot call: 21603).
         # Every attempt would fail the same way, so go straight to the other ways to reach them.
-        log.error("call not placed: TWILIO_FROM_NUMBER is not set conversation=%s",
-                  conversation_id)
-        after_unreached(rt, conversation_id, "no caller number (TWILIO_FROM_NUMBER)", now,
-                        give_up=True)
+        log.error("call not placed: calls are off or TWILIO_FROM_NUMBER is not set "
+                  "conversation=%s", conversation_id)
+        after_unreached(rt, conversation_id, "calls off or no caller number", now, give_up=True)
         return None
     client = make_client(settings.TWILIO_ACCOUNT_SID or "", settings.TWILIO_AUTH_TOKEN or "",
                          settings.TWILIO_API_BASE_URL)

@@ -150,8 +150,10 @@ def spoken_number(text: str, locale: str) -> int | None:
 
 def spoken_answer(text: str, locale: str, keys: frozenset[str]) -> str:
     """A spoken number at a keypad question becomes its key ("Dos" -> "2") when the question
-    takes that key; any other answer is passed on unchanged for the flow to read."""
+    takes that key, and a phone's "uh-huh" a yes; any other answer is passed on unchanged."""
     value = spoken_number(text, locale)
     if value is not None and str(value) in keys:
         return str(value)
+    if is_affirmation(text, locale):
+        return "yes"  # "uh-huh", "speaking": every lexicon's chain ends in English
     return text

@@ -140,7 +140,7 @@ _WHOLE: dict[str, dict[str, tuple[str, ...]]] = {
         "zh_Hans": ("嗯", "是我", "我就是"), "zh_Hant": ("嗯", "係我", "是我", "我就是"),
         "vi": ("ừ", "dạ", "tôi đây", "vâng tôi đây"), "ko": ("네 저예요", "접니다", "저예요"),
         "tl": ("ako nga", "ako ito", "opo ako"), "ru": ("ага", "угу", "это я", "слушаю"),
-        "ar": ("ايوه", "انا", "نعم انا"), "pt_BR": ("aham", "sou eu", "é ele", "é ela"),
+        "ar": ("ايوه", "نعم انا"), "pt_BR": ("aham", "sou eu", "é ele", "é ela"),
     },
 }
 

@@ -19,8 +19,11 @@ def run(tmp_path: Path, *args: str, script: str) -> str:
 
 def test_voice_channel_shows_each_twiml_step(tmp_path: Path) -> None:
     out = run(tmp_path, "refill_reminder", "--channel", "voice", script="/wait 25h\n2\n1\n")
-    # Start, the nudge and the barrier menu wait with <Gather>; the hand-off hangs up.
-    assert out.count("<Gather") == 3 and out.count("<Hangup/>") == 1
+    # Who is calling first, then Start, the nudge and the barrier menu wait with <Gather>; the
+    # hand-off hangs up.
+    assert out.count("<Gather") == 4 and out.count("<Hangup/>") == 1
+    assert out.index("calling for Ana. If this is Ana, press 1") < out.index("Your refill is due")
+    assert out.count("To stop these calls, press 9.") == 4  # offered at every question
     assert '<Say language="en-US" voice="Polly.Joanna">Press 3 for getting to the pharmacy.</Say>' in out
     assert 'numDigits="1"' in out
     assert "TASK pharmacy / high" in out and "outcome handed_off" in out

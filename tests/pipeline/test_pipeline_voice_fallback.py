@@ -43,7 +43,8 @@ def _calls_to(stack, phone: str) -> list[dict]:
 def test_landline_text_failure_becomes_a_call_that_completes_the_flow(stack):
     pid, phone = _patient(stack)
     stack.fake.configure(landline=[phone])
-    stack.fake.set_call_script(phone, {"answer": "human", "inputs": ["1"]})
+    # "1" to the identity question every call asks first, then "1" to the refill question.
+    stack.fake.set_call_script(phone, {"answer": "human", "inputs": ["1", "1"]})
     assert start_campaign(settings_mod.load(stack.env), "refill_reminder") == [pid]
     stack.drain()
     stack.fake.wait_idle(30)
@@ -76,7 +77,8 @@ def test_not_mobile_in_a_language_without_a_voice_makes_an_interpreter_task(stac
 
 def test_flow_message_on_a_voice_conversation_is_a_call_not_a_text(stack):
     pid, phone = _patient(stack)
-    stack.fake.set_call_script(phone, {"answer": "human", "inputs": ["1"]})
+    # "1" to the identity question every call asks first, then "1" to the refill question.
+    stack.fake.set_call_script(phone, {"answer": "human", "inputs": ["1", "1"]})
     rt = stack.app.extensions["outreach"]
     with get_database(stack.database_url).session() as s:
         conv = Conversation(patient_id=pid, flow="refill_reminder",

@@ -40,4 +40,5 @@ def test_silence_at_a_state_with_a_menu_repeats_the_menu(database_url: str) -> N
         says = _says(vt.replay_twiml(s, host, row, patient, ACTION))
     assert says[0].startswith("Hi Ana, this is your care team again.")
     assert says[1:] == ["Press 1 for yes, I will pick it up.",
-                        "Press 2 for no, something is in the way."]
+                        "Press 2 for no, something is in the way.",
+                        "To stop these calls, press 9."]  # offered on every question

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -336,7 +336,8 @@ def test_a_fourth_call_in_a_week_waits(stack: Any) -> None:
         record = call(stack, cid, {"answer": "human", "inputs": ["2"]}, confirm=False, day=day)
         assert record["status"] == "completed"
     rt = stack.app.extensions["outreach"]
-    assert vc.place_call(rt, cid, datetime.now(timezone.utc) + 3 * vc.RETRY_SPACING[0]) is None
+    # Four days on, at the same time of day: a new day, but the week has had its three calls.
+    assert vc.place_call(rt, cid, datetime.now(timezone.utc) + timedelta(days=4)) is None
     with get_database(stack.database_url).session() as s:
         reasons = s.scalars(select(AuditEvent.reason).where(
             AuditEvent.conversation_id == cid, AuditEvent.action == "call_deferred")).all()
@@ -378,3 +379,35 @@ def test_without_a_caller_number_no_call_burns_a_retry(stack: Any) -> None:
     assert (row.channel, row.state) == ("sms", "")
     assert "call_retry" not in audit_actions(stack, cid)
     assert "channel_fallback" in audit_actions(stack, cid)
+
+
+def test_uh_huh_answers_yes(stack: Any) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    call(stack, cid, {"answer": "human", "inputs": [{"speech": "uh-huh"}]})
+    assert conversation(stack, cid).outcome == "confirmed"
+
+
+def test_a_busy_record_says_one_moment_and_gives_up_after_a_few_redirects(stack: Any) -> None:
+    """The patient's record is locked (a worker holds it): "One moment" once, silent redirects
+    that carry the stored answer, then an apology with the number instead of a loop."""
+    from bot.services import call_identity as ci_
+    from bot.services.locks import PatientLock
+
+    cid = enrol(stack, "refill_reminder", "en")
+    patient = patient_of(stack, cid)
+    sid = "CA" + uuid.uuid4().hex
+    with get_database(stack.database_url).session() as s:
+        row = s.get(Conversation, cid)
+        ci_.record_confirmed(s, row, sid, "keypad", datetime.now(timezone.utc))
+    lock = PatientLock(redis_lib.Redis.from_url(stack.redis_url), patient.id)
+    assert lock.acquire()
+    try:
+        form = {"CallSid": sid, "To": patient.phone, "From": "+15550001111", "Digits": "1"}
+        first = stack.post_signed(f"/twilio/voice/gather?c={cid}&n=0", form)
+        assert "One moment, please." in first.text and "<Redirect" in first.text
+        assert "r=1" in first.text and "m=" in first.text
+        last = stack.post_signed(f"/twilio/voice/gather?c={cid}&n=0&r=3", form)
+        assert "We are sorry, we cannot continue this call right now." in last.text
+        assert "<Redirect" not in last.text and "<Hangup" in last.text
+    finally:
+        lock.release()
