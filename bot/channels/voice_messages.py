@@ -11,6 +11,9 @@ from __future__ import annotations
 from bot.core.messages import N_
 
 #: One line of the keypad menu, said once per choice: "Press 1 for Yes, I will pick it up."
+# TRANSLATORS: {choice} is a whole answer as the patient would say it, often a first-person
+# phrase ("se me acabó la medicina"); frame it so that any phrase reads as a sentence, e.g.
+# "Oprima {digit}: {choice}." rather than "Para {choice}, oprima {digit}."
 PRESS_FOR = N_("Press {digit} for {choice}.")
 #: Said before re-asking a question the patient did not answer (silence on the line).
 NO_INPUT = N_("Sorry, we did not hear your answer.")

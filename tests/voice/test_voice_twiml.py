@@ -89,3 +89,14 @@ def test_more_than_nine_choices_are_cut_to_the_keypad() -> None:
     choices = tuple(f"Option {n}" for n in range(12))
     gather = _render([SendMessage(msgid="Pick", choices=choices)])[0]
     assert len(gather) == 1 + tv.MAX_KEYPAD_CHOICES
+
+
+def test_menu_lines_read_as_sentences_whatever_the_label() -> None:
+    """A label is a whole answer ("se me acabó la medicina"): the line frames it as a list
+    item, never as "Para se me acabó la medicina, oprima 4"."""
+    ask = SendMessage(msgid="Hola", choices=("el costo", "se me acabó la medicina"))
+    says = [s.text for s in _render([ask], locale="es")[0]]
+    assert says[1:] == ["Oprima 1: el costo.", "Oprima 2: se me acabó la medicina."]
+    ko = [s.text for s in _render([SendMessage(msgid="x", choices=("약이 떨어졌어요",))],
+                                  locale="ko")[0]]
+    assert ko[1] == "1번: 약이 떨어졌어요." and "(는)" not in ko[1]
