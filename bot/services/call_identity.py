@@ -28,6 +28,7 @@ from bot.services import voice_turns as vt
 from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
 from bot.store.models import AuditEvent, Conversation, Patient
+from bot.understanding import call_intents
 
 #: Twilio's AnsweredBy values that mean nobody is listening live (`unknown` is not one).
 MACHINE = frozenset({"machine_start", "machine_end_beep", "machine_end_silence",
@@ -86,29 +87,26 @@ def not_available(s: Session, row: Conversation, call_sid: str, how: str,
                detail={"call_sid": call_sid, "how": how})
 
 
-def answer_kind(text: str, keyed: bool, locale: str, intents: Any) -> str:
-    """Sort an answer to the identity question: confirmed, not available, wrong or unclear.
-
-    `intents` is `bot.understanding.call_intents` (passed so the rule stays testable alone).
-    """
+def answer_kind(text: str, keyed: bool, locale: str) -> str:
+    """Sort an answer to the identity question: confirmed, not available, wrong or unclear."""
     if keyed:
         key = text.strip()[:1]
         return {CONFIRM_KEY: CONFIRMED, NOT_AVAILABLE_KEY: NOT_AVAILABLE,
                 WRONG_NUMBER_KEY: WRONG}.get(key, UNCLEAR)
-    if intents.phrase_hit("wrong_number", text, locale) is not None:
+    if call_intents.phrase_hit("wrong_number", text, locale) is not None:
         return WRONG
-    verdict = intents.yes_or_no(text, locale)
+    verdict = call_intents.yes_or_no(text, locale)
     return {"yes": CONFIRMED, "no": NOT_AVAILABLE}.get(verdict or "", UNCLEAR)
 
 
 # -- what the identity step says -------------------------------------------------------------
 
-def _params(host: Any, row: Conversation, patient: Patient) -> dict[str, Any]:
+def _params(host: vt.Host, row: Conversation, patient: Patient) -> dict[str, Any]:
     name = patient.first_name or (row.context or {}).get("first_name") or ""
     return {**host.host_params, "first_name": name}
 
 
-def identity_twiml(s: Session, host: Any, row: Conversation, patient: Patient, action_url: str,
+def identity_twiml(s: Session, host: vt.Host, row: Conversation, patient: Patient, action_url: str,
                    prefix: tuple[str, ...] = ()) -> str:
     """Who is calling and for whom, and how to confirm: keypad (one key) and speech."""
     profile = vt.profile_for(row, patient) or PROFILES["en"]
@@ -120,7 +118,7 @@ def identity_twiml(s: Session, host: Any, row: Conversation, patient: Patient, a
                            offers=[offer])
 
 
-def closing_twiml(s: Session, host: Any, row: Conversation, patient: Patient, msgid: str) -> str:
+def closing_twiml(s: Session, host: vt.Host, row: Conversation, patient: Patient, msgid: str) -> str:
     """One line (no health detail) and hang up: not the patient, a wrong number, silence."""
     profile = vt.profile_for(row, patient) or PROFILES["en"]
     text = i18n.render(msgid, _params(host, row, patient), row.locale, row.timezone)

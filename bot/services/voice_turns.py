@@ -241,15 +241,11 @@ def _crisis_xml(scope: Scope, host: Host, row: Conversation, patient: Patient,
     if patient.phone_status not in UNTEXTABLE:
         add_outbound(scope, messages.CRISIS_REPLY, {}, fx.SAFETY)
     settings = host.runtime.settings
-    number = getattr(settings, "VOICE_CRISIS_TRANSFER_NUMBER", None) or LIFELINE_NUMBER
-    repo_audit(scope, "crisis_transfer", "caller in crisis put through to a person",
-               {"configured": number != LIFELINE_NUMBER})
+    number = settings.VOICE_CRISIS_TRANSFER_NUMBER or LIFELINE_NUMBER
+    apply(scope, [fx.Audit("crisis_transfer", "caller in crisis put through to a person",
+                           {"configured": number != LIFELINE_NUMBER})])
     dialed = f"{settings.public_base_url}/twilio/voice/dialed?c={row.id}"
     return tv.crisis_twiml(lines, profile, number, dialed)  # type: ignore[arg-type]
-
-
-def repo_audit(scope: Scope, action: str, reason: str, detail: dict[str, Any]) -> None:
-    apply(scope, [fx.Audit(action, reason, detail)])
 
 
 def replay_twiml(

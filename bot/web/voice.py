@@ -24,11 +24,12 @@ import logging
 
 from flask import Blueprint, Response, abort, request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import i18n
 from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
-from bot.channels.voice_locales import voice_profile
+from bot.channels.voice_locales import VoiceProfile, voice_profile
 from bot.core import call_messages as cm
 from bot.core.conversation import Reply
 from bot.core.messages import VOICEMAIL
@@ -39,6 +40,7 @@ from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
 from bot.store.models import INBOUND, AuditEvent, Conversation, Message, Patient, utcnow
 from bot.understanding import call_intents
+from bot.understanding.safety import GlobalIntent
 from bot.web.context import runtime
 from bot.web.voice_common import busy_twiml, conversation_id, hangup, xml
 from bot.web.webhooks import signed
@@ -51,8 +53,6 @@ MAX_SILENCES = 1
 #: Below this recogniser confidence a spoken answer is asked back, not acted on (Twilio's
 #: `Confidence` is 0..1; garbled speech from a noisy line scores well under it).
 MIN_SPEECH_CONFIDENCE = 0.45
-#: Kept for callers that imported it from here: see `bot.services.call_identity.MACHINE`.
-MACHINE = tuple(sorted(ci.MACHINE))
 
 
 @bp.post("/answer")
@@ -77,7 +77,8 @@ def answer() -> Response:
         return xml(ci.identity_twiml(s, host, row, patient, vc.identify_url(base, row.id)))
 
 
-def _voicemail(s, host, row, patient, profile) -> str:  # type: ignore[no-untyped-def]
+def _voicemail(s: Session, host: vt.Host, row: Conversation, patient: Patient,
+               profile: VoiceProfile) -> str:
     """Leave the voicemail once per question (a retry's machine hears nothing and is hung up
     on) and note it; the status callback then applies the retry policy."""
     question = row.state or "start"
@@ -94,7 +95,7 @@ def _voicemail(s, host, row, patient, profile) -> str:  # type: ignore[no-untype
     return tv.voicemail_twiml(profile, row.locale, row.timezone, host.host_params)
 
 
-def _voicemail_left(s, conversation_id: int, state: str) -> bool:  # type: ignore[no-untyped-def]
+def _voicemail_left(s: Session, conversation_id: int, state: str) -> bool:
     details = s.scalars(select(AuditEvent.detail).where(
         AuditEvent.conversation_id == conversation_id, AuditEvent.action == "voicemail_left"))
     return any((d or {}).get("state", "start") == state for d in details)
@@ -184,7 +185,9 @@ def _gather_turn(
             return _heard(s, host, row, patient, message_id, text, keyed, confidence, base)
 
 
-def _heard(s, host, row, patient, message_id, text, keyed, confidence, base):  # type: ignore[no-untyped-def]
+def _heard(s: Session, host: vt.Host, row: Conversation, patient: Patient, message_id: int,
+           text: str, keyed: bool, confidence: float, base: str,
+           ) -> tuple[str, AfterCommit | None]:
     """Read one answer as a call answer, then hand it to the flow."""
     flow = vt.flow_of(host, row)
     keypad = vt.keypad_for(flow, row.state)
@@ -202,8 +205,8 @@ def _heard(s, host, row, patient, message_id, text, keyed, confidence, base):  #
     if hit is None and not keyed:
         text = call_intents.spoken_answer(text, row.locale, vt.answer_keys(flow, row.state))
 
-    def classify(_text: str, _locale: str, **_: object) -> object:
-        return hit
+    def classify(_text: str, _locale: str, **_: object) -> GlobalIntent | None:
+        return hit  # read once above, with this answer's keypad facts
 
     return vt.step_twiml(s, host, row, patient,
                          Reply(text=text, channel="voice", message_id=str(message_id)), gather,

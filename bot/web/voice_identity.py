@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, request
+from sqlalchemy.orm import Session
 
 from bot import i18n
 from bot.channels import voice_messages as vm
@@ -25,7 +26,7 @@ from bot.services import calls as vc
 from bot.services import voice_turns as vt
 from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
-from bot.store.models import INBOUND, Message, utcnow
+from bot.store.models import INBOUND, Conversation, Message, Patient, utcnow
 from bot.understanding import call_intents
 from bot.web.context import runtime
 from bot.web.voice_common import busy_twiml, conversation_id, hangup, xml
@@ -81,7 +82,8 @@ def identify() -> Response:
     return xml(body)
 
 
-def _answer(s, host, row, patient, text, keyed, sid, tries):  # type: ignore[no-untyped-def]
+def _answer(s: Session, host: vt.Host, row: Conversation, patient: Patient, text: str,
+            keyed: bool, sid: str, tries: int) -> tuple[str, AfterCommit | None]:
     """What the identity answer leads to: (TwiML, after-commit work)."""
     base = host.runtime.settings.public_base_url
     again = vc.identify_url(base, row.id, tries + 1)
@@ -95,7 +97,7 @@ def _answer(s, host, row, patient, text, keyed, sid, tries):  # type: ignore[no-
                                      keypad=call_intents.Keypad(person=False, repeat=False))
     if hit is not None and hit.kind in ("urgent", "stop", "person"):
         return vt.apply_global(s, host, row, patient, hit)
-    kind = ci.answer_kind(text, keyed, row.locale, call_intents)
+    kind = ci.answer_kind(text, keyed, row.locale)
     if hit is not None and hit.kind == "wrong_number":
         kind = ci.WRONG
     if kind == ci.WRONG:
