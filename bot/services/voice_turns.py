@@ -266,7 +266,7 @@ def _turn_xml(
 ) -> str:
     profile = profile_for(row, patient)
     if profile is None:  # the language changed to one Twilio cannot speak during the call
-        return _interpreter_instead(s, host, row, patient)
+        return interpreter_instead_twiml(s, host, row, patient)
     state = flow.states.get(row.state)
     waiting = row.status == ACTIVE and state is not None and state.waits
     turn = tv.render_turn(said, row.locale, row.timezone, host.host_params)
@@ -280,7 +280,7 @@ def _turn_xml(
     return tv.final_twiml(turn.lines, profile, goodbye)
 
 
-def _interpreter_instead(s: Session, host: Host, row: Conversation, patient: Patient) -> str:
+def interpreter_instead_twiml(s: Session, host: Host, row: Conversation, patient: Patient) -> str:
     """The caller chose a language no Twilio voice speaks (Kreyòl): no robot reading it in the
     wrong voice; a person calls back with an interpreter, and the call says so in English."""
     task = interpreter_task(row.locale, row.state or None)

@@ -97,6 +97,14 @@ def _answer(s: Session, host: vt.Host, row: Conversation, patient: Patient, text
                                      keypad=call_intents.Keypad(person=False, repeat=False))
     if hit is not None and hit.kind in ("urgent", "stop", "person"):
         return vt.apply_global(s, host, row, patient, hit)
+    if hit is not None and hit.kind == "language" and hit.locale:
+        # "Español" at the first words: ask again in that language (or hand to an interpreter).
+        row.locale = patient.locale = hit.locale
+        repo.audit(s, "language_changed", "chosen on a call", host.now, patient_id=patient.id,
+                   conversation_id=row.id, detail={"locale": hit.locale})
+        if vt.profile_for(row, patient) is None:
+            return vt.interpreter_instead_twiml(s, host, row, patient), None
+        return ci.identity_twiml(s, host, row, patient, again), None
     kind = ci.answer_kind(text, keyed, row.locale)
     if hit is not None and hit.kind == "wrong_number":
         kind = ci.WRONG

@@ -411,3 +411,14 @@ def test_a_busy_record_says_one_moment_and_gives_up_after_a_few_redirects(stack:
         assert "<Redirect" not in last.text and "<Hangup" in last.text
     finally:
         lock.release()
+
+
+def test_a_language_named_at_the_first_words_asks_again_in_it(stack: Any) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    record = call(stack, cid, {"answer": "human", "inputs": [{"speech": "Español"}, "1", "1"]},
+                  confirm=False)
+    spoken = said(record)
+    assert spoken[2]["say"].startswith("Hola, le llama Riverside Clinic para Ana.")
+    assert spoken[2]["language"] == "es-US"
+    row = conversation(stack, cid)
+    assert (row.locale, row.outcome) == ("es", "confirmed")
