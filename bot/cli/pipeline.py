@@ -31,6 +31,7 @@ from bot import i18n
 from bot import settings as settings_mod
 from bot.errors import OutreachError
 from bot.store import repositories as repo
+from bot.store import rows
 from bot.store.db import get_database
 from bot.store.models import (
     CONSENT_GRANTED,
@@ -230,8 +231,7 @@ def start_campaign(
                                 started_at=now, updated_at=now)
             s.add(conv)
             s.flush()
-            s.add(InboxEvent(patient_id=patient.id, conversation_id=conv.id, kind="start",
-                             payload={"campaign": name}, dedupe_key=key, created_at=now))
+            s.add(rows.start_event(patient.id, conv.id, key, now, {"campaign": name}))
             started.append(patient.id)
     conn = redis.Redis.from_url(settings.REDIS_URL or "")
     queues.enqueue_process_patients(conn, started)

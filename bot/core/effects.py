@@ -11,13 +11,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-#: SendMessage.kind values. Routine messages obey consent, quiet hours and frequency caps;
-#: a `reply` answers the patient's own message and may go at once; `safety` and `system`
-#: (stop confirmation, help, crisis resources) always go.
-ROUTINE = "routine"
-REPLY = "reply"
-SAFETY = "safety"
-SYSTEM = "system"
+from bot.core.kinds import MessageKind
+
+#: SendMessage.kind values (see `MessageKind` for the rules each obeys).
+ROUTINE = MessageKind.ROUTINE
+REPLY = MessageKind.REPLY
+SAFETY = MessageKind.SAFETY
+SYSTEM = MessageKind.SYSTEM
 
 
 @dataclass(frozen=True)

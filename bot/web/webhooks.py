@@ -22,10 +22,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import i18n
 from bot.core import messages
+from bot.core.kinds import MessageKind
 from bot.services import queues, statuses
 from bot.store import repositories as repo
+from bot.store import rows
 from bot.store.models import (
-    INBOUND,
     OUTBOUND,
     STATUS_RANK,
     InboxEvent,
@@ -88,20 +89,16 @@ def inbound_sms() -> Response:
             # The id only: the webhook must answer fast, and the Patient row (JSON attributes)
             # is the worker's business.
             found = s.scalar(select(Patient.id).where(Patient.phone == sender))
-            message = Message(
-                patient_id=found, direction=INBOUND, channel="sms",
-                address=sender, body=form.get("Body", ""), twilio_sid=sid, status="received",
-                status_rank=STATUS_RANK["received"], kind="reply", created_at=now,
-                segments=_int(form.get("NumSegments")),
-            )
+            message = rows.inbound_text(
+                patient_id=found, address=sender, body=form.get("Body", ""), sid=sid,
+                segment_count=_int(form.get("NumSegments")), now=now)
             s.add(message)
             s.flush()
             if found is None:
                 reply = _unknown_number(s, message, now)
             else:
                 patient_id = found
-                s.add(InboxEvent(patient_id=found, kind="reply", dedupe_key=sid,
-                                 payload={"message_id": message.id}, created_at=now))
+                s.add(rows.reply_event(found, message.id, sid, now))
     except IntegrityError:
         # Twilio retried a message we already stored: answer again, store nothing new.
         log.info("duplicate inbound webhook ignored")
@@ -143,10 +140,8 @@ def _unknown_number(s: Any, message: Message, now: Any) -> str | None:
     body = i18n.render(messages.UNKNOWN_NUMBER_REPLY,
                        {"program": settings.PROGRAM_NAME, "contact": settings.PROGRAM_CONTACT},
                        locale, settings.DEFAULT_TIMEZONE)
-    s.add(Message(direction=OUTBOUND, channel="sms", address=message.address, body=body,
-                  msgid=messages.UNKNOWN_NUMBER_REPLY, kind="system", locale=locale,
-                  status="sent", status_rank=STATUS_RANK["sent"], created_at=now,
-                  claimed_at=now))
+    s.add(rows.sent_text(address=message.address, body=body, msgid=messages.UNKNOWN_NUMBER_REPLY,
+                         kind=MessageKind.SYSTEM, locale=locale, now=now))
     repo.audit(s, "unknown_number", "inbound text from an unmatched number", now,
                detail={"message_id": message.id})
     return body
