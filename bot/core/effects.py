@@ -1,7 +1,7 @@
 """What the engine asks the host to do, as small typed records with a stable `type` name.
 
 The engine never sends, stores or schedules anything itself; it returns these and the host
-(workers/jobs.py, the simulator, the transcript runner) carries them out. Each record is
+(bot/services/executor.py, the simulator, the transcript runner) carries them out. Each record is
 plain data so it can be logged (without PHI), compared in tests and serialised.
 """
 

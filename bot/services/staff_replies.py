@@ -1,7 +1,7 @@
 """A care-team member answers the patient by text, through the normal sending path.
 
 The reply is stored as an outbound `Message` of kind "reply" (the sending job applies the
-consent and quiet-hour rules for that kind and talks to Twilio; see workers/jobs.py), attached to
+consent and quiet-hour rules for that kind and talks to Twilio: bot/services/sending.py), attached to
 the task's conversation so the patient's next text lands in the same thread. The text is the
 staff member's own words in the patient's language: the product does not translate it.
 The caller commits and then enqueues the send with `bot.services.queues.enqueue_send`.

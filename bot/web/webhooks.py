@@ -3,7 +3,7 @@
 Both are signed by Twilio; both must answer fast (Twilio gives up after 15 s) and be idempotent
 (Twilio may retry, callbacks arrive out of order). The inbound handler only stores the message
 and an inbox event in one transaction, then enqueues the per-patient worker; the conversation
-itself moves in workers/jobs.py.
+itself moves in the patient's worker (bot/services/turn.py).
 """
 
 from __future__ import annotations
