@@ -53,3 +53,6 @@ SEND_JOB_TIMEOUT_SECONDS = 30
 SEND_CLAIM_STALE_SECONDS = 45
 #: How often the sweeper re-arms lost jobs (pending messages, unprocessed events, timeouts) (s).
 SWEEP_INTERVAL_SECONDS = 30
+
+#: Panel import: FHIR resources written per transaction, and patients re-derived per batch.
+PANEL_BATCH_SIZE = 500

@@ -17,6 +17,8 @@ from bot.store.models import Base
 # Staff users live in their own module against the same Base.
 if importlib.util.find_spec("bot.store.users") is not None:
     importlib.import_module("bot.store.users")
+# Panel and campaign tables (bot/store/panel_models.py).
+importlib.import_module("bot.store.panel_models")
 
 config = context.config
 target_metadata = Base.metadata

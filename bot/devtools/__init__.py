@@ -1,0 +1,1 @@
+"""Development tools kept apart from production code: stand-ins and sample data."""
