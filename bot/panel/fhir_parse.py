@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -67,7 +67,7 @@ def parse_resource(data: Any) -> Record | None:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "__root__")
         raise ResourceError(f"{rtype}/{data['id']}: invalid {where or 'resource'}: "
                             f"{first.get('msg', 'invalid')}") from None
-    return _READERS[rtype](model)
+    return cast(Record, _READERS[rtype](model))
 
 
 def ref_id(reference: Any, expected: str = "Patient") -> str | None:
