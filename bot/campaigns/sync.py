@@ -9,11 +9,13 @@ history and stay as they are. Facts are read in keyset-paginated batches, one tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import defaults
@@ -31,6 +33,8 @@ from bot.store.panel_models import (
 
 #: How far before the last sync's newest fact the next sync looks again (s).
 SYNC_OVERLAP_SECONDS = 600
+#: Attempts at a sync batch that lost a race to insert the same fire (attempts).
+SYNC_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -140,31 +144,50 @@ def plan_needs(s: Session, campaign: Campaign, needs: list[Need], now: datetime,
     return touched
 
 
+def _retrying(db: Database, work: Callable[[Session], Any]) -> Any:
+    """Run `work` in a transaction; when a racing pass inserted the same fire or state first
+    (a uniqueness violation), run it again: the second time it sees their rows."""
+    for attempt in range(SYNC_RETRIES):
+        try:
+            with db.session() as s:
+                return work(s)
+        except IntegrityError:
+            if attempt == SYNC_RETRIES - 1:
+                raise
+    return None
+
+
 def sync_campaign(db: Database, campaign: Campaign, now: datetime,
                   batch_size: int = defaults.PANEL_BATCH_SIZE) -> int:
     """Recompute the fires of the facts that changed (all of them after a campaign edit)."""
-    with db.session() as s:
-        state = state_for(s, campaign.name)
-        full = state.version != campaign.version or campaign.column is not None
-        watermark = None if full else state.synced_through
+    state = _retrying(db, lambda s: state_for(s, campaign.name))
+    full = state.version != campaign.version or campaign.column is not None
+    watermark = None if full else state.synced_through
     # Facts committed while a sync ran may carry a slightly older time: look back a little
     # (re-planning a fact twice changes nothing).
     since = watermark - timedelta(seconds=SYNC_OVERLAP_SECONDS) if watermark else None
     after, touched, newest = 0, 0, watermark
+
+    def batch(s: Session) -> tuple[int, int, datetime | None]:
+        seen = None
+        if campaign.column is not None:
+            needs, last = _column_needs(s, campaign, after, batch_size)
+        else:
+            needs, last, seen = _fact_needs(s, campaign, after, since, batch_size)
+        return (plan_needs(s, campaign, needs, now) if last >= 0 else 0), last, seen
+
     while True:
-        with db.session() as s:
-            if campaign.column is not None:
-                needs, last = _column_needs(s, campaign, after, batch_size)
-                seen = None
-            else:
-                needs, last, seen = _fact_needs(s, campaign, after, since, batch_size)
-            if last < 0:
-                break
-            touched += plan_needs(s, campaign, needs, now)
-            after = last
-            if seen is not None and (newest is None or seen > newest):
-                newest = seen
-    with db.session() as s:
-        state = state_for(s, campaign.name)
-        state.version, state.synced_through, state.updated_at = campaign.version, newest, now
+        count, last, seen = _retrying(db, batch)
+        if last < 0:
+            break
+        touched += count
+        after = last
+        if seen is not None and (newest is None or seen > newest):
+            newest = seen
+
+    def finish(s: Session) -> None:
+        st = state_for(s, campaign.name)
+        st.version, st.synced_through, st.updated_at = campaign.version, newest, now
+
+    _retrying(db, finish)
     return touched
