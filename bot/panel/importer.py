@@ -163,14 +163,12 @@ class PanelImporter:
         bundles: dict[str, PatientBundle] = {ref: PatientBundle() for ref in refs}
         for res in s.scalars(select(PanelResource).where(PanelResource.patient_ref.in_(refs))):
             bundles[res.patient_ref].add(from_json(res.resource_type, res.data))
+        links = self._sync_patients(s, [b.patient for b in bundles.values() if b.patient])
         facts = {(f.patient_ref, f.kind, f.key): f for f in s.scalars(
             select(DueFact).where(DueFact.patient_ref.in_(refs)))}
         changed: list[DueFact] = []
         for ref, bundle in bundles.items():
-            patient_id, tz = None, self.default_timezone
-            if bundle.patient is not None:
-                patient_id, tz = self._sync_patient(s, bundle.patient)
-                self.report.patients += 1
+            patient_id, tz = links.get(ref, (None, self.default_timezone))
             for fact in due.derive(bundle, ZoneInfo(tz)):
                 row = facts.get((ref, fact.kind, fact.key))
                 if row is None:
@@ -178,7 +176,8 @@ class PanelImporter:
                     s.add(row)
                 elif (row.anchor, row.status, row.reason, row.patient_id) == (
                         fact.anchor, fact.status, fact.reason, patient_id):
-                    row.detail = fact.detail
+                    if row.detail != fact.detail:
+                        row.detail = fact.detail
                     continue
                 row.anchor, row.status, row.reason = fact.anchor, fact.status, fact.reason
                 row.detail, row.patient_id, row.changed_at = fact.detail, patient_id, self.now
@@ -186,39 +185,67 @@ class PanelImporter:
         s.flush()
         return [f.id for f in changed]
 
-    def _sync_patient(self, s: Session, rec: PatientRecord) -> tuple[int | None, str]:
-        """Create or update the registry row; (patient id or None, time zone)."""
-        tz = contacts.timezone_for(rec, self.default_timezone)
-        where = f"Patient/{rec.id}"
-        if rec.deceased or not rec.active:
-            self.report.problems.append(f"{where}: inactive or deceased; not contacted")
-            return None, tz
-        how = contacts.reach(rec)
-        patient = s.scalar(select(Patient).where(Patient.external_ref == rec.external_ref))
-        if how.phone is None:
-            self.report.problems.append(f"{where}: {how.why}; not contacted")
-            return (patient.id if patient is not None else None), tz
-        holder = repo.patient_by_phone(s, how.phone)
-        if holder is not None and holder is not patient:
-            if patient is not None or (holder.external_ref not in (None, rec.external_ref)):
-                self.report.problems.append(
-                    f"{where}: phone number already belongs to another patient; not contacted")
-                return (patient.id if patient is not None else None), tz
-            patient = holder
-        created = patient is None
-        if patient is None:
-            patient = Patient(phone=how.phone, created_at=self.now)
-            s.add(patient)
-        patient.phone, patient.external_ref = how.phone, rec.external_ref
-        patient.first_name, patient.last_name = rec.first_name, rec.last_name
-        if created or patient.preferred_language != rec.language:
-            patient.preferred_language = rec.language
-            patient.locale = i18n.negotiate(rec.language)
-        patient.timezone = tz
-        attributes = dict(patient.attributes or {})
-        attributes.update({"fhir_id": rec.id, "channel": how.channel})
-        patient.attributes = attributes
+    def _sync_patients(self, s: Session, records: list[PatientRecord]
+                       ) -> dict[str, tuple[int | None, str]]:
+        """Create or update the registry rows of a batch; FHIR id -> (patient id, zone).
+
+        Existing rows are looked up for the whole batch at once (by identifier, then by phone)
+        and written with one flush, so a large panel costs a few queries per batch.
+        """
+        reaches = {r.id: contacts.reach(r) for r in records}
+        by_ref = {p.external_ref: p for p in s.scalars(select(Patient).where(
+            Patient.external_ref.in_([r.external_ref for r in records])))}
+        by_phone = {p.phone: p for p in s.scalars(select(Patient).where(
+            Patient.phone.in_([h.phone for h in reaches.values() if h.phone])))}
+        out: dict[str, tuple[int | None, str]] = {}
+        rows: dict[str, Patient] = {}
+        created: list[Patient] = []
+        for rec in records:
+            tz = contacts.timezone_for(rec, self.default_timezone)
+            how, where = reaches[rec.id], f"Patient/{rec.id}"
+            patient = by_ref.get(rec.external_ref)
+            out[rec.id] = (patient.id if patient is not None else None, tz)
+            self.report.patients += 1
+            if rec.deceased or not rec.active:
+                self.report.problems.append(f"{where}: inactive or deceased; not contacted")
+                out[rec.id] = (None, tz)
+                continue
+            if how.phone is None:
+                self.report.problems.append(f"{where}: {how.why}; not contacted")
+                continue
+            holder = by_phone.get(how.phone)
+            if holder is not None and holder is not patient:
+                if patient is not None or holder.external_ref not in (None, rec.external_ref):
+                    self.report.problems.append(f"{where}: phone number already belongs to "
+                                                "another patient; not contacted")
+                    continue
+                patient = holder
+            if patient is None:
+                patient = Patient(phone=how.phone, created_at=self.now, attributes={})
+                s.add(patient)
+                created.append(patient)
+                patient.preferred_language = rec.language
+                patient.locale = i18n.negotiate(rec.language)
+            elif patient.preferred_language != rec.language:
+                patient.preferred_language = rec.language
+                patient.locale = i18n.negotiate(rec.language)
+            by_phone[how.phone] = by_ref[rec.external_ref] = patient
+            _assign(patient, phone=how.phone, external_ref=rec.external_ref,
+                    first_name=rec.first_name, last_name=rec.last_name, timezone=tz)
+            attributes = {**(patient.attributes or {}), "fhir_id": rec.id, "channel": how.channel}
+            if attributes != patient.attributes:
+                patient.attributes = attributes
+            rows[rec.id] = patient
         s.flush()
-        if created:
+        for patient in created:
             repo.set_consent(s, patient, CONSENT_GRANTED, "import", self.now)
-        return patient.id, tz
+        for fhir_id, patient in rows.items():
+            out[fhir_id] = (patient.id, out[fhir_id][1])
+        return out
+
+
+def _assign(row: Any, **values: Any) -> None:
+    """Set only what differs, so an unchanged patient is not rewritten."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)

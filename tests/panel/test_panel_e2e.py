@@ -72,8 +72,8 @@ def test_panel_to_reminders_to_dispense_event(stack: Stack, tmp_path: Path) -> N
     assert "skip: opted_out" in plan.stdout and plan.stdout.count("start") >= 2
 
     # RQ's cron queues the pass; a real worker runs it as of 10:00 on the reminder day.
-    from rq.cron import CronScheduler
     import redis as redis_lib
+    from rq.cron import CronScheduler
 
     cron = CronScheduler(connection=redis_lib.Redis.from_url(stack.redis_url))
     cron.load_config_from_file("workers.cron_config")
