@@ -79,3 +79,53 @@ def panel_import(paths: tuple[Path, ...]) -> None:
     Importing the same files again changes nothing."""
     if run_import(_settings(), list(paths)):
         raise SystemExit(1)
+
+
+def fetch_config(settings: settings_mod.Settings) -> object:
+    """The Bulk Data client's configuration, or a clear error naming what is missing."""
+    from bot.panel.bulk_client import FetchConfig
+
+    key = None
+    if settings.FHIR_PRIVATE_KEY_FILE:
+        key = Path(settings.FHIR_PRIVATE_KEY_FILE).read_bytes()
+    if not settings.FHIR_BEARER_TOKEN and not (settings.FHIR_CLIENT_ID and key):
+        raise click.ClickException(
+            "setting FHIR_CLIENT_ID and FHIR_PRIVATE_KEY_FILE (SMART Backend Services), or "
+            "FHIR_BEARER_TOKEN: missing")
+    return FetchConfig(base_url=settings.FHIR_BASE_URL or "", group_id=settings.FHIR_GROUP_ID or "",
+                       client_id=settings.FHIR_CLIENT_ID, private_key_pem=key,
+                       key_id=settings.FHIR_KEY_ID, token_url=settings.FHIR_TOKEN_URL,
+                       bearer_token=settings.FHIR_BEARER_TOKEN, scope=settings.FHIR_SCOPE)
+
+
+@panel.command("fetch")
+@click.option("--since", default=None,
+              help='Only resources changed since this time (ISO 8601), or "last" for the '
+                   "previous export's transaction time.")
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put the files (default FHIR_EXPORT_DIR/<time>).")
+@click.option("--import/--no-import", "do_import", default=True,
+              help="Import the files once downloaded (default yes).")
+def panel_fetch(since: str | None, dest: Path | None, do_import: bool) -> None:
+    """Export the panel Group from the EHR (FHIR Bulk Data) and import it."""
+    from bot.panel.bulk_client import BulkClient, BulkDataError
+
+    settings = _settings(settings_mod.FHIR_FETCH)
+    root = Path(settings.FHIR_EXPORT_DIR)
+    marker = root / "last-transaction-time"
+    if since == "last":
+        since = marker.read_text().strip() if marker.exists() else None
+    dest = dest or root / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        result = BulkClient(fetch_config(settings)).fetch(dest, since)  # type: ignore[arg-type]
+    except BulkDataError as exc:
+        raise click.ClickException(str(exc)) from None
+    for url in result.errors:
+        click.echo(f"the EHR reported an error file: {url}", err=True)
+    click.echo(f"downloaded {len(result.files)} file(s) to {dest}"
+               + (f" (since {since})" if since else ""))
+    if result.transaction_time:
+        root.mkdir(parents=True, exist_ok=True)
+        marker.write_text(result.transaction_time + "\n")
+    if do_import and result.files and run_import(settings, [dest]):
+        raise SystemExit(1)
