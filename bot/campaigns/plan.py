@@ -56,7 +56,7 @@ def plan_campaign(db: Database, campaign: Campaign, flow: object, now: datetime,
                 .where(CampaignFire.campaign == campaign.name,
                        CampaignFire.status == FIRE_PENDING, CampaignFire.fire_at <= end)
                 .order_by(CampaignFire.fire_at, CampaignFire.id).limit(PLAN_ROW_LIMIT))
-        pairs = list(s.execute(stmt).tuples())
+        pairs = [(f, p) for f, p in s.execute(stmt)]
         if counters.stage_size is not None:
             order = draw_order(campaign.name, [(f.id, p.external_ref or f"patient-{p.id}",
                                                 p.locale) for f, p in pairs])
