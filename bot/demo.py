@@ -227,6 +227,9 @@ def run() -> dict[str, Any]:
             console.print(f"fast-forward {step}: two days pass; {fired} no-reply timeout(s) "
                           "fire now instead of later")
             _settle(stack)
+        from bot.devtools import panel_demo
+
+        panel_demo.run(stack, console, _settle, zone_at(now, "America/New_York"))
         summary = _summary(stack)
     _print(summary)
     console.print(f"[bold green]demo finished[/] in {time.monotonic() - started:.1f}s")

@@ -133,14 +133,14 @@ def running_stack(workdir: Path | None = None, *, web_workers: int = 2,
     out = subprocess.DEVNULL if quiet else None
     try:
         upgrade(env["DATABASE_URL"])
-        # The Procfile's own `web` and `worker` lines, under honcho (a Foreman clone).
+        # The Procfile's own `web`, `worker` and `clock` lines, under honcho (a Foreman clone).
         env["PORT"] = str(port)
         env["WEB_CONCURRENCY"] = str(web_workers)
         env["BIND_ADDRESS"] = "127.0.0.1"
         env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
         web = subprocess.Popen(
             [str(BIN / "honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
-             "--no-prefix" if quiet else "--no-colour", "web", "worker"],
+             "--no-prefix" if quiet else "--no-colour", "web", "worker", "clock"],
             env=env, cwd=ROOT, stdout=out, stderr=out)
         stack.processes.append(web)
         _wait_http(stack.base_url + "/healthz", web)

@@ -83,3 +83,14 @@ def test_fire_time_is_local_send_time_across_daylight_saving() -> None:
 def test_repeating_offsets_extend_past_the_horizon() -> None:
     c = Campaign("p", "engagement_checkin", "program", (0,), time(10), every_days=14)
     assert offsets_for(c, date(2026, 3, 1), date(2026, 3, 20)) == [0, 14, 28, 42]
+
+
+def test_guide_campaign_example_loads() -> None:
+    import re
+
+    guide = (default_flows_dir() / "README.md").read_text(encoding="utf-8")
+    [example] = [b for b in re.findall(r"```yaml\n(.*?)```", guide, re.S)
+                 if b.startswith("# campaigns/")]
+    campaign, issues = load_text(example, "guide.yaml", FLOWS)
+    assert issues == [] and campaign is not None
+    assert (campaign.offsets, campaign.pilot, campaign.total) == ((-3,), (5, 25, 125), 5000)
