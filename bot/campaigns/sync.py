@@ -117,7 +117,7 @@ def plan_needs(s: Session, campaign: Campaign, needs: list[Need], now: datetime,
                 continue
             if need.fact_id is None or fire.fact_id == need.fact_id:
                 fire.status, fire.updated_at = FIRE_CANCELLED, now
-                fire.reason = (need.reason or "need changed") if not need.open else "anchor moved"
+                fire.reason = (need.reason or "need changed") if not need.open else "plan changed"
                 touched += 1
         for key, at in wanted.items():
             found = existing.get(key)

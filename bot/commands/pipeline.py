@@ -140,6 +140,8 @@ def import_patients(url: str, path: Path) -> tuple[int, list[tuple[int, str]]]:
                     setattr(patient, key, value)
                 patient.attributes = {**(patient.attributes or {}), **attributes}
                 s.flush()
+                if patient.consent_status == CONSENT_REVOKED:
+                    consent = CONSENT_REVOKED  # only the patient lifts an opt-out (START)
                 if patient.consent_status != consent or patient.consent_updated_at is None:
                     repo.set_consent(s, patient, consent, "import", now)
             imported += 1

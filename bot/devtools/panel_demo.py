@@ -36,7 +36,8 @@ def export(directory: Any, today: Any) -> list[dict[str, Any]]:
                                  language=lang),
                       fx.med_request(f"r-{pid}", pid, authored=handed),
                       fx.dispense(f"f-{pid}", pid, f"r-{pid}", handed_over=handed)]
-    resources.append(fx.episode("ep-d3", "d3", start=today))
+    # Grace joined care management a week ago: her next check-in is a week away.
+    resources.append(fx.episode("ep-d3", "d3", start=today - timedelta(days=7)))
     fx.write_export(directory, resources, gzipped=True)
     return resources
 
@@ -76,3 +77,27 @@ def run(stack: Any, console: Any, settle: Any, zone: str) -> None:
                                  "supervisor@clinic.example").strip())
     console.print(stack.outreach("campaigns", "run-due", "--at", at.isoformat()).rstrip())
     settle(stack)
+    _print_fires(stack, console)
+
+
+def _print_fires(stack: Any, console: Any) -> None:
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from bot.store.db import get_database
+    from bot.store.models import Conversation, Patient
+    from bot.store.panel_models import CampaignFire
+
+    table = Table(title="Campaign starts from the panel")
+    for col in ("campaign", "patient", "status", "channel", "conversation outcome"):
+        table.add_column(col)
+    with get_database(stack.env["DATABASE_URL"]).session() as s:
+        rows = s.execute(select(CampaignFire, Patient.first_name, Conversation)
+                         .join(Patient, Patient.id == CampaignFire.patient_id)
+                         .outerjoin(Conversation, Conversation.id == CampaignFire.conversation_id)
+                         .order_by(CampaignFire.id)).all()
+        for fire, name, conv in rows:
+            table.add_row(fire.campaign, name, fire.status + (f" ({fire.reason})" if
+                                                              fire.reason else ""),
+                          fire.channel or "-", (conv.outcome or conv.status) if conv else "-")
+    console.print(table)

@@ -214,3 +214,26 @@ def test_pilot_stages_draw_by_stable_hash_and_wait_for_approval(database_url: st
         with pytest.raises(pilot.PilotError, match="already runs for everyone"):
             pilot.advance(s, c, "nurse@example.org", at)
     assert sched.run_due(at + timedelta(hours=3)).enrolled == 4
+
+
+def test_editing_a_campaign_replans_its_pending_fires(database_url: str) -> None:
+    from bot.campaigns.sync import sync_campaign
+
+    url = database_url
+    import_resources(url, refill_patient("v1", "617-555-0701", date(2026, 9, 10)), T0)
+    me = patient_id(url, "v1")
+    db = get_database(url)
+    c1 = campaign(name="refill_edit", version="a")
+    sync_campaign(db, c1, T0)
+    c2 = campaign(name="refill_edit", version="b", send_at=c1.send_at.replace(hour=11),
+                  offsets=(-3, -1))
+    sync_campaign(db, c2, T0)
+    with db.session() as s:
+        fires = {f.offset_days: f for f in s.scalars(select(CampaignFire).where(
+            CampaignFire.campaign == "refill_edit", CampaignFire.patient_id == me))}
+    assert fires[-3].fire_at == datetime(2026, 9, 7, 15, tzinfo=UTC)  # 11:00 EDT
+    assert fires[-3].version == "b" and fires[-1].status == "pending"
+    sync_campaign(db, campaign(name="refill_edit", version="c", offsets=(-1,)), T0)
+    with db.session() as s:
+        gone = s.get(CampaignFire, fires[-3].id)
+        assert (gone.status, gone.reason) == ("cancelled", "plan changed")
