@@ -146,6 +146,21 @@ def program_facts(episodes: list[EpisodeRecord]) -> list[DueFact]:
     return facts
 
 
+def vanished(kind: str, key: str, bundle: PatientBundle) -> DueFact:
+    """A fact derived before but not now: its resource changed so it no longer says so.
+
+    A no-show appointment later marked fulfilled, arrived or booked means the visit was kept.
+    """
+    rid = key.split("/", 1)[-1]
+    if kind == MISSED_VISIT:
+        appt = next((a for a in bundle.appointments if a.id == rid), None)
+        if appt is not None and appt.status in VISIT_ON_BOOKS:
+            return DueFact(kind, key, None, MET, VISIT_KEPT)
+        return DueFact(kind, key, None, NOT_DUE,
+                       f"appointment {appt.status}" if appt is not None else "no longer in record")
+    return DueFact(kind, key, None, NOT_DUE, "no longer in record")
+
+
 def derive(bundle: PatientBundle, tz: ZoneInfo) -> list[DueFact]:
     """Every due fact of one patient from their records."""
     facts: list[DueFact] = []

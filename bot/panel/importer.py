@@ -169,16 +169,25 @@ class PanelImporter:
         changed: list[DueFact] = []
         for ref, bundle in bundles.items():
             patient_id, tz = links.get(ref, (None, self.default_timezone))
-            for fact in due.derive(bundle, ZoneInfo(tz)):
+            derived = due.derive(bundle, ZoneInfo(tz))
+            keys = {(f.kind, f.key) for f in derived}
+            derived += [due.vanished(kind, key, bundle) for (r, kind, key), row in facts.items()
+                        if r == ref and (kind, key) not in keys and row.status == due.OPEN]
+            for fact in derived:
                 row = facts.get((ref, fact.kind, fact.key))
                 if row is None:
                     row = DueFact(patient_ref=ref, kind=fact.kind, key=fact.key)
                     s.add(row)
-                elif (row.anchor, row.status, row.reason, row.patient_id) == (
-                        fact.anchor, fact.status, fact.reason, patient_id):
-                    if row.detail != fact.detail:
-                        row.detail = fact.detail
-                    continue
+                else:
+                    if fact.anchor is None and fact.status != due.OPEN and row.anchor:
+                        # A vanished fact keeps its anchor, so its fires stay comparable.
+                        fact = due.DueFact(fact.kind, fact.key, row.anchor, fact.status,
+                                           fact.reason, dict(row.detail or {}))
+                    if (row.anchor, row.status, row.reason, row.patient_id) == (
+                            fact.anchor, fact.status, fact.reason, patient_id):
+                        if row.detail != fact.detail:
+                            row.detail = fact.detail
+                        continue
                 row.anchor, row.status, row.reason = fact.anchor, fact.status, fact.reason
                 row.detail, row.patient_id, row.changed_at = fact.detail, patient_id, self.now
                 changed.append(row)

@@ -237,3 +237,23 @@ def test_editing_a_campaign_replans_its_pending_fires(database_url: str) -> None
     with db.session() as s:
         gone = s.get(CampaignFire, fires[-3].id)
         assert (gone.status, gone.reason) == ("cancelled", "plan changed")
+
+
+def test_no_show_later_marked_fulfilled_counts_as_visit_kept(database_url: str) -> None:
+    url = database_url
+    missed_at = datetime(2026, 10, 5, 14, tzinfo=UTC)
+    patient = fx.patient("n1", "Nia", "Show", mobile="617-555-0711")
+    import_resources(url, [patient, fx.appointment("ap1", "n1", start=missed_at,
+                                                   status="noshow")], T0)
+    visit = campaign(name="missed_visit", flow="appointment_recovery", audience="missed_visit",
+                     offsets=(1,), stop_when=frozenset({"visit_kept", "opted_out"}))
+    from bot.campaigns.sync import sync_campaign
+
+    sync_campaign(get_database(url), visit, T0)
+    resolver = import_resources(url, [fx.appointment("ap1", "n1", start=missed_at,
+                                                     status="fulfilled")], T0, {visit.name: visit})
+    assert resolver.cancelled == 1
+    with get_database(url).session() as s:
+        fire = s.scalar(select(CampaignFire).where(CampaignFire.campaign == "missed_visit",
+                                                   CampaignFire.patient_id == patient_id(url, "n1")))
+        assert (fire.status, fire.reason) == ("cancelled", "visit_kept")
