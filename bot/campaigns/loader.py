@@ -169,12 +169,11 @@ def load_text(text: str, path: str, flows: Any = None,
     stops = doc.get("stop_when") or [schema.OPTED_OUT]
     stops = stops if isinstance(stops, list) else [stops]
     allowed = schema.STOPS.get("column" if kind.startswith("column:") else kind, ())
-    for i, stop in enumerate(stops):
+    for stop in stops:
         if allowed and str(stop) not in allowed:
             issues.add(mark_of(stop, doc.value_mark("stop_when")),
                        f'stop_when "{stop}" does not apply to audience {kind}; '
                        f"use {', '.join(allowed)}{suggest(str(stop), allowed)}")
-        del i
     stop_when = frozenset(str(s) for s in stops) | {schema.OPTED_OUT}
 
     caps = doc.get("caps") or MarkedDict(doc.value_mark("caps"))

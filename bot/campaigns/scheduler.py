@@ -35,6 +35,7 @@ from bot.store.panel_models import (
     FIRE_PENDING,
     FIRE_SKIPPED,
     CampaignFire,
+    CampaignState,
     DueFact,
 )
 
@@ -158,6 +159,14 @@ class Scheduler:
         started: list[int] = []
         report.batches += 1
         with self.db.session() as s:
+            if campaign.pilot or campaign.total or campaign.per_day:
+                # Limits hold across racing passes: one batch of this campaign at a time
+                # counts and enrols (the state row is locked until the batch commits).
+                s.get(CampaignState, campaign.name, with_for_update=True)
+                fresh = counters_for(s, campaign, now, self.program_tz)
+                counters.enrolled_today = fresh.enrolled_today
+                counters.enrolled_patients = fresh.enrolled_patients
+                counters.stage_size = fresh.stage_size
             fires = {f.id: f for f in s.scalars(select(CampaignFire).where(
                 CampaignFire.id.in_(ids)).with_for_update(skip_locked=True))}
             patient_ids = {f.patient_id for f in fires.values()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def check(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def _enqueue(settings: settings_mod.Settings):  # type: ignore[no-untyped-def]
+def _enqueue(settings: settings_mod.Settings) -> Callable[[list[int]], None]:
     import redis
 
     from workers import queues

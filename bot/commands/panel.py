@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def panel() -> None:
     """Patient panels from the EHR."""
 
 
-def _enqueue(settings: settings_mod.Settings):  # type: ignore[no-untyped-def]
+def _enqueue(settings: settings_mod.Settings) -> Callable[[list[int]], None]:
     """Wake the worker for patients whose conversation a met need ended (needs REDIS_URL)."""
     def enqueue(patient_ids: list[int]) -> None:
         if not settings.REDIS_URL:

@@ -257,3 +257,28 @@ def test_no_show_later_marked_fulfilled_counts_as_visit_kept(database_url: str) 
         fire = s.scalar(select(CampaignFire).where(CampaignFire.campaign == "missed_visit",
                                                    CampaignFire.patient_id == patient_id(url, "n1")))
         assert (fire.status, fire.reason) == ("cancelled", "visit_kept")
+
+
+def test_racing_passes_keep_the_pilot_stage_size(any_database_url: str) -> None:
+    url = any_database_url
+    resources = []
+    for n in range(20):
+        resources += refill_patient(f"q{n}", f"617-555-{2000 + n:04d}", date(2026, 11, 10))
+    import_resources(url, resources, T0)
+    c = campaign(name="refill_race_pilot", pilot=(5, 25))
+    at = datetime(2026, 11, 7, 16, tzinfo=UTC)
+    errors: list[BaseException] = []
+
+    def one_pass() -> None:
+        try:
+            scheduler(url, c, batch_size=3)[0].run_due(at)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_pass) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(conversations(url, c.name)) == 5
