@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,18 @@ def test_guide_campaign_example_loads() -> None:
     campaign, issues = load_text(example, "guide.yaml", FLOWS)
     assert issues == [] and campaign is not None
     assert (campaign.offsets, campaign.pilot, campaign.total) == ((-3,), (5, 25, 125), 5000)
+
+
+def test_check_command_reports_and_exits_1(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace('"10:00"', '"23:00"'))
+    result = CliRunner().invoke(main, ["campaigns", "check", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:5:10: send_at 23:00 is inside quiet hours" in result.output
+    ok = CliRunner().invoke(main, ["campaigns", "check"])
+    assert ok.exit_code == 0 and "ok  refill_due: refill_reminder for refill_due, 3 days before" \
+        " at 10:00 local" in ok.output
