@@ -43,6 +43,7 @@ def conversation_of(url: str, patient_id: int) -> Conversation | None:
 
 def test_panel_to_reminders_to_dispense_event(stack: Stack, tmp_path: Path) -> None:
     url = stack.database_url
+    stack.fake.reset()  # the stand-in is shared by both database runs of this module
     tz = daytime_timezone()
     today = datetime.now(ZoneInfo(tz)).date()
     due_on = today + timedelta(days=3)
