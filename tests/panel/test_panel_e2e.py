@@ -72,7 +72,8 @@ def test_panel_to_reminders_to_dispense_event(stack: Stack, tmp_path: Path) -> N
     assert plan.returncode == 0, plan.stderr
     assert "skip: opted_out" in plan.stdout and plan.stdout.count("start") >= 2
 
-    # RQ's cron queues the pass; a real worker runs it as of 10:00 on the reminder day.
+    # RQ's cron queues the pass and a real worker runs it; a second pass (as of 10:00, as
+    # `campaigns run-due --at` would) finds everyone already enrolled.
     import redis as redis_lib
     from rq.cron import CronScheduler
 
@@ -80,6 +81,12 @@ def test_panel_to_reminders_to_dispense_event(stack: Stack, tmp_path: Path) -> N
     cron.load_config_from_file("workers.cron_config")
     [job] = cron.get_jobs()
     assert job.func_name == "workers.campaigns.run_pass" and job.interval == 60
+    assert [j.func_name for j in cron.enqueue_jobs()] == ["workers.campaigns.run_pass"]
+    from rq import Queue
+
+    queued = Queue("default", connection=redis_lib.Redis.from_url(stack.redis_url)).jobs
+    assert "workers.campaigns.run_pass" in [j.func_name for j in queued]
+    stack.drain()  # the cron's pass runs now: it is past 10:00 in the patients' zone
     at = datetime.combine(today, datetime.min.time(), ZoneInfo(tz)).replace(hour=10)
     stack.run_job("workers.campaigns.run_pass", at.astimezone(UTC).isoformat())
     stack.drain()
