@@ -54,6 +54,9 @@ SEND_CLAIM_STALE_SECONDS = 45
 #: How often the sweeper re-arms lost jobs (pending messages, unprocessed events, timeouts) (s).
 SWEEP_INTERVAL_SECONDS = 30
 
+#: How a CSV cell holds a list (e.g. appointment `slots`): values separated by this.
+CSV_LIST_SEPARATOR = ";"
+
 #: Panel import: FHIR resources written per transaction, and patients re-derived per batch.
 PANEL_BATCH_SIZE = 500
 

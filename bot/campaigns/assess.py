@@ -65,7 +65,8 @@ def flow_context(flow: Any, patient: Patient, fact: DueFact | None,
     for name, spec in flow.context.items():
         value = context.get(name)
         if getattr(spec, "type", "") == "list" and isinstance(value, str):
-            context[name] = [v.strip() for v in value.split(";") if v.strip()]
+            context[name] = [v.strip() for v in value.split(defaults.CSV_LIST_SEPARATOR)
+                             if v.strip()]
     missing = [n for n in flow.settings.required_context if not context.get(n)]
     return context, missing
 

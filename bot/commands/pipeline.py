@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from bot import i18n
+from bot import defaults, i18n
 from bot import settings as settings_mod
 from bot.errors import OutreachError
 from bot.store import repositories as repo
@@ -171,8 +171,8 @@ patients_import.__doc__ = (patients_import.__doc__ or "") + "\n\n" + (__doc__ or
 
 # --- campaign ---------------------------------------------------------------------------------
 
-#: How a CSV cell holds a list (e.g. appointment `slots`): values separated by this.
-LIST_SEPARATOR = ";"
+#: How a CSV cell holds a list (e.g. appointment `slots`).
+LIST_SEPARATOR = defaults.CSV_LIST_SEPARATOR
 
 
 def flow_context(patient: Patient, flow: Any) -> dict[str, Any] | None:
