@@ -54,7 +54,7 @@ def check(paths: tuple[Path, ...]) -> None:
     from bot.campaigns.schema import describe_offset
     from bot.campaigns.service import campaigns_dir
 
-    settings = settings_mod.load()
+    settings = _settings(frozenset())
     result = load_paths(list(paths) or [campaigns_dir(settings)], _flows(settings))
     for issue in result.issues:
         click.echo(str(issue), err=issue.severity == "error")
