@@ -25,6 +25,8 @@ BLUEPRINT_MODULES = (
     "bot.web.triage",
     "bot.web.api",
     "bot.web.dashboard",
+    "bot.web.events",
+    "bot.web.campaigns",
 )
 
 

@@ -28,6 +28,8 @@ WEB: frozenset[str] = frozenset(
     {"DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY",
      "PROGRAM_CONTACT"}
 )
+#: `outreach panel fetch` (plus a client id and key, or a bearer token: checked there).
+FHIR_FETCH: frozenset[str] = frozenset({"DATABASE_URL", "FHIR_BASE_URL", "FHIR_GROUP_ID"})
 WORKER: frozenset[str] = frozenset(
     {"DATABASE_URL", "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_SENDER",
      "PUBLIC_BASE_URL", "PROGRAM_CONTACT"}
@@ -70,6 +72,18 @@ class Settings:
     DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
     #: Seconds between the triage queue page's checks for new tasks (bot/web/triage.py).
     TRIAGE_POLL_SECONDS: int = 10
+    #: FHIR Bulk Data export (`outreach panel fetch`): the EHR's FHIR base URL and Group id;
+    #: SMART Backend Services client id, private key file (PEM, RSA or EC P-384) and key id,
+    #: or a static bearer token; the token URL when not discoverable; where files land.
+    FHIR_BASE_URL: str | None = None
+    FHIR_GROUP_ID: str | None = None
+    FHIR_CLIENT_ID: str | None = None
+    FHIR_PRIVATE_KEY_FILE: str | None = None
+    FHIR_KEY_ID: str | None = None
+    FHIR_TOKEN_URL: str | None = None
+    FHIR_BEARER_TOKEN: str | None = field(default=None, repr=False)
+    FHIR_SCOPE: str = "system/*.read"
+    FHIR_EXPORT_DIR: str = "var/fhir-export"
 
     @property
     def public_base_url(self) -> str:
@@ -128,6 +142,11 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
         _check_url("PUBLIC_BASE_URL", s.PUBLIC_BASE_URL, {"http", "https"})
     if s.SECRET_KEY is not None and "SECRET_KEY" in require and len(s.SECRET_KEY) < 16:
         raise _fail("SECRET_KEY", "must be at least 16 characters")
+    for name in ("FHIR_BASE_URL", "FHIR_TOKEN_URL"):
+        if getattr(s, name):
+            _check_url(name, getattr(s, name), {"http", "https"})
+    if s.FHIR_PRIVATE_KEY_FILE and not os.path.isfile(s.FHIR_PRIVATE_KEY_FILE):
+        raise _fail("FHIR_PRIVATE_KEY_FILE", f"no such file: {s.FHIR_PRIVATE_KEY_FILE}")
     if s.OUTREACH_FLOWS_DIR and not os.path.isdir(s.OUTREACH_FLOWS_DIR):
         raise _fail("OUTREACH_FLOWS_DIR", f"not a directory: {s.OUTREACH_FLOWS_DIR}")
     if not _LOCALE.match(s.OUTREACH_DEFAULT_LOCALE):

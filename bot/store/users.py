@@ -30,6 +30,8 @@ ROLES: tuple[str, ...] = (
     "community_health_worker",
     "supervisor",
     "admin",
+    # An EHR or integration engine posting events (`POST /api/events`); works no queue.
+    "integration",
 )
 
 #: Roles that see every team's queue and the whole caseload.
@@ -44,6 +46,7 @@ ROLE_TEAMS: dict[str, tuple[str, ...]] = {
     "community_health_worker": ("outreach",),
     "supervisor": TASK_TEAMS,
     "admin": TASK_TEAMS,
+    "integration": (),
 }
 
 #: Shortest password `users add` accepts (characters); NIST SP 800-63B asks for at least 8.
