@@ -43,7 +43,7 @@ def _enqueue(settings: settings_mod.Settings) -> Callable[[list[int]], None]:
 def run_import(settings: settings_mod.Settings, paths: list[Path]) -> int:
     """Import `paths`; prints problems as file:line: reason; returns the number of problems."""
     from bot.campaigns import service
-    from bot.cli.main.pipeline import import_patients
+    from bot.cli.pipeline import import_patients
     from bot.flows.loader import default_flows_dir, load_dir
     from bot.store.db import get_database
 
