@@ -18,6 +18,7 @@ from typing import Any
 import redis
 from flask import Flask, current_app
 
+from bot import redaction
 from bot import settings as settings_mod
 from bot.settings import Settings
 from bot.store.db import Database, get_database
@@ -29,6 +30,7 @@ BLUEPRINT_MODULES = (
     "bot.web.health",
     "bot.web.voice",
     "bot.web.auth",
+    "bot.web.staff_sessions",
     "bot.web.triage",
     "bot.web.api",
     "bot.web.dashboard",
@@ -87,6 +89,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.register_blueprint(module.bp)
         if hasattr(module, "init_app"):
             module.init_app(app)
+    redaction.install(app.logger)  # gunicorn's handlers exist by now: they get the filter too
     return app
 
 

@@ -48,8 +48,13 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An Engine for `url`; creates the SQLite file's directory when needed."""
+    """An Engine for `url`; creates the SQLite file's directory when needed.
+
+    `hide_parameters`: a failed statement's error text must not carry the values it was given
+    (phone numbers, names, message bodies); they would end up in logs and in RQ's failure records.
+    """
     url = normalize_url(url)
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -70,6 +70,11 @@ class StaffUser(UserMixin):  # type: ignore[misc]
     name: str
     role: str
     teams: tuple[str, ...]
+    session_version: int = 0
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the account and its session version (see _load_user)."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def visible_teams(self) -> tuple[str, ...]:
@@ -85,7 +90,8 @@ class StaffUser(UserMixin):  # type: ignore[misc]
 
     @classmethod
     def from_row(cls, row: users_store.User) -> StaffUser:
-        return cls(row.id, row.email, row.name, row.role, tuple(row.teams or ()))
+        return cls(row.id, row.email, row.name, row.role, tuple(row.teams or ()),
+                   row.session_version or 0)
 
 
 @contextmanager
@@ -98,12 +104,20 @@ def db_session() -> Iterator[Session]:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> StaffUser | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> StaffUser | None:
+    """The staff member of a session cookie, while that cookie's session version is current.
+
+    A cookie cannot be taken back from a browser (or from whoever copied it); raising the
+    account's version on sign-out or deactivation makes every older cookie worthless.
+    """
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
         return None
     with db_session() as session:
         row = session.get(users_store.User, int(user_id))
-        return StaffUser.from_row(row) if row is not None and row.active else None
+        if row is None or not row.active or (row.session_version or 0) != int(version):
+            return None
+        return StaffUser.from_row(row)
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -171,6 +185,11 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     form = LogoutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            with db_session() as session:
+                row = session.get(users_store.User, current_user.id)
+                if row is not None:
+                    users_store.end_sessions(row)
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -106,7 +106,11 @@ def inbound_sms() -> Response:
                 s.add(InboxEvent(patient_id=found, kind="reply", dedupe_key=sid,
                                  payload={"message_id": message.id}, created_at=now))
     except IntegrityError:
-        # Twilio retried a message we already stored: answer again, store nothing new.
+        # Twilio retried a message we already stored: answer again, store nothing new. Any
+        # other refusal must not pass for a duplicate: answering 200 would lose the reply,
+        # while an error makes Twilio try again.
+        if not _already_stored(sid):
+            raise
         log.info("duplicate inbound webhook ignored")
         patient_id = _patient_of_duplicate(sid)
         reply = None
@@ -116,6 +120,11 @@ def inbound_sms() -> Response:
     if reply:
         response.message(reply)
     return twiml(response)
+
+
+def _already_stored(sid: str) -> bool:
+    with runtime().db.session() as s:
+        return s.scalar(select(Message.id).where(Message.twilio_sid == sid)) is not None
 
 
 def _patient_of_duplicate(sid: str) -> int | None:
