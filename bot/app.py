@@ -34,6 +34,7 @@ BLUEPRINT_MODULES = (
     "bot.web.triage",
     "bot.web.api",
     "bot.web.dashboard",
+    "bot.web.access_audit",
 )
 
 

@@ -44,9 +44,12 @@ from sqlalchemy.orm import Session
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from bot.store import repositories as repo
 from bot.store import users as users_store
 from bot.store.db import get_database
 from bot.store.models import utcnow
+from bot.web import signin_limits
+from bot.web.signin_limits import limiter
 
 log = logging.getLogger(__name__)
 
@@ -159,26 +162,53 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(signin_limits.ACCOUNT_LIMITS, key_func=signin_limits.account_key, methods=["POST"],
+               deduct_when=signin_limits.failed_sign_in)
+@limiter.limit(signin_limits.ADDRESS_LIMITS, methods=["POST"],
+               deduct_when=signin_limits.failed_sign_in)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        now = utcnow()
         with db_session() as session:
             row = users_store.authenticate(session, form.email.data or "", form.password.data or "",
-                                           utcnow())
+                                           now)
             staff = StaffUser.from_row(row) if row is not None else None
+            _audit_sign_in(session, "staff_sign_in" if staff else "staff_sign_in_failed",
+                           form.email.data or "", staff)
         if staff is not None:
             login_user(staff)
             log.info("staff sign-in user_id=%s", staff.id)
             return redirect(_safe_next(request.args.get("next")))
-        log.info("failed staff sign-in")
+        log.warning("failed staff sign-in")
         flash("That email and password do not match an active account.", "error")
         status = 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _audit_sign_in(session: Session, action: str, email: str, staff: StaffUser | None) -> None:
+    """Who tried to sign in, from where, and whether it worked (the audit table, not a log)."""
+    detail: dict[str, Any] = {"email": email.strip().lower()[:255], "address": request.remote_addr}
+    if staff is not None:
+        detail["user_id"] = staff.id
+    repo.audit(session, action, "staff sign-in", utcnow(), detail=detail)
+
+
+def _too_many_attempts(exc: Exception) -> ResponseReturnValue:
+    """429 from the sign-in limits: the login page again, saying why, and an audit row."""
+    if request.endpoint != "auth.login":
+        return exc  # type: ignore[return-value]
+    with db_session() as session:
+        _audit_sign_in(session, "staff_sign_in_throttled", request.form.get("email") or "", None)
+    log.warning("staff sign-in throttled")
+    flash("Too many failed sign-in attempts. Wait 15 minutes, or ask a supervisor to reset "
+          "your password.", "error")
+    return render_template("auth/login.html", form=LoginForm()), 429
 
 
 @bp.route("/logout", methods=["POST"])
@@ -231,6 +261,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_ENABLED", True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    signin_limits.init_app(app)
+    app.register_error_handler(429, _too_many_attempts)
     resolved: list[bool] = []
 
     @app.before_request
