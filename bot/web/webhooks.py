@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
@@ -115,11 +116,25 @@ def inbound_sms() -> Response:
         patient_id = _patient_of_duplicate(sid)
         reply = None
     if patient_id is not None:
-        queues.enqueue_process_patient(rt.redis, patient_id)
+        _wake_worker(rt, patient_id)
     response = MessagingResponse()
     if reply:
         response.message(reply)
     return twiml(response)
+
+
+def _wake_worker(rt: Any, patient_id: int) -> None:
+    """Queue the patient's inbox; a Redis outage must not turn a stored reply into an error.
+
+    The inbox event is committed already: answering 500 would make Twilio send it again (a
+    duplicate we drop) while nothing new is learned. The sweeper re-queues unprocessed inbox
+    events once Redis is back.
+    """
+    try:
+        queues.enqueue_process_patient(rt.redis, patient_id)
+    except RedisError as exc:
+        log.warning("enqueue failed (%s); the sweeper will queue patient %s", type(exc).__name__,
+                    patient_id)
 
 
 def _already_stored(sid: str) -> bool:
@@ -188,7 +203,7 @@ def status_callback() -> Response:
         rt.redis.hset(key, mapping={status: "" if error_code is None else str(error_code)})
         rt.redis.expire(key, EARLY_STATUS_TTL_SECONDS)
     elif isinstance(outcome, int):
-        queues.enqueue_process_patient(rt.redis, outcome)
+        _wake_worker(rt, outcome)
     return twiml()
 
 
