@@ -106,6 +106,15 @@ def db_session() -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def db_read() -> Iterator[Session]:
+    """A read-only transaction (pages and API reads: no wait behind a writer on SQLite)."""
+    runtime = current_app.extensions.get("outreach")
+    database = runtime.db if runtime is not None else get_database(current_app.config["DATABASE_URL"])
+    with database.read() as session:
+        yield session
+
+
 @login_manager.user_loader
 def _load_user(session_id: str) -> StaffUser | None:
     """The staff member of a session cookie, while that cookie's session version is current.
@@ -116,7 +125,7 @@ def _load_user(session_id: str) -> StaffUser | None:
     user_id, _, version = session_id.partition(".")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    with db_session() as session:
+    with db_read() as session:
         row = session.get(users_store.User, int(user_id))
         if row is None or not row.active or (row.session_version or 0) != int(version):
             return None

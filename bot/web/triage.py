@@ -35,7 +35,7 @@ from bot.store import staff_replies, tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import Conversation, FollowUpTask, Patient, utcnow
 from bot.web import timefmt
-from bot.web.auth import StaffUser, db_session
+from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import ActionForm, AssignForm, NoteForm, ReplyForm, ResolveForm
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]
 @login_required
 def queue() -> ResponseReturnValue:
     f = viewer_filter(request.args)
-    with db_session() as session:
+    with db_read() as session:
         ctx = _queue_context(session, f)
         if request.args.get("partial") == "1":
             return render_template("triage/_queue.html", **ctx)
@@ -118,7 +118,7 @@ def poll() -> ResponseReturnValue:
     """What changed since the page was drawn: a signature, counts and new urgent task ids."""
     f = viewer_filter(request.args)
     since = request.args.get("since", "0")
-    with db_session() as session:
+    with db_read() as session:
         payload = {
             "signature": tasks_repo.queue_signature(session, f),
             "counts": tasks_repo.counts_by_status(session, f, utcnow()),
@@ -137,7 +137,7 @@ def load_task(session: Session, task_id: int, user: StaffUser | None = None) -> 
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def task_detail(task_id: int) -> ResponseReturnValue:
-    with db_session() as session:
+    with db_read() as session:
         task = load_task(session, task_id)
         patient = session.get(Patient, task.patient_id) if task.patient_id else None
         conversation = session.get(Conversation, task.conversation_id) \
@@ -326,7 +326,7 @@ def load_patient(session: Session, patient_id: int, user: StaffUser | None = Non
 @bp.route("/patients/<int:patient_id>")
 @login_required
 def patient_detail(patient_id: int) -> ResponseReturnValue:
-    with db_session() as session:
+    with db_read() as session:
         patient = load_patient(session, patient_id)
         entries = timeline.patient_timeline(session, patient_id)
         tasks = [t for t in tasks_repo.tasks_for_patient(session, patient_id)
