@@ -185,7 +185,8 @@ def show_patient(patient_id: int) -> ResponseReturnValue:
     user: StaffUser = g.api_user
     with db_read() as session:
         patient = triage.load_patient(session, patient_id, user)
-        entries = [e.to_dict() for e in timeline.patient_timeline(session, patient_id)]
+        entries = [e.to_dict() for e in timeline.patient_timeline(
+            session, patient_id, triage.viewer_teams(user))]
         data = {"id": patient.id, "first_name": patient.first_name,
                 "last_name": patient.last_name, "phone": patient.phone,
                 "language": patient.preferred_language or patient.locale,

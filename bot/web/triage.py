@@ -308,8 +308,14 @@ def reply(task_id: int) -> ResponseReturnValue:
     return _back(task_id)
 
 
+def viewer_teams(user: StaffUser) -> tuple[str, ...] | None:
+    """The teams whose records `user` may see on a timeline (None: all of them)."""
+    return None if user.sees_all_teams else user.visible_teams
+
+
 def load_patient(session: Session, patient_id: int, user: StaffUser | None = None) -> Patient:
-    """The patient, if the viewer may see them: supervisors all, others via their teams' tasks."""
+    """The patient, if the viewer may see them: supervisors all, others while one of their
+    teams has open work for the patient (a task resolved long ago grants nothing)."""
     user = user or current_user
     patient = session.get(Patient, patient_id)
     if patient is None:
@@ -317,6 +323,7 @@ def load_patient(session: Session, patient_id: int, user: StaffUser | None = Non
     if not user.sees_all_teams:
         visible = session.scalar(select(FollowUpTask.id).where(
             FollowUpTask.patient_id == patient_id,
+            FollowUpTask.status.in_(tasks_repo.ACTIVE_STATUSES),
             FollowUpTask.team.in_(user.visible_teams)).limit(1))
         if visible is None:
             abort(404)
@@ -328,7 +335,7 @@ def load_patient(session: Session, patient_id: int, user: StaffUser | None = Non
 def patient_detail(patient_id: int) -> ResponseReturnValue:
     with db_read() as session:
         patient = load_patient(session, patient_id)
-        entries = timeline.patient_timeline(session, patient_id)
+        entries = timeline.patient_timeline(session, patient_id, viewer_teams(current_user))
         tasks = [t for t in tasks_repo.tasks_for_patient(session, patient_id)
                  if t.team in current_user.visible_teams]
     return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,
