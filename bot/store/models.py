@@ -140,7 +140,7 @@ class ConsentChange(Base):
 
 
 class Conversation(Base):
-    """The stored form of `bot.conversation.Conversation` (the engine's session)."""
+    """The stored form of `bot.core.conversation.Conversation` (the engine's session)."""
 
     __tablename__ = "conversations"
     __table_args__ = (Index("ix_conversations_patient_status", "patient_id", "status"),)

@@ -56,7 +56,7 @@ def enrol_in_refill(stack: Any, **fields: Any) -> tuple[int, str]:
     from stack_support import daytime_timezone
 
     from bot import settings as settings_mod
-    from bot.commands.pipeline import start_campaign
+    from bot.cli.pipeline import start_campaign
 
     fields.setdefault("timezone", daytime_timezone())
     fields.setdefault("attributes", {"due_date": "2030-01-15"})
