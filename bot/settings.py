@@ -44,6 +44,11 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     # Faster than once a second loads the database for nothing; slower than an hour hides
     # urgent tasks from a queue page left open.
     "TRIAGE_POLL_SECONDS": (1, 3600),
+    # A staff page left open on a shared screen: at most a day idle, at most a day in all.
+    "STAFF_IDLE_MINUTES": (1, 1440),
+    "STAFF_SESSION_HOURS": (1, 24),
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are believed.
+    "PROXY_HOPS": (0, 5),
 }
 
 
@@ -84,6 +89,12 @@ class Settings:
     FHIR_BEARER_TOKEN: str | None = field(default=None, repr=False)
     FHIR_SCOPE: str = "system/*.read"
     FHIR_EXPORT_DIR: str = "var/fhir-export"
+    #: Minutes without a request after which a staff session ends (bot/web/staff_sessions.py).
+    STAFF_IDLE_MINUTES: int = 15
+    #: Hours after sign-in after which a staff session ends, however active.
+    STAFF_SESSION_HOURS: int = 12
+    #: How many reverse proxies in front of the app to believe about the client's address.
+    PROXY_HOPS: int = 0
 
     @property
     def public_base_url(self) -> str:

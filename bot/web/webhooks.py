@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
@@ -100,16 +101,39 @@ def inbound_sms() -> Response:
                 patient_id = found
                 s.add(rows.reply_event(found, message.id, sid, now))
     except IntegrityError:
-        # Twilio retried a message we already stored: answer again, store nothing new.
+        # Twilio retried a message we already stored: answer again, store nothing new. Any
+        # other refusal must not pass for a duplicate: answering 200 would lose the reply,
+        # while an error makes Twilio try again.
+        if not _already_stored(sid):
+            raise
         log.info("duplicate inbound webhook ignored")
         patient_id = _patient_of_duplicate(sid)
         reply = None
     if patient_id is not None:
-        queues.enqueue_process_patient(rt.redis, patient_id)
+        _wake_worker(rt, patient_id)
     response = MessagingResponse()
     if reply:
         response.message(reply)
     return twiml(response)
+
+
+def _wake_worker(rt: Any, patient_id: int) -> None:
+    """Queue the patient's inbox; a Redis outage must not turn a stored reply into an error.
+
+    The inbox event is committed already: answering 500 would make Twilio send it again (a
+    duplicate we drop) while nothing new is learned. The sweeper re-queues unprocessed inbox
+    events once Redis is back.
+    """
+    try:
+        queues.enqueue_process_patient(rt.redis, patient_id)
+    except RedisError as exc:
+        log.warning("enqueue failed (%s); the sweeper will queue patient %s", type(exc).__name__,
+                    patient_id)
+
+
+def _already_stored(sid: str) -> bool:
+    with runtime().db.session() as s:
+        return s.scalar(select(Message.id).where(Message.twilio_sid == sid)) is not None
 
 
 def _patient_of_duplicate(sid: str) -> int | None:
