@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from bot.campaigns.schema import Campaign
 from bot.panel import due
 from bot.store import repositories as repo
-from bot.store.models import OUTBOUND, STATUS_RANK, Conversation, InboxEvent, Message
+from bot.store import rows
+from bot.store.models import OUTBOUND, STATUS_RANK, Conversation, Message
 from bot.store.panel_models import (
     FIRE_CANCELLED,
     FIRE_ENROLLED,
@@ -78,10 +79,8 @@ class Resolver:
         if conv is None or conv.status != "active":
             return
         outcome = RESOLVED_ELSEWHERE if reason in MET_REASONS else NO_LONGER_DUE
-        session.add(InboxEvent(
-            patient_id=conv.patient_id, conversation_id=conv.id, kind="staff",
-            payload={"action": "close", "outcome": outcome, "staff_id": None},
-            dedupe_key=f"resolved-{conv.id}", created_at=now))
+        session.add(rows.close_event(conv.patient_id, conv.id, outcome, f"resolved-{conv.id}",
+                                     now))
         unsent = list(session.scalars(select(Message).where(
             Message.conversation_id == conv.id, Message.direction == OUTBOUND,
             Message.status.in_(("pending", "deferred")))))

@@ -27,8 +27,9 @@ from bot.campaigns import assess as rules
 from bot.campaigns.pilot import draw_order
 from bot.campaigns.schema import Campaign
 from bot.campaigns.sync import Need, plan_needs, state_for, sync_campaign
+from bot.store import rows
 from bot.store.db import Database
-from bot.store.models import Conversation, InboxEvent, Patient
+from bot.store.models import Conversation, Patient
 from bot.store.panel_models import (
     FIRE_CANCELLED,
     FIRE_ENROLLED,
@@ -220,9 +221,8 @@ class Scheduler:
         try:
             with s.begin_nested():
                 for other in verdict.interrupt:
-                    s.add(InboxEvent(patient_id=patient.id, conversation_id=other, kind="staff",
-                                     payload={"action": "close", "outcome": "interrupted"},
-                                     dedupe_key=f"interrupt-{other}-{fire.id}", created_at=now))
+                    s.add(rows.close_event(patient.id, other, "interrupted",
+                                           f"interrupt-{other}-{fire.id}", now))
                 conv = Conversation(
                     patient_id=patient.id, flow=flow.name, version=flow.version,
                     state=flow.start, context=verdict.context, locale=patient.locale,
@@ -230,9 +230,8 @@ class Scheduler:
                     campaign=campaign.name, started_at=now, updated_at=now)
                 s.add(conv)
                 s.flush()
-                s.add(InboxEvent(patient_id=patient.id, conversation_id=conv.id, kind="start",
-                                 payload={"campaign": campaign.name, "fire_id": fire.id},
-                                 dedupe_key=dedupe_key(fire), created_at=now))
+                s.add(rows.start_event(patient.id, conv.id, dedupe_key(fire), now,
+                                       {"campaign": campaign.name, "fire_id": fire.id}))
                 s.flush()
         except IntegrityError:
             log.warning("fire %s: start event already exists; not enrolled twice", fire.id)

@@ -116,6 +116,15 @@ def start_event(patient_id: int, conversation_id: int, dedupe_key: str, now: dat
     return _event(InboxKind.START, patient_id, dedupe_key, now, conversation_id, payload)
 
 
+def close_event(patient_id: int, conversation_id: int, outcome: str, dedupe_key: str,
+                now: datetime) -> InboxEvent:
+    """End a conversation from outside it (a need met elsewhere, a campaign interrupting it)
+    with `outcome`, through the same inbox as a staff close; the caller names what makes it
+    unique."""
+    return _event(InboxKind.STAFF, patient_id, dedupe_key, now, conversation_id,
+                  {"action": "close", "outcome": outcome, "staff_id": None})
+
+
 def voice_fallback_key(conversation_id: int) -> str:
     """A voice conversation moved to text after unanswered calls (once per conversation)."""
     return f"voice-to-sms-{conversation_id}"
