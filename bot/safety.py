@@ -29,8 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from bot import lexicon
+from bot import lexicon, safety_consent
 from bot.lexicon import Lexicon
+from bot.lexicon import meaning as meanings
 from bot.lexicon.common_words import COMMON_WORDS
 from bot.lexicon.normalize import light_normalize, normalize
 from bot.lexicon.patterns import Hit, PatternSet, Vocabulary, correct_typos
@@ -38,6 +39,7 @@ from bot.lexicon.patterns import Hit, PatternSet, Vocabulary, correct_typos
 __all__ = ["GlobalIntent", "classify_global", "detect_urgent", "is_minimum_necessary", "warm"]
 
 STOP, START, HELP, URGENT, LANGUAGE = "stop", "start", "help", "urgent", "language"
+CONCERN, WRONG_NUMBER, PREFERENCE = "concern", "wrong_number", "preference"
 CRISIS, ABUSE, MEDICAL = "crisis", "abuse", "medical"
 #: Twilio's default keywords on long codes (reference/twilio.md section 5).
 CARRIER_STOP = ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout")
@@ -60,12 +62,18 @@ class GlobalIntent:
     category: str | None = None
     locale: str | None = None
     carrier_keyword: bool = False
+    #: What an urgent or concern message means ("wish_dead", "overdose_poisoning"...).
+    meaning: str | None = None
+    #: A preference's parts as (name, value) pairs: ("window_start", "09:00"),
+    #: ("channel", "voice"), ("note", "content").
+    detail: tuple[tuple[str, str], ...] = ()
 
 
 @cache
 def _vocabulary() -> Vocabulary:
     sets = [lexicon.patterns(lex.locale, name) for lex in lexicon.all_lexicons()
             for name in _SAFETY_FIELDS]
+    sets += [ps for c in meanings.all_compiled() for ps in (c.urgent, c.concern, c.revoke)]
     keep = {w for lex in lexicon.all_lexicons() for w in lex.keep} | COMMON_WORDS
     return Vocabulary.of(sets, keep)
 
@@ -83,6 +91,7 @@ def warm() -> None:
     for lex in lexicon.all_lexicons():
         for name in _SAFETY_FIELDS:
             lexicon.patterns(lex.locale, name)
+    meanings.all_compiled()
     _vocabulary()
 
 
@@ -97,9 +106,10 @@ def _ordered(locale: str) -> tuple[Lexicon, ...]:
 @cache
 def _exclusions(code: str, substring: bool) -> tuple[PatternSet, ...]:
     """Figures of speech to blank out before matching `code`'s urgent phrases."""
-    english = lexicon.FALLBACK
-    return tuple(lexicon.patterns(c, "not_urgent") for c in dict.fromkeys((code, english))
-                 if lexicon.patterns(c, "not_urgent").substring == substring)
+    codes = dict.fromkeys((code, lexicon.FALLBACK))
+    sets = [lexicon.patterns(c, "not_urgent") for c in codes]
+    sets += [meanings.compiled(c).not_urgent for c in codes]
+    return tuple(ps for ps in sets if ps.substring == substring)
 
 
 def _blocked(text: str, exclusions: list[PatternSet], substring: bool) -> str:
@@ -139,34 +149,91 @@ def _negated(text: str, hit: Hit, lex: Lexicon, substring: bool) -> bool:
     return False
 
 
-def _urgent_in(clause: str, accented: str, locale: str) -> GlobalIntent | None:
+def _urgent_in(clause: str, accented: str, locale: str) -> tuple[GlobalIntent | None, bool]:
+    """The urgent intent in one clause, and whether a denied crisis phrase ("not suicidal")
+    was seen: a hedge, which is a concern rather than nothing."""
+    norm = normalize(clause)
+    if not norm:
+        return None, False
+    corrected = correct_typos(norm, _vocabulary())
+    blocked: dict[tuple[str, bool], str] = {}  # the same text for every category
+
+    def text_for(lex: Lexicon, substring: bool) -> str:
+        key = (lex.locale, substring)
+        if key not in blocked:
+            blocked[key] = _blocked(norm if substring else corrected,
+                                    list(_exclusions(*key)), substring)
+        return blocked[key]
+
+    hedged = False
+    for category in _URGENT_FIELDS:
+        for lex in _ordered(locale):
+            ps = lexicon.patterns(lex.locale, category)
+            text = text_for(lex, ps.substring)
+            for hit in ps.finditer(text, accented):
+                if not _negated(text, hit, lex, ps.substring):
+                    return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
+                                        locale=lex.locale), hedged
+                hedged = hedged or category == CRISIS
+    for lex in _ordered(locale):
+        found = meanings.compiled(lex.locale)
+        text = text_for(lex, found.urgent.substring)
+        for hit in found.urgent.finditer(text, accented):
+            meaning = found.meaning_of.get(hit.pattern, "")
+            category = meanings.URGENT_MEANINGS.get(meaning, MEDICAL)
+            if not _negated(text, hit, lex, found.urgent.substring):
+                return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
+                                    locale=lex.locale, meaning=meaning), hedged
+            hedged = hedged or category == CRISIS
+    return None, hedged
+
+
+def _concern_in(clause: str, accented: str, locale: str) -> GlobalIntent | None:
     norm = normalize(clause)
     if not norm:
         return None
     corrected = correct_typos(norm, _vocabulary())
-    blocked: dict[tuple[str, bool], str] = {}  # the same text for every category
-    for category in _URGENT_FIELDS:
-        for lex in _ordered(locale):
-            ps = lexicon.patterns(lex.locale, category)
-            key = (lex.locale, ps.substring)
-            if key not in blocked:
-                blocked[key] = _blocked(norm if ps.substring else corrected,
-                                        list(_exclusions(*key)), ps.substring)
-            text = blocked[key]
-            for hit in ps.finditer(text, accented):
-                if not _negated(text, hit, lex, ps.substring):
-                    return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
-                                        locale=lex.locale)
+    for lex in _ordered(locale):
+        ps = meanings.compiled(lex.locale).concern
+        text = _blocked(norm if ps.substring else corrected,
+                        list(_exclusions(lex.locale, ps.substring)), ps.substring)
+        for hit in ps.finditer(text, accented):
+            if not _negated(text, hit, lex, ps.substring):
+                return GlobalIntent(CONCERN, keyword=hit.pattern, category=CRISIS,
+                                    locale=lex.locale, meaning="hedged_risk")
     return None
+
+
+def _clauses(text: str) -> list[str]:
+    return list(dict.fromkeys([text] + [c for c in _CLAUSES.split(text) if c.strip()]))
 
 
 def detect_urgent(text: str, locale: str) -> GlobalIntent | None:
     """An urgent or crisis message in any shipped language, else None (see module doc)."""
-    clauses = [text] + [c for c in _CLAUSES.split(text) if c.strip()]
-    for clause in dict.fromkeys(clauses):
-        found = _urgent_in(clause, light_normalize(clause), locale)
+    for clause in _clauses(text):
+        found, _ = _urgent_in(clause, light_normalize(clause), locale)
         if found:
             return found
+    return None
+
+
+def assess_risk(text: str, locale: str) -> GlobalIntent | None:
+    """The message's crisis tier: an ``urgent`` intent, a ``concern`` (hedged or ambiguous
+    risk, or a denied crisis phrase), or None. Urgent anywhere in the message wins."""
+    hedged = False
+    clauses = _clauses(text)
+    for clause in clauses:
+        found, hedge = _urgent_in(clause, light_normalize(clause), locale)
+        if found:
+            return found
+        hedged = hedged or hedge
+    for clause in clauses:
+        concern = _concern_in(clause, light_normalize(clause), locale)
+        if concern:
+            return concern
+    if hedged:
+        return GlobalIntent(CONCERN, keyword="denied crisis phrase", category=CRISIS,
+                            meaning="hedged_risk")
     return None
 
 
@@ -222,19 +289,46 @@ def _language(norm: str, bare: str, locale: str, locales: Sequence[Lexicon]) -> 
     return GlobalIntent(LANGUAGE, keyword=bare or norm, locale=chosen)
 
 
+def _consent(text: str, norm: str, bare: str, locale: str,
+             locales: Sequence[Lexicon]) -> GlobalIntent | None:
+    """Wrong number, opt-out or contact preference (see bot.safety_consent)."""
+    single = text.strip().casefold()
+    if single in CARRIER_STOP:
+        return GlobalIntent(STOP, keyword=single.upper(), locale="en", carrier_keyword=True)
+    corrected = correct_typos(norm, _vocabulary())
+    accented = light_normalize(text)
+    wrong = safety_consent.wrong_number(corrected, accented, locales)
+    if wrong is not None:
+        return GlobalIntent(WRONG_NUMBER, keyword=wrong[1], locale=wrong[0])
+    stop = _stop(text, norm, bare, locales)
+    revoke = stop or safety_consent.revoke(corrected, accented, locales)
+    preference = safety_consent.preference(text, corrected, accented, locales,
+                                           revoking=revoke is not None)
+    if preference is not None:
+        code, detail = preference
+        return GlobalIntent(PREFERENCE, keyword=f"{code}:preference", locale=code, detail=detail)
+    if revoke is not None and not isinstance(revoke, GlobalIntent):
+        return GlobalIntent(STOP, keyword=f"{revoke[0]}:revoke_phrase", locale=revoke[0])
+    return revoke
+
+
 def classify_global(text: str, locale: str, *, opted_out: bool = False) -> GlobalIntent | None:
-    """The global intent of an inbound message, or None when the flow should read it."""
+    """The global intent of an inbound message, or None when the flow should read it.
+
+    Order: urgent, then concern (a hedged risk still reaches a nurse even inside an
+    opt-out), then consent (wrong number, opt-out or preference), START, HELP, language.
+    """
     if not text or not text.strip():
         return None
-    urgent = detect_urgent(text, locale)
-    if urgent:
-        return urgent
+    risk = assess_risk(text, locale)
+    if risk is not None:
+        return risk
     norm = normalize(text)
     locales = _ordered(locale)
     bare = _bare(norm, locales)
-    stop = _stop(text, norm, bare, locales)
-    if stop:
-        return stop
+    consent = _consent(text, norm, bare, locale, locales)
+    if consent is not None:
+        return consent
     single = text.strip().casefold()
     if single in CARRIER_START and (single != "yes" or opted_out):
         return GlobalIntent(START, keyword=single.upper(), locale="en", carrier_keyword=True)
