@@ -64,13 +64,22 @@ def preference(text: str, folded: str, accented: str, locales: Sequence[Lexicon]
     for lex in locales:
         found = meanings.compiled(lex.locale)
         kinds = [found.preference_kind.get(h.pattern, "")
-                 for h in found.preference.finditer(folded, accented)]
+                 for h in found.preference.finditer(folded, accented)
+                 if not _denied(folded, h.start, lex, found.preference.substring)]
         if not kinds:
             continue
         if not revoking and found.contact.search(folded, accented) is None:
             continue
         return found.locale, _detail(text, folded, accented, found, set(kinds), revoking)
     return None
+
+
+def _denied(folded: str, start: int, lex: Lexicon, substring: bool) -> bool:
+    """"Don't call me" is not a request to be called."""
+    if substring:
+        prefix = folded.replace(" ", "")[:start]
+        return any(prefix.endswith(n) for n in lex.negators)
+    return start > 0 and folded.split()[start - 1] in lex.negators
 
 
 def _detail(text: str, folded: str, accented: str, found: meanings.Compiled, kinds: set[str],

@@ -13,7 +13,7 @@ MEANINGS = Meanings(
             "better off not waking|being|living|alive|here|existing|around",
             "better off if i .. gone|dead|wasnt|werent|died",
             "everyone|everybody|they|family|kids|world|people .. better off .. without me|if+i+was+gone|if+i+were+gone|if+i+died",
-            "rather be dead|gone", "id|i+would rather die|be+dead", "better off dead|gone",
+            "rather be dead|gone", "better off without me|mom|mommy|dad|daddy|their+mom|their+mother|their+dad|their+father", "id|i+would rather die|be+dead", "better off dead|gone",
             "wish i? was|were|could+be dead|gone|never+born", "i? wish i could die|disappear",
             "want|wanna|wnt|wish to? die|disappear|vanish|stop+existing|not+exist|not+be+alive",
             "tired|sick|exhausted of living|life|being+alive|existing",
@@ -36,7 +36,8 @@ MEANINGS = Meanings(
         "method": (
             "gun|pistol|rifle|shotgun .. myself|my+head|on+me|on+myself|mouth",
             f"using|use it|them on {_ME}", f"shoot|hang|drown|stab|starve|poison {_ME}",
-            "noose", "rope .. neck|hang*", "hanging myself",
+            "noose", "rope .. neck|hang*", "bought|got|buying|found .. a? rope|noose|gun|razor|razors|blades",
+            "pills|meds|tablets .. saved|saving|stockpiled|stockpiling|hoarding", "saved up .. pills|meds", "hanging myself",
             "jump|jumping|leap .. off|from|in+front+of .. bridge|building|roof|cliff|train|balcony|window|overpass|tracks",
             "step|walk|jump in front of a? train|car|bus|truck",
             "cut|cutting|slit|slash|slitting .. wrist*|vein*|throat",
@@ -96,7 +97,7 @@ MEANINGS = Meanings(
             "said|says|saying|threatened|threatens|threatening|swore|promised .. kill|hurt|murder|shoot|stab .. me|us|the+kids",
             "hed|he+would|he+will|hell|shed|she+would|she+will|shell|theyll|they+will|theyd|gonna|going+to|wants+to|will kill|hurt|murder|shoot|stab me|us",
             "hit|hits|hitting|beat|beats|beating|punched|punches|choked|chokes|choking|strangled|strangles|kicked|kicks|slapped|shoved|pushed|raped|attacked me",
-            "afraid|scared|terrified to go home", "scared for my life", "he|she has a gun|knife",
+            "afraid|scared|terrified to go home", "pointed|held|put .. gun|knife .. at|to me|my", "scared for my life", "he|she has a gun|knife",
         ),
     },
     concern=(
@@ -123,7 +124,7 @@ MEANINGS = Meanings(
         "bingo|game|games|work .. killed", "in the game|games",
     ),
     revoke=(
-        "take|get|put .. my number|me|this+number .. off|out",
+        "take|get|put .. my+number|me|this+number .. off|out",
         "stp|stpo|sotp|stoo|stopp texting|txting|messaging|sending|text|texts|msg",
         "lose|delete|erase|forget|remove my number", "remove this|my number", "remove me",
         "no more texts|messages|msgs|txts|texting", "quit|stop sending|texting|messaging me? stuff|things|anything",
@@ -141,7 +142,7 @@ MEANINGS = Meanings(
         "theres|there+is no .. at|here|on this|the number",
         "dont know .. this|that|any|who|her|him .. patient|person|name|maria",
         "texting|messaging|contacting the wrong",
-        "not .. her|his|their .. phone|number|anymore", "new number", "got this number recently",
+        "not .. her|his|their .. phone|number|anymore", "this|that|it is? not|isnt|aint .. phone|number", "new number", "got this number recently",
         "no .. by that name", "you have the wrong",
     ),
     preference={

@@ -13,7 +13,8 @@ MEANINGS = Meanings(
             "kiero|qiero|quiero morir*", "cansado|cansada|harto|harta de vivir|la+vida",
             "no tiene sentido vivir|seguir|la+vida", "la vida no tiene sentido",
             "sin razon|razones para vivir|seguir", "no quiero seguir viviendo",
-            "prefiero morir|estar+muerto|estar+muerta", "mejor me muero",
+            "prefiero morir|estar+muerto|estar+muerta", "rezo|pido|ruego|ojala .. no despertar|amanecer",
+            "no despertar|amanecer mas|nunca", "mejor me muero",
         ),
         "suicidal_thoughts": (
             "matarme", "suicid*", "quitarme la vida", "kiero|qiero matarme",
@@ -23,7 +24,7 @@ MEANINGS = Meanings(
         "method": (
             "pistola|arma|escopeta|revolver .. contra mi|usarla|matarme|cabeza",
             "tirar|aventar|lanzar|tirarme|aventarme|lanzarme .. del|de+un|desde|al .. puente|edificio|techo|azotea|balcon|ventana|tren",
-            "me voy a tirar|aventar|lanzar", "ahorcar*", "colgarme", "soga|cuerda .. cuello|colgar*|ahorcar*",
+            "me voy a tirar|aventar|lanzar", "ahorcar*", "compre|tengo|consegui .. soga|cuerda|pistola|arma", "colgarme", "soga|cuerda .. cuello|colgar*|ahorcar*",
             "cortar|cortarme|cortare .. venas|munecas", f"{_PILLS} .. matarme|morir|acabar",
         ),
         "intent_plan": (
@@ -85,7 +86,7 @@ MEANINGS = Meanings(
     wrong_number=(
         "numero equivocado|incorrecto", "se equivoco|equivocaron|equivocado de numero|persona",
         "no soy el|ella", "aqui no vive|hay .. nadie|ninguna|ningun", "nadie con ese nombre",
-        "no conozco .. paciente|persona", "equivocaron de persona",
+        "no conozco .. paciente|persona", "no es el? .. telefono|numero de", "equivocaron de persona",
     ),
     preference={
         "time": (

@@ -32,7 +32,7 @@ MEANINGS = Meanings(
             "pa vle .. mesaj|resevwa", "kite m anpe", "pa janm kontakte", "dezab*", "ase mesaj",
             "pa rele ni ekri", "pa bezwen teks"),
     wrong_number=("move nimewo", "se pa li|li+menm", "pa gen .. moun|okenn .. ki rele|maria",
-                  "move moun", "pa konnen pasyan"),
+                  "move moun", "pa konnen pasyan", "pa konnen .. moun|pasyan"),
     preference={
         "time": (f"apre|anvan .. {HOURS}", "nan maten|aswe|apremidi", "pandan travay", "m ap travay",
                  "maten pi bon"),

@@ -9,7 +9,7 @@ MEANINGS = Meanings(
         "wish_dead": (
             "queria|quero|gostaria .. nao acordar", "nao acordar mais", "melhor sem mim",
             "ficaria|ficariam|seria|seriam .. melhor sem mim", "nao quero .. viver", "quero|qero|kero morrer|sumir|desaparecer",
-            "melhor eu? morrer", "cansado|cansada de viver", "a vida nao tem sentido", "vida sem sentido",
+            "melhor eu? morrer", "peco|rezo .. nao acordar", "pra|para nao acordar mais|nunca", "quero|qero morer|moorer", "cansado|cansada de viver", "a vida nao tem sentido", "vida sem sentido",
         ),
         "suicidal_thoughts": ("me matar", "acabar com .. vida|tudo", "tirar .. vida", "suicid*",
                               "pensando|penso em .. morrer|acabar|me+matar"),
@@ -24,7 +24,7 @@ MEANINGS = Meanings(
             f"tomei|engoli todos os {_PILLS}",
             "bebeu|bebi|tomei|tomou .. veneno|agua+sanitaria|cloro|chumbinho|soda", "envenen*", "overdose",
         ),
-        "breathing": ("nao consigo respirar", "labios .. roxos", "nao consegue respirar"),
+        "breathing": ("nao consigo respirar", "nao .. respirando|respira", "labios .. roxos", "nao consegue respirar"),
         "chest_pain": ("dor .. peito .. braco", "suor frio"),
         "stroke": ("rosto|boca .. torto|entortou|caido", "nao consegue falar"),
         "bleeding": ("sangrando muito", "sangramento .. nao para", "nao para de sangrar", "muito sangue"),
@@ -41,7 +41,7 @@ MEANINGS = Meanings(
             "parem de .. enviar|mandar|escrever", "para de me mandar", "me deixem em paz",
             "nunca mais .. contato", "descadastr*", "cancelar inscricao"),
     wrong_number=("numero errado", "e engano", "nao sou ela|ele", "nao tem .. ninguem|nenhuma|maria",
-                  "pessoa errada", "nao conheco .. paciente"),
+                  "pessoa errada", "nao conheco .. paciente|pessoa|ninguem"),
     preference={
         "time": (f"antes|depois .. das? {HOURS}", "de manha|a noite|a tarde", "horario de trabalho",
                  "to|estou trabalhando", "manha .. melhor"),

@@ -7,7 +7,7 @@ MEANINGS = Meanings(
         "wish_dead": (
             "sana .. hindi na ako? magising", "mas? mabuti pa .. kung wala na ako",
             "ayoko|ayaw+ko na? ng|nang? mabuhay", "pagod na .. mabuhay", "gusto ko na? ng|nang? mamatay|mawala",
-            "wala nang saysay .. mabuhay|buhay", "mas mabuti pang mamatay", "sana patay na ako",
+            "wala nang saysay .. mabuhay|buhay", "mas mabuti pang mamatay", "sana patay na ako", "sana .. hindi na .. nagising|magising", "kung wala na ako",
         ),
         "suicidal_thoughts": ("magpakamatay", "tapusin|wakasan .. buhay|lahat", "patayin ang sarili",
                               "iniisip .. tapusin|mamatay|magpakamatay"),

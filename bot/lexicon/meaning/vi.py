@@ -8,7 +8,7 @@ MEANINGS = Meanings(
         "wish_dead": (
             "ước+gì|ước|mong .. không tỉnh|thức|dậy", "không có tôi .. tốt hơn", "không muốn sống",
             "chết quách", "chết cho xong", "chết đi cho xong", "sống .. chẳng|không còn? ý nghĩa",
-            "muốn biến mất", "thà chết", "mệt mỏi với cuộc sống", "chán sống",
+            "muốn biến mất", "thà chết", "mệt mỏi với cuộc sống", "chán sống", "ngủ .. không dậy|tỉnh nữa", "ngủ luôn", "tốt hơn .. không có tôi",
         ),
         "suicidal_thoughts": (
             "=tự tử", "tự sát", "kết thúc .. tất+cả|cuộc+đời|mọi+thứ|đời", "nghĩ .. đến|tới .. chết|tự+tử|kết+thúc",
@@ -47,7 +47,7 @@ MEANINGS = Meanings(
         "ngừng .. gửi|nhắn", "hủy đăng ký", "để tôi yên", "bỏ tôi ra khỏi danh sách", "dung nhan tin",
         "thôi đừng gửi",
     ),
-    wrong_number=("nhầm số", "sai số", "nhắn nhầm người", "không phải cô+ấy|anh+ấy|bà+ấy|ông+ấy",
+    wrong_number=("nhầm số", "không phải số", "sai số", "nhắn nhầm người", "không phải cô+ấy|anh+ấy|bà+ấy|ông+ấy",
                   "không có ai tên", "không biết bệnh nhân"),
     preference={
         "time": (f"sau|trước .. {HOURS}", f"{HOURS} giờ", "buổi+sáng|buổi+tối|buổi+chiều|ban+đêm",
