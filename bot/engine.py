@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -238,6 +238,17 @@ def _global(t: _Turn, event: Reply) -> bool:
         t.end("escalated")
         t.effects.append(fx.Audit("urgent_override", f"urgent reply: {category}",
                                   {"category": category, "keyword": keyword}))
+    elif hit.kind in ("concern", "wrong_number", "preference"):
+        from bot.safety_consent import intent_effects
+
+        t.effects.extend(replace(e, state=t.state) if isinstance(e, fx.SendMessage) else e
+                         for e in intent_effects(hit, event.message_id, t.state))
+        # A concern pauses the script for a person (staff may resume it); a wrong number ends
+        # it; a preference leaves the question waiting for its answer.
+        if hit.kind == "concern":
+            t.end("handed_off")
+        elif hit.kind == "wrong_number":
+            t.end("delivery_failed")  # the patient was never reached on this phone
     elif hit.kind == "language":
         t.locale = getattr(hit, "locale", None) or t.locale
         t.effects.append(fx.SetLanguage(t.locale))

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
+from bot import defaults, messages
+from bot import effects as fx
 from bot.lexicon import Lexicon
 from bot.lexicon import meaning as meanings
 from bot.lexicon.normalize import fold_digits, normalize
 
-__all__ = ["preference", "revoke", "wrong_number"]
+__all__ = ["intent_effects", "preference", "revoke", "wrong_number"]
 
 #: Parts of the day as sending windows (local time, [start, end)).
 DAY_PARTS = {"morning": ("08:00", "12:00"), "afternoon": ("12:00", "17:00"),
@@ -153,3 +156,40 @@ def _window(text: str, raw: meanings.Meanings, revoking: bool) -> tuple[str | No
         if _has(words, tokens, folded):
             return DAY_PARTS[part]
     return None
+
+
+def intent_effects(hit: Any, message_id: str | None, state: str | None = None) -> list[fx.Effect]:
+    """What the host does for a concern, a wrong number or a preference (engine and inbox
+    alike). `hit` is a `bot.safety.GlobalIntent`; the message text is never copied: tasks
+    point at the stored message."""
+    if hit.kind == "concern":
+        return [fx.CreateTask(team="nursing", priority="high", state=state, category="concern",
+                              reason="Reply may signal risk (hedged or unclear): a nurse "
+                                     "checks soon; the conversation is paused.",
+                              message_id=message_id),
+                fx.Audit("concern", "possible risk in a reply", {"meaning": hit.meaning,
+                                                                 "keyword": hit.keyword})]
+    if hit.kind == "wrong_number":
+        return [fx.MarkPhone("not_patient", message_id=message_id),
+                fx.CreateTask(team="outreach", priority="high", state=state,
+                              category="contact_fix",
+                              reason="Whoever has this phone says it is not the patient's: "
+                                     "find the right number.", message_id=message_id),
+                fx.SendMessage(messages.WRONG_NUMBER_REPLY, kind=fx.SYSTEM),
+                fx.Audit("wrong_number", "phone is not the patient's", {"keyword": hit.keyword})]
+    detail = dict(hit.detail)
+    start, end = detail.get("window_start"), detail.get("window_end")
+    channel, note = detail.get("channel"), detail.get("note")
+    effects: list[fx.Effect] = [fx.SetContactPreference(
+        window_start=start, window_end=end, channel=channel, note=note, message_id=message_id)]
+    if start or end:
+        effects.append(fx.SendMessage(messages.PREFERENCE_WINDOW, kind=fx.SYSTEM, params={
+            "start": start or defaults.QUIET_HOURS_END, "end": end or defaults.QUIET_HOURS_START}))
+    elif channel == "voice":
+        effects.append(fx.SendMessage(messages.PREFERENCE_CALL, kind=fx.SYSTEM))
+    else:
+        effects.append(fx.SendMessage(messages.PREFERENCE_NOTED, kind=fx.SYSTEM))
+    effects.append(fx.Audit("contact_preference", "patient stated a contact preference",
+                            {"window_start": start, "window_end": end, "channel": channel,
+                             "note": note}))
+    return effects

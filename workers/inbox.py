@@ -20,7 +20,8 @@ from workers.effects import Scope, add_outbound, apply
 log = logging.getLogger(__name__)
 
 
-def global_effects(text: str, locale: str, opted_out: bool) -> list[fx.Effect] | None:
+def global_effects(text: str, locale: str, opted_out: bool,
+                   message_id: str | None = None) -> list[fx.Effect] | None:
     """The effects of a global keyword outside any flow, or None when the text is not one."""
     try:  # bot.safety is written separately; the engine degrades the same way without it
         from bot.safety import classify_global
@@ -50,6 +51,10 @@ def global_effects(text: str, locale: str, opted_out: bool) -> list[fx.Effect] |
                 fx.SendMessage(reply, kind=fx.SAFETY),
                 fx.Audit("urgent_override", f"urgent reply: {category}",
                          {"category": category, "keyword": keyword})]
+    if hit.kind in ("concern", "wrong_number", "preference"):
+        from bot.safety_consent import intent_effects
+
+        return intent_effects(hit, message_id)
     if hit.kind == "language":
         locale = getattr(hit, "locale", None) or locale
         return [fx.SetLanguage(locale),
@@ -61,7 +66,8 @@ def handle_unrouted_reply(scope: Scope, message: Message | None) -> None:
     text = message.body if message else ""
     patient = scope.patient
     opted_out = patient.consent_status == CONSENT_REVOKED
-    effects = global_effects(text, patient.locale, opted_out)
+    effects = global_effects(text, patient.locale, opted_out,
+                             str(message.id) if message else None)
     if effects is not None:
         apply(scope, effects)
         return
