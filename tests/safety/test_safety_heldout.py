@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 import scoring
+
 from bot.lexicon import LOCALES
 
 #: Stated thresholds: a missed crisis is the costliest error; a look-alike that opts a patient

@@ -20,7 +20,7 @@ MEANINGS = Meanings(
                     "escrevi .. cartas|carta", "cartas .. filhos|familia", "nao vou mais precisar .. remedio|receita",
                     "adeus"),
         "overdose_poisoning": (
-            f"tomei|engoli|tomou .. {MANY} .. {_PILLS}", f"tomei|engoli|tomou .. vidro|caixa|cartela .. inteiro|inteira|todo|toda",
+            f"tomei|engoli|tomou .. {MANY} .. {_PILLS}", "tomei|engoli|tomou .. vidro|caixa|cartela .. inteiro|inteira|todo|toda",
             f"tomei|engoli todos os {_PILLS}",
             "bebeu|bebi|tomei|tomou .. veneno|agua+sanitaria|cloro|chumbinho|soda", "envenen*", "overdose",
         ),
