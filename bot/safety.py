@@ -25,7 +25,7 @@ message with surrounding whitespace removed, so that consent here agrees with Tw
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -93,6 +93,8 @@ def warm() -> None:
             lexicon.patterns(lex.locale, name)
     meanings.all_compiled()
     _vocabulary()
+    _risk_prescan()
+    _consent_prescan()
 
 
 @cache
@@ -149,59 +151,86 @@ def _negated(text: str, hit: Hit, lex: Lexicon, substring: bool) -> bool:
     return False
 
 
-def _urgent_in(clause: str, accented: str, locale: str) -> tuple[GlobalIntent | None, bool]:
-    """The urgent intent in one clause, and whether a denied crisis phrase ("not suicidal")
-    was seen: a hedge, which is a concern rather than nothing."""
-    norm = normalize(clause)
-    if not norm:
-        return None, False
-    corrected = correct_typos(norm, _vocabulary())
-    blocked: dict[tuple[str, bool], str] = {}  # the same text for every category
+class _Clause:
+    """One clause in every form the risk patterns read, each computed once and shared by
+    every category and locale; the figure-of-speech blanking only when a pattern set could
+    match at all (blanking can only remove matches, never add one)."""
 
-    def text_for(lex: Lexicon, substring: bool) -> str:
-        key = (lex.locale, substring)
-        if key not in blocked:
-            blocked[key] = _blocked(norm if substring else corrected,
-                                    list(_exclusions(*key)), substring)
-        return blocked[key]
+    def __init__(self, clause: str) -> None:
+        self.norm = normalize(clause)
+        self.accented = light_normalize(clause)
+        self.corrected = correct_typos(self.norm, _vocabulary()) if self.norm else ""
+        self._blocked: dict[tuple[str, bool], str] = {}
 
+    def raw(self, substring: bool) -> str:
+        return self.norm if substring else self.corrected
+
+    def blocked(self, code: str, substring: bool) -> str:
+        key = (code, substring)
+        if key not in self._blocked:
+            self._blocked[key] = _blocked(self.raw(substring), list(_exclusions(*key)),
+                                          substring)
+        return self._blocked[key]
+
+    def hits(self, ps: PatternSet, lex: Lexicon) -> Iterator[tuple[Hit, bool, str]]:
+        """(hit, negated, text) for every match of `ps` once figures of speech are blanked."""
+        if not ps.may_match(self.raw(ps.substring), self.accented):
+            return
+        text = self.blocked(lex.locale, ps.substring)
+        for hit in ps.finditer(text, self.accented):
+            yield hit, _negated(text, hit, lex, ps.substring), text
+
+
+@cache
+def _risk_prescan() -> PatternSet:
+    """Every urgent and concern pattern of every locale as one pre-check: almost every reply
+    matches none, and one scan per text form is far cheaper than one per set."""
+    sets = [lexicon.patterns(lex.locale, field) for lex in lexicon.all_lexicons()
+            for field in _URGENT_FIELDS]
+    sets += [ps for c in meanings.all_compiled() for ps in (c.urgent, c.concern)]
+    return PatternSet.union_of(sets)
+
+
+@cache
+def _consent_prescan() -> PatternSet:
+    """Every wrong-number, opt-out and contact-request phrase as one pre-check."""
+    sets = [lexicon.patterns(lex.locale, "stop_phrases") for lex in lexicon.all_lexicons()]
+    sets += [ps for c in meanings.all_compiled()
+             for ps in (c.wrong_number, c.revoke, c.contact)]
+    return PatternSet.union_of(sets)
+
+
+def _risk_in(clause: _Clause, locale: str) -> tuple[GlobalIntent | None, bool, GlobalIntent | None]:
+    """(urgent intent, a denied crisis phrase was seen, concern intent) in one clause.
+
+    A denied crisis phrase ("not suicidal") is a hedge: a concern rather than nothing.
+    """
+    if not clause.norm or not _risk_prescan().may_match_any(
+            clause.corrected, clause.norm, clause.accented):
+        return None, False, None
     hedged = False
     for category in _URGENT_FIELDS:
         for lex in _ordered(locale):
-            ps = lexicon.patterns(lex.locale, category)
-            text = text_for(lex, ps.substring)
-            for hit in ps.finditer(text, accented):
-                if not _negated(text, hit, lex, ps.substring):
+            for hit, negated, _ in clause.hits(lexicon.patterns(lex.locale, category), lex):
+                if not negated:
                     return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
-                                        locale=lex.locale), hedged
+                                        locale=lex.locale), hedged, None
                 hedged = hedged or category == CRISIS
     for lex in _ordered(locale):
         found = meanings.compiled(lex.locale)
-        text = text_for(lex, found.urgent.substring)
-        for hit in found.urgent.finditer(text, accented):
+        for hit, negated, _ in clause.hits(found.urgent, lex):
             meaning = found.meaning_of.get(hit.pattern, "")
             category = meanings.URGENT_MEANINGS.get(meaning, MEDICAL)
-            if not _negated(text, hit, lex, found.urgent.substring):
+            if not negated:
                 return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
-                                    locale=lex.locale, meaning=meaning), hedged
+                                    locale=lex.locale, meaning=meaning), hedged, None
             hedged = hedged or category == CRISIS
-    return None, hedged
-
-
-def _concern_in(clause: str, accented: str, locale: str) -> GlobalIntent | None:
-    norm = normalize(clause)
-    if not norm:
-        return None
-    corrected = correct_typos(norm, _vocabulary())
     for lex in _ordered(locale):
-        ps = meanings.compiled(lex.locale).concern
-        text = _blocked(norm if ps.substring else corrected,
-                        list(_exclusions(lex.locale, ps.substring)), ps.substring)
-        for hit in ps.finditer(text, accented):
-            if not _negated(text, hit, lex, ps.substring):
-                return GlobalIntent(CONCERN, keyword=hit.pattern, category=CRISIS,
-                                    locale=lex.locale, meaning="hedged_risk")
-    return None
+        for hit, negated, _ in clause.hits(meanings.compiled(lex.locale).concern, lex):
+            if not negated:
+                return None, hedged, GlobalIntent(CONCERN, keyword=hit.pattern, category=CRISIS,
+                                                  locale=lex.locale, meaning="hedged_risk")
+    return None, hedged, None
 
 
 def _clauses(text: str) -> list[str]:
@@ -210,31 +239,27 @@ def _clauses(text: str) -> list[str]:
 
 def detect_urgent(text: str, locale: str) -> GlobalIntent | None:
     """An urgent or crisis message in any shipped language, else None (see module doc)."""
-    for clause in _clauses(text):
-        found, _ = _urgent_in(clause, light_normalize(clause), locale)
-        if found:
-            return found
-    return None
+    found = assess_risk(text, locale)
+    return found if found is not None and found.kind == URGENT else None
 
 
 def assess_risk(text: str, locale: str) -> GlobalIntent | None:
     """The message's crisis tier: an ``urgent`` intent, a ``concern`` (hedged or ambiguous
     risk, or a denied crisis phrase), or None. Urgent anywhere in the message wins."""
-    hedged = False
-    clauses = _clauses(text)
-    for clause in clauses:
-        found, hedge = _urgent_in(clause, light_normalize(clause), locale)
+    whole = _Clause(text)
+    if not whole.norm or not _risk_prescan().may_match_any(
+            whole.corrected, whole.norm, whole.accented):
+        return None  # a clause can only match where the whole message does
+    hedged, concern = False, None
+    for clause in _clauses(text):
+        found, hedge, worry = _risk_in(whole if clause == text else _Clause(clause), locale)
         if found:
             return found
-        hedged = hedged or hedge
-    for clause in clauses:
-        concern = _concern_in(clause, light_normalize(clause), locale)
-        if concern:
-            return concern
-    if hedged:
-        return GlobalIntent(CONCERN, keyword="denied crisis phrase", category=CRISIS,
-                            meaning="hedged_risk")
-    return None
+        hedged, concern = hedged or hedge, concern or worry
+    if concern is None and hedged:
+        concern = GlobalIntent(CONCERN, keyword="denied crisis phrase", category=CRISIS,
+                               meaning="hedged_risk")
+    return concern
 
 
 def _bare(norm: str, locales: Sequence[Lexicon]) -> str:
@@ -297,6 +322,8 @@ def _consent(text: str, norm: str, bare: str, locale: str,
         return GlobalIntent(STOP, keyword=single.upper(), locale="en", carrier_keyword=True)
     corrected = correct_typos(norm, _vocabulary())
     accented = light_normalize(text)
+    if not _consent_prescan().may_match_any(corrected, norm, accented):
+        return _stop(text, norm, bare, locales)  # whole-message keywords only
     wrong = safety_consent.wrong_number(corrected, accented, locales)
     if wrong is not None:
         return GlobalIntent(WRONG_NUMBER, keyword=wrong[1], locale=wrong[0])
