@@ -42,6 +42,8 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     # Faster than once a second loads the database for nothing; slower than an hour hides
     # urgent tasks from a queue page left open.
     "TRIAGE_POLL_SECONDS": (1, 3600),
+    # A second opinion slower than this is dropped (the word lists already decided).
+    "SAFETY_SECOND_OPINION_TIMEOUT_MS": (100, 30000),
 }
 
 
@@ -70,6 +72,10 @@ class Settings:
     DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
     #: Seconds between the triage queue page's checks for new tasks (bot/web/triage.py).
     TRIAGE_POLL_SECONDS: int = 10
+    #: An operator-hosted classifier asked after the word lists (bot/second_opinion.py);
+    #: unset, none is asked. It can only raise a reply's tier.
+    SAFETY_SECOND_OPINION_URL: str | None = None
+    SAFETY_SECOND_OPINION_TIMEOUT_MS: int = 3000
 
     @property
     def public_base_url(self) -> str:
@@ -126,6 +132,8 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
         _check_url("TWILIO_API_BASE_URL", s.TWILIO_API_BASE_URL, {"http", "https"})
     if s.PUBLIC_BASE_URL:
         _check_url("PUBLIC_BASE_URL", s.PUBLIC_BASE_URL, {"http", "https"})
+    if s.SAFETY_SECOND_OPINION_URL:
+        _check_url("SAFETY_SECOND_OPINION_URL", s.SAFETY_SECOND_OPINION_URL, {"http", "https"})
     if s.SECRET_KEY is not None and "SECRET_KEY" in require and len(s.SECRET_KEY) < 16:
         raise _fail("SECRET_KEY", "must be at least 16 characters")
     if s.OUTREACH_FLOWS_DIR and not os.path.isdir(s.OUTREACH_FLOWS_DIR):

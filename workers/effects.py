@@ -45,12 +45,15 @@ class AfterCommit:
     cancels: list[tuple[int, str]] = field(default_factory=list)
     #: Conversations to call (`bot.channels.voice_calls.schedule_call`), now or at a time.
     calls: list[tuple[int, datetime | None]] = field(default_factory=list)
+    #: Inbound messages for the operator's second-opinion classifier (when configured).
+    reviews: list[int] = field(default_factory=list)
 
     def merge(self, other: AfterCommit) -> None:
         self.sends += other.sends
         self.timeouts += other.timeouts
         self.cancels += other.cancels
         self.calls += other.calls
+        self.reviews += other.reviews
 
 
 @dataclass

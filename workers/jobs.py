@@ -102,6 +102,8 @@ def _on_start(rt: Any, scope: Scope, event: InboxEvent) -> None:
 def _on_reply(rt: Any, scope: Scope, event: InboxEvent) -> None:
     message = scope.session.get(Message, event.payload["message_id"])
     text = message.body if message else ""
+    if message is not None and rt.settings.SAFETY_SECOND_OPINION_URL:
+        scope.after.reviews.append(message.id)
     for conv in repo.active_conversations(scope.session, scope.patient.id)[:1]:
         if message is not None:
             message.conversation_id = conv.id
@@ -110,6 +112,14 @@ def _on_reply(rt: Any, scope: Scope, event: InboxEvent) -> None:
             return
     scope.conversation = None
     handle_unrouted_reply(scope, message)
+
+
+def _on_second_opinion(rt: Any, scope: Scope, event: InboxEvent) -> None:
+    from workers.second_opinion import handle_second_opinion
+
+    payload = dict(event.payload)
+    handle_second_opinion(scope, int(payload["message_id"]), str(payload["tier"]),
+                          str(payload.get("lexicon_tier", "none")))
 
 
 def _on_timeout(rt: Any, scope: Scope, event: InboxEvent) -> None:
@@ -154,6 +164,7 @@ _EVENT_HANDLERS = {
     "timeout": _on_timeout,
     "delivery_failed": _on_delivery_failed,
     "staff": _on_staff,
+    "second_opinion": _on_second_opinion,
 }
 
 
@@ -176,6 +187,8 @@ def run_after_commit(conn: Any, after: AfterCommit, *, send_inline: bool = False
         queues.enqueue_timeout(conn, conversation_id, token, at)
     for conversation_id, token in after.cancels:
         queues.cancel_timeout(conn, conversation_id, token)
+    for message_id in after.reviews:
+        queues.enqueue_review(conn, message_id)
     if after.calls:
         from bot.channels import voice_calls
 

@@ -74,7 +74,9 @@ class PatternSet:
         """One pre-check over many sets (both matching modes): `may_match_any` is False only
         when no pattern of any set could match."""
         union = cls(())
-        word_f, word_a, sub = [], [], []
+        word_f: list[re.Pattern[str]] = []
+        word_a: list[re.Pattern[str]] = []
+        sub: list[re.Pattern[str]] = []
         for ps in sets:
             for _, regex, accented in ps.compiled:
                 (sub if ps.substring else word_a if accented else word_f).append(regex)
