@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.commands import fake_twilio, flows, i18n, pipeline, simulate, users
+from bot.commands import fake_twilio, flows, i18n, pipeline, safety, simulate, users
 
 
 @click.group()
@@ -20,6 +20,7 @@ for command in pipeline.COMMANDS:
     main.add_command(command)
 main.add_command(users.users)
 main.add_command(fake_twilio.fake_twilio)
+main.add_command(safety.safety)
 
 
 if __name__ == "__main__":
