@@ -201,3 +201,18 @@ def test_a_routine_text_already_queued_for_a_wrong_number_is_suppressed(stack):
     (reminder,) = _outs(stack, pid)
     assert reminder.kind == "routine" and reminder.status == "suppressed"
     assert stack.fake.messages(to=phone) == []
+
+
+def test_call_me_instead_is_a_channel_preference_the_next_campaign_honours(stack):
+    pid, phone = enrol_in_refill(stack)
+    stack.text_in(phone, "please call me instead")
+    stack.drain()
+    patient, conv, _ = _state(stack, pid)
+    assert patient.consent_status == "granted" and patient.preferred_channel == "voice"
+    assert _outs(stack, pid)[-1].body == _render(stack, messages.PREFERENCE_CALL, "en")
+    with get_database(stack.database_url).session() as s:
+        s.get(Conversation, conv.id).status = "ended"
+    tomorrow = datetime.now(timezone.utc).date() + timedelta(days=1)
+    assert start_campaign(settings_mod.load(stack.env), "refill_reminder", today=tomorrow) == [pid]
+    _, latest, _ = _state(stack, pid)
+    assert latest.id != conv.id and latest.channel == "voice"
