@@ -28,7 +28,7 @@ OUTCOMES = (
     "escalated", "completed", "delivery_failed", "closed_by_staff", "failed",
 )
 
-#: Intents a flow may expect (bot.intents.BUILTIN_INTENTS minus `help`, which is global).
+#: Intents a flow may expect (bot.understanding.intents.BUILTIN_INTENTS minus `help`, which is global).
 FLOW_INTENTS = ("yes", "no", "number", "choice", "date")
 
 #: Placeholders every host fills from settings, available to every flow.

@@ -40,7 +40,7 @@ class Miss:
 
 
 def screen_tier(text: str, locale: str) -> str:
-    from bot.safety import classify_global
+    from bot.understanding.safety import classify_global
 
     hit = classify_global(text, locale)
     return hit.kind if hit is not None and hit.kind in ("urgent", "concern") else "none"

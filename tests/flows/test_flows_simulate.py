@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.commands.simulate import simulate
+from bot.cli.simulate import simulate
 
 
 def run(tmp_path: Path, *args: str, script: str) -> str:

@@ -12,9 +12,10 @@ import pytest
 from pipeline_helpers import add_patient, enrol_in_refill, messages_for, only_patient
 from sqlalchemy import select
 
-from bot import i18n, messages
+from bot import i18n
 from bot import settings as settings_mod
-from bot.commands.pipeline import start_campaign
+from bot.cli.pipeline import start_campaign
+from bot.core import messages
 from bot.store.db import get_database
 from bot.store.models import Conversation, FollowUpTask, Message, Patient
 

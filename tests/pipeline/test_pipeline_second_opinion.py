@@ -10,7 +10,8 @@ from pathlib import Path
 from pipeline_helpers import enrol_in_refill, messages_for
 from sqlalchemy import select
 
-from bot import i18n, messages
+from bot import i18n
+from bot.core import messages
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.lexicon import LOCALES
-from bot.safety import classify_global
+from bot.understanding.lexicon import LOCALES
+from bot.understanding.safety import classify_global
 
 LABELLED = Path(__file__).parent / "labelled"
 PARTS = ("development", "heldout")

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 import scoring
 
-from bot.lexicon import LOCALES
+from bot.understanding.lexicon import LOCALES
 
 #: Stated thresholds: a missed crisis is the costliest error; a look-alike that opts a patient
 #: out silently ends their care reminders.

@@ -8,9 +8,9 @@ import time
 import pytest
 from second_opinion_standin import StandIn
 
-from bot import second_opinion
 from bot import settings as settings_mod
-from bot.safety import classify_global
+from bot.services import second_opinion
+from bot.understanding.safety import classify_global
 
 
 def test_off_by_default() -> None:

@@ -1,5 +1,0 @@
-"""Simplified Chinese: the shared Chinese phrases (both scripts)."""
-
-from bot.lexicon.meaning._zh import MEANINGS
-
-__all__ = ["MEANINGS"]
