@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from triage_support import add_patient, add_task, add_user, login, post_form
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.store.db import get_database
 from bot.store.models import SafetyMark
 
