@@ -49,6 +49,8 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     "STAFF_SESSION_HOURS": (1, 24),
     # Reverse proxies in front of the app whose X-Forwarded-* headers are believed.
     "PROXY_HOPS": (0, 5),
+    # A second opinion slower than this is dropped (the word lists already decided).
+    "SAFETY_SECOND_OPINION_TIMEOUT_MS": (100, 30000),
 }
 
 
@@ -101,6 +103,10 @@ class Settings:
     #: "on" (default): workers place phone calls, so they need TWILIO_FROM_NUMBER (Twilio
     #: places calls only from a number; a Messaging Service cannot call). "off": no calls.
     VOICE_CALLS: str = "on"
+    #: An operator-hosted classifier asked after the word lists (bot/second_opinion.py);
+    #: unset, none is asked. It can only raise a reply's tier.
+    SAFETY_SECOND_OPINION_URL: str | None = None
+    SAFETY_SECOND_OPINION_TIMEOUT_MS: int = 3000
 
     @property
     def public_base_url(self) -> str:
@@ -166,6 +172,8 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
         _check_url("TWILIO_API_BASE_URL", s.TWILIO_API_BASE_URL, {"http", "https"})
     if s.PUBLIC_BASE_URL:
         _check_url("PUBLIC_BASE_URL", s.PUBLIC_BASE_URL, {"http", "https"})
+    if s.SAFETY_SECOND_OPINION_URL:
+        _check_url("SAFETY_SECOND_OPINION_URL", s.SAFETY_SECOND_OPINION_URL, {"http", "https"})
     if s.SECRET_KEY is not None and "SECRET_KEY" in require and len(s.SECRET_KEY) < 16:
         raise _fail("SECRET_KEY", "must be at least 16 characters")
     for name in ("FHIR_BASE_URL", "FHIR_TOKEN_URL"):

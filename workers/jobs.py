@@ -14,11 +14,12 @@ bodies, names or numbers).
 
 from __future__ import annotations
 
-from bot.services import calls, sending, sweeper, turn
+from bot.services import calls, second_opinion, sending, sweeper, turn
 from bot.services.runtime import utcnow
 from workers import context
 
-__all__ = ["fire_timeout", "place_call", "process_patient", "send_message", "sweep"]
+__all__ = ["fire_timeout", "place_call", "process_patient", "review_reply", "send_message",
+           "sweep"]
 
 
 def process_patient(patient_id: int) -> str:
@@ -44,3 +45,8 @@ def place_call(conversation_id: int) -> str | None:
 def sweep() -> str:
     """Re-arm lost work, then schedule the next sweep (one scheduled sweep at a time)."""
     return sweeper.sweep(context.job_runtime())
+
+
+def review_reply(message_id: int) -> str:
+    """Ask the operator's second-opinion classifier about one reply (bot.services.second_opinion)."""
+    return second_opinion.review(context.job_runtime(), message_id)

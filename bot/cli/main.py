@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import campaigns, fake_twilio, flows, i18n, panel, pipeline, simulate, users
+from bot.cli import campaigns, fake_twilio, flows, i18n, panel, pipeline, safety, simulate, users
 
 
 @click.group()
@@ -22,6 +22,7 @@ main.add_command(users.users)
 main.add_command(fake_twilio.fake_twilio)
 main.add_command(panel.panel)
 main.add_command(campaigns.campaigns)
+main.add_command(safety.safety)
 
 
 if __name__ == "__main__":

@@ -194,6 +194,11 @@ def flow_context(patient: Patient, flow: Any) -> dict[str, Any] | None:
     return context
 
 
+def _channel_for(patient: Patient, flow: Any) -> str:
+    """A patient who asked to be called gets the flow by phone when it has voice wording."""
+    return "voice" if patient.preferred_channel == "voice" and "voice" in flow.channels else "sms"
+
+
 def start_campaign(
     settings: settings_mod.Settings, name: str, limit: int | None = None,
     today: date | None = None,
@@ -229,7 +234,8 @@ def start_campaign(
             conv = Conversation(patient_id=patient.id, flow=flow.name, version=flow.version,
                                 state=flow.start, context=context,
                                 locale=patient.locale, timezone=patient.timezone,
-                                channel="sms", status="active", campaign=name,
+                                channel=_channel_for(patient, flow), status="active",
+                                campaign=name,
                                 started_at=now, updated_at=now)
             s.add(conv)
             s.flush()

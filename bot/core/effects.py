@@ -74,6 +74,8 @@ class CreateTask(Effect):
     reason: str
     state: str | None = None
     category: str | None = None
+    #: The inbound message the task is about: staff read the patient's words there.
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,30 @@ class RecordConsent(Effect):
 
 
 @dataclass(frozen=True)
+class SetContactPreference(Effect):
+    """The patient asked to be contacted differently: a local sending window for routine
+    messages (HH:MM, either end may be open), a preferred channel, or a request staff must
+    read (`note`: "time", "content" or "other_contact"). Honoured at send time."""
+
+    type: ClassVar[str] = "set_contact_preference"
+    window_start: str | None = None
+    window_end: str | None = None
+    channel: str | None = None
+    note: str | None = None
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MarkPhone(Effect):
+    """The phone is not the patient's (`status` "not_patient"): outreach to it stops at once
+    and staff fix the contact; consent is untouched (it was never this person's)."""
+
+    type: ClassVar[str] = "mark_phone"
+    status: str
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
 class SetLanguage(Effect):
     """The patient chose another language; later messages use `locale`."""
 
@@ -132,5 +158,5 @@ class Audit(Effect):
 EFFECT_TYPES: dict[str, type[Effect]] = {
     cls.type: cls
     for cls in (SendMessage, CreateTask, ScheduleTimeout, CancelTimeout, EndConversation,
-                RecordConsent, SetLanguage, Audit)
+                RecordConsent, SetContactPreference, MarkPhone, SetLanguage, Audit)
 }

@@ -193,7 +193,8 @@ def _global(t: _Turn, event: Reply) -> bool:
     again = global_intents.asks_again(hit.kind, event.channel)
     question = prompt(t.flow, t.state, t.context, t.kind) if again else None
     effects = global_intents.reaction(hit, t.locale, flow=t.flow.name, state=t.state,
-                                      question=question, channel=event.channel)
+                                      question=question, channel=event.channel,
+                                      message_id=event.message_id)
     if not effects:
         return False
     for effect in effects:

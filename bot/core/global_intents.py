@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from bot import defaults
 from bot.core import call_messages, messages
 from bot.core import effects as fx
 
@@ -31,8 +32,11 @@ class GlobalHit(Protocol):
 #: `classify(text, locale, opted_out=...)` -> a hit, or None when the flow should read the text.
 Classifier = Callable[..., "GlobalHit | None"]
 
-#: The outcome a conversation ends with, by intent (intents that do not end it are absent).
-ENDS_WITH = {"stop": "opted_out", "urgent": "escalated", "person": "handed_off"}
+#: The outcome a conversation ends with, by intent (intents that do not end it are absent). A
+#: concern pauses the script for a person (staff may resume it); a wrong number ends it (the
+#: patient was never reached on this phone); a preference leaves the question waiting.
+ENDS_WITH = {"stop": "opted_out", "urgent": "escalated", "person": "handed_off",
+             "concern": "handed_off", "wrong_number": "delivery_failed"}
 #: Intents after which the current question is asked again, by channel: a call cannot leave
 #: the caller in silence after a help line or an "are you sure?", a text thread can.
 ASKS_AGAIN = {"sms": frozenset({"language"}),
@@ -47,6 +51,7 @@ def asks_again(kind: str, channel: str) -> bool:
 def reaction(
     hit: GlobalHit, locale: str, *, flow: str | None = None, state: str | None = None,
     question: fx.SendMessage | None = None, channel: str = "sms",
+    message_id: str | None = None,
 ) -> list[fx.Effect]:
     """The effects of `hit`, in order, without ending a conversation.
 
@@ -90,6 +95,8 @@ def reaction(
                 _system(reply, state, fx.SAFETY),
                 fx.Audit("urgent_override", f"urgent reply: {category}",
                          {"category": category, "keyword": keyword})]
+    if hit.kind in ("concern", "wrong_number", "preference"):
+        return _screened(hit, message_id, state)
     if hit.kind == "language":
         chosen = getattr(hit, "locale", None) or locale
         if flow is None:
@@ -126,15 +133,54 @@ def _spoken(hit: GlobalHit, keyword: str | None, flow: str | None, state: str | 
     return None
 
 
+def _screened(hit: GlobalHit, message_id: str | None, state: str | None) -> list[fx.Effect]:
+    """A concern, a wrong number or a contact preference. Tasks point at the stored message
+    (staff read the patient's words there); the text itself is never copied."""
+    keyword: str | None = getattr(hit, "keyword", None)
+    if hit.kind == "concern":
+        return [fx.CreateTask(team="nursing", priority="high", state=state, category="concern",
+                              reason="Reply may signal risk (hedged or unclear): a nurse "
+                                     "checks soon; the conversation is paused.",
+                              message_id=message_id),
+                fx.Audit("concern", "possible risk in a reply",
+                         {"meaning": getattr(hit, "meaning", None), "keyword": keyword})]
+    if hit.kind == "wrong_number":
+        return [fx.MarkPhone("not_patient", message_id=message_id),
+                fx.CreateTask(team="outreach", priority="high", state=state,
+                              category="contact_fix",
+                              reason="Whoever has this phone says it is not the patient's: "
+                                     "find the right number.", message_id=message_id),
+                _system(messages.WRONG_NUMBER_REPLY, state),
+                fx.Audit("wrong_number", "phone is not the patient's", {"keyword": keyword})]
+    detail = dict(getattr(hit, "detail", ()))
+    start, end = detail.get("window_start"), detail.get("window_end")
+    channel, note = detail.get("channel"), detail.get("note")
+    out: list[fx.Effect] = [fx.SetContactPreference(
+        window_start=start, window_end=end, channel=channel, note=note, message_id=message_id)]
+    if start or end:
+        out.append(fx.SendMessage(msgid=messages.PREFERENCE_WINDOW, kind=fx.SYSTEM, state=state,
+                                  params={"start": start or defaults.QUIET_HOURS_END,
+                                          "end": end or defaults.QUIET_HOURS_START}))
+    elif channel == "voice":
+        out.append(_system(messages.PREFERENCE_CALL, state))
+    else:
+        out.append(_system(messages.PREFERENCE_NOTED, state))
+    out.append(fx.Audit("contact_preference", "patient stated a contact preference",
+                        {"window_start": start, "window_end": end, "channel": channel,
+                         "note": note}))
+    return out
+
+
 def _system(msgid: str, state: str | None, kind: str = fx.SYSTEM) -> fx.SendMessage:
     return fx.SendMessage(msgid=msgid, params={}, kind=kind, state=state)
 
 
 def outside_conversation(
     classify: Classifier, text: str, locale: str, *, opted_out: bool,
+    message_id: str | None = None,
 ) -> list[fx.Effect] | None:
     """The effects of a global intent in a reply no conversation waits for; None if none."""
     hit = classify(text, locale, opted_out=opted_out)
     if hit is None:
         return None
-    return reaction(hit, locale) or None
+    return reaction(hit, locale, message_id=message_id) or None

@@ -46,6 +46,18 @@ VOICEMAIL = N_(
     "Hello, this is {program} calling for you. Please call us back at {contact}. Thank you."
 )
 NOT_UNDERSTOOD = N_("Sorry, we did not understand your reply.")
+PREFERENCE_WINDOW = N_(
+    "Thank you. We will send your routine messages between {start} and {end}, your time."
+)
+PREFERENCE_CALL = N_(
+    "Thank you. We have noted that you prefer a phone call. Your care team has been told."
+)
+PREFERENCE_NOTED = N_(
+    "Thank you. We have noted your request. Your care team will update how we contact you."
+)
+WRONG_NUMBER_REPLY = N_(
+    "Thank you for letting us know. We will not text this number again."
+)
 
 ALL: tuple[str, ...] = (
     STOP_CONFIRMATION,
@@ -59,4 +71,8 @@ ALL: tuple[str, ...] = (
     LANGUAGE_CHANGED,
     VOICEMAIL,
     NOT_UNDERSTOOD,
+    PREFERENCE_WINDOW,
+    PREFERENCE_CALL,
+    PREFERENCE_NOTED,
+    WRONG_NUMBER_REPLY,
 )

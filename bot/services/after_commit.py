@@ -32,4 +32,6 @@ def run_after_commit(rt: Runtime, after: AfterCommit, *, send_inline: bool = Fal
         queues.cancel_timeout(rt.redis, conversation_id, token)
     for conversation_id, call_at in after.calls:
         calls.schedule_call(rt, conversation_id, call_at)
+    for message_id in after.reviews:
+        queues.enqueue_review(rt.redis, message_id)
     return due_now

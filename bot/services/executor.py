@@ -46,12 +46,15 @@ class AfterCommit:
     cancels: list[tuple[int, str]] = field(default_factory=list)
     #: Conversations to call (`bot.services.calls.schedule_call`), now or at a time.
     calls: list[tuple[int, datetime | None]] = field(default_factory=list)
+    #: Inbound messages for the operator's second-opinion classifier (when configured).
+    reviews: list[int] = field(default_factory=list)
 
     def merge(self, other: AfterCommit) -> None:
         self.sends += other.sends
         self.timeouts += other.timeouts
         self.cancels += other.cancels
         self.calls += other.calls
+        self.reviews += other.reviews
 
 
 @dataclass
@@ -162,7 +165,8 @@ def _task(scope: Scope, e: fx.CreateTask) -> None:
     conv = scope.conversation
     repo.add_task(scope.session, team=e.team, priority=e.priority, reason=e.reason,
                   category=e.category, now=scope.now, patient_id=scope.patient.id,
-                  conversation_id=conv.id if conv else None)
+                  conversation_id=conv.id if conv else None,
+                  message_id=int(e.message_id) if e.message_id else None)
 
 
 def _schedule(scope: Scope, e: fx.ScheduleTimeout) -> None:
@@ -210,6 +214,36 @@ def _consent(scope: Scope, e: fx.RecordConsent) -> None:
     repo.suppress_routine(scope.session, scope.patient.id, scope.now, "patient opted out")
 
 
+def _preference(scope: Scope, e: fx.SetContactPreference) -> None:
+    patient = scope.patient
+    if e.window_start or e.window_end:
+        patient.send_window_start, patient.send_window_end = e.window_start, e.window_end
+        # A message already held for later is decided again when it falls due (send job).
+    if e.channel:
+        patient.preferred_channel = e.channel
+    if e.note or e.channel:
+        patient.contact_note = e.note or f"prefers {e.channel}"
+        conv = scope.conversation
+        repo.add_task(scope.session, team="outreach", priority="routine", category="contact_preference",
+                      reason="Patient asked to be contacted differently: update the contact "
+                             "details or program as they asked.", now=scope.now,
+                      patient_id=patient.id, conversation_id=conv.id if conv else None,
+                      message_id=int(e.message_id) if e.message_id else None)
+
+
+def _mark_phone(scope: Scope, e: fx.MarkPhone) -> None:
+    """Stop everything bound for this phone: other conversations end, held routine texts are
+    suppressed (the wrong-number confirmation is a system message and still goes)."""
+    scope.patient.phone_status = e.status
+    current = scope.conversation.id if scope.conversation else None
+    for other in repo.active_conversations(scope.session, scope.patient.id):
+        if other.id == current:
+            continue
+        for intent in repo.end_conversation(scope.session, other, "delivery_failed", scope.now):
+            scope.after.cancels.append((other.id, intent.wait_token))
+    repo.suppress_routine(scope.session, scope.patient.id, scope.now, "phone is not the patient's")
+
+
 def _language(scope: Scope, e: fx.SetLanguage) -> None:
     scope.patient.locale = e.locale
     if scope.conversation is not None:
@@ -229,6 +263,8 @@ _HANDLERS: dict[str, Any] = {
     fx.CancelTimeout.type: _cancel,
     fx.EndConversation.type: _end,
     fx.RecordConsent.type: _consent,
+    fx.SetContactPreference.type: _preference,
+    fx.MarkPhone.type: _mark_phone,
     fx.SetLanguage.type: _language,
     fx.Audit.type: _audit,
 }

@@ -26,6 +26,9 @@ from bot.settings import Settings
 from bot.store import repositories as repo
 from bot.store.models import CONSENT_REVOKED, Conversation, Message, Patient
 
+#: `Patient.phone_status` once whoever holds the phone said it is not the patient's.
+NOT_PATIENT = "not_patient"
+
 SEND = "send"
 DEFER = "defer"
 SUPPRESS = "suppress"
@@ -61,19 +64,47 @@ def decide(
     flow of the message's conversation, whose own quiet hours apply (`rules.quiet_window`)."""
     if patient.consent_status == CONSENT_REVOKED and message.kind not in ALLOWED_AFTER_OPT_OUT:
         return Decision(SUPPRESS, reason=f"patient opted out ({message.kind} message)")
+    if patient.phone_status == NOT_PATIENT and message.kind not in ALLOWED_AFTER_OPT_OUT:
+        return Decision(SUPPRESS, reason=f"phone is not the patient's ({message.kind} message)")
     if message.kind != ROUTINE:
         return Decision(SEND)
     tz = patient.timezone or settings.DEFAULT_TIMEZONE
     qs, qe = rules.quiet_window(settings, flow)
-    at = rules.next_allowed_send(now, tz, qs, qe)
+    at = _allowed(now, tz, (qs, qe), _own_window(patient, qs, qe))
     if at > now:
-        return Decision(DEFER, at, "quiet hours in the patient's time zone")
+        reason = ("the patient's own sending window" if not rules.in_quiet_hours(now, tz, qs, qe)
+                  else "quiet hours in the patient's time zone")
+        return Decision(DEFER, at, reason)
     start, end = rules.local_day_bounds(now, tz)
     sent = repo.routine_sent_between(session, patient.id, start, end, exclude_id=message.id)
     if rules.cap_reached(sent, settings.MAX_ROUTINE_MESSAGES_PER_DAY):
-        return Decision(DEFER, rules.next_allowed_send(end, tz, qs, qe),
+        return Decision(DEFER, _allowed(end, tz, (qs, qe), _own_window(patient, qs, qe)),
                         "daily routine message cap reached")
     return Decision(SEND)
+
+
+def _own_window(patient: Patient, quiet_start: str, quiet_end: str) -> tuple[str, str] | None:
+    """The patient's sending window as a second quiet window (its complement), open ends
+    filled from the program's quiet hours; None when the patient set none."""
+    start, end = patient.send_window_start, patient.send_window_end
+    if not start and not end:
+        return None
+    return (end or quiet_start, start or quiet_end)
+
+
+def _allowed(now: datetime, tz: str, quiet: tuple[str, str],
+             own: tuple[str, str] | None) -> datetime:
+    """The first instant from `now` outside both the program's and the patient's quiet
+    windows (each step only moves forward, so a few rounds settle it)."""
+    at = now
+    for _ in range(4):
+        nxt = rules.next_allowed_send(at, tz, *quiet)
+        if own is not None:
+            nxt = rules.next_allowed_send(nxt, tz, *own)
+        if nxt == at:
+            return at
+        at = nxt
+    return at
 
 
 def staff_reply_after(

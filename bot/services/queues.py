@@ -78,6 +78,15 @@ def enqueue_process_patients(connection: Redis, patient_ids: list[int]) -> list[
     return out
 
 
+def enqueue_review(connection: Redis, message_id: int) -> Job:
+    """Ask the second-opinion classifier about one reply (`workers.jobs.review_reply`), on the
+    default queue so a slow classifier never holds up inbound or outbound work."""
+    q = queue(defaults.QUEUE_DEFAULT, connection)
+    return q.enqueue("workers.jobs.review_reply", message_id,
+                     job_id=job_id("review", message_id), job_timeout=60, result_ttl=60,
+                     failure_ttl=7 * 86400)
+
+
 def enqueue_send(connection: Redis, message_id: int, *, at: datetime | None = None) -> Job:
     """Queue the send of message `message_id` now, or at `at` (a deferred routine message).
 

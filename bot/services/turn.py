@@ -113,6 +113,8 @@ def _on_start(rt: Runtime, scope: Scope, event: InboxEvent) -> None:
 def _on_reply(rt: Runtime, scope: Scope, event: InboxEvent) -> None:
     message = scope.session.get(Message, event.payload["message_id"])
     text = message.body if message else ""
+    if message is not None and rt.settings.SAFETY_SECOND_OPINION_URL:
+        scope.after.reviews.append(message.id)  # asked after this turn commits, in its own job
     for conv in repo.active_conversations(scope.session, scope.patient.id)[:1]:
         if message is not None:
             message.conversation_id = conv.id
@@ -157,12 +159,21 @@ def _on_staff(rt: Runtime, scope: Scope, event: InboxEvent) -> None:
             outcome=payload.get("outcome"), staff_id=payload.get("staff_id")))
 
 
+def _on_second_opinion(rt: Runtime, scope: Scope, event: InboxEvent) -> None:
+    from bot.services.second_opinion import carry_out
+
+    payload = dict(event.payload)
+    carry_out(scope, int(payload["message_id"]), str(payload["tier"]),
+              str(payload.get("lexicon_tier", "none")))
+
+
 _EVENT_HANDLERS: dict[str, Callable[[Runtime, Scope, InboxEvent], None]] = {
     "start": _on_start,
     "reply": _on_reply,
     "timeout": _on_timeout,
     "delivery_failed": _on_delivery_failed,
     "staff": _on_staff,
+    "second_opinion": _on_second_opinion,
 }
 
 

@@ -26,8 +26,9 @@ def handle_unrouted_reply(scope: Scope, message: Message | None, *,
     text = message.body if message else ""
     patient = scope.patient
     opted_out = patient.consent_status == CONSENT_REVOKED
-    effects = global_intents.outside_conversation(classify, text, patient.locale,
-                                                  opted_out=opted_out)
+    effects = global_intents.outside_conversation(
+        classify, text, patient.locale, opted_out=opted_out,
+        message_id=str(message.id) if message else None)
     if effects is not None:
         apply(scope, effects)
         return

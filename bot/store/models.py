@@ -127,6 +127,14 @@ class Patient(Base):
     #: Extra per-patient facts flows may use as placeholders (due_date, appointment_at...).
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The patient's own sending window for routine messages, local "HH:MM" (either end may
+    #: be open), on top of the program's quiet hours.
+    send_window_start: Mapped[str | None] = mapped_column(String(5))
+    send_window_end: Mapped[str | None] = mapped_column(String(5))
+    #: "voice" when the patient asked to be called rather than texted.
+    preferred_channel: Mapped[str | None] = mapped_column(String(8))
+    #: What staff must act on ("content", "other_contact", "time"): never the patient's words.
+    contact_note: Mapped[str | None] = mapped_column(String(64))
 
     conversations: Mapped[list[Conversation]] = relationship(back_populates="patient")
 
@@ -284,3 +292,23 @@ class AuditEvent(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SafetyMark(Base):
+    """A staff judgement on the safety screen: a crisis it missed, or a false alarm.
+
+    The message text stays in `messages`; exports join it there, so the label set can grow
+    (development part) without the text ever passing through logs or queues.
+    """
+
+    __tablename__ = "safety_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    #: "missed_crisis" or "not_crisis".
+    label: Mapped[str] = mapped_column(String(16))
+    #: What the screen said when the message arrived ("urgent", "concern", "none").
+    screen_tier: Mapped[str] = mapped_column(String(16))
+    staff: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,12 +25,13 @@ message with surrounding whitespace removed, so that consent here agrees with Tw
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from bot.understanding import lexicon
+from bot.understanding import lexicon, safety_consent
 from bot.understanding.lexicon import Lexicon
+from bot.understanding.lexicon import meaning as meanings
 from bot.understanding.lexicon.common_words import COMMON_WORDS
 from bot.understanding.lexicon.normalize import light_normalize, normalize
 from bot.understanding.lexicon.patterns import Hit, PatternSet, Vocabulary, correct_typos
@@ -38,6 +39,7 @@ from bot.understanding.lexicon.patterns import Hit, PatternSet, Vocabulary, corr
 __all__ = ["GlobalIntent", "classify_global", "detect_urgent", "is_minimum_necessary", "warm"]
 
 STOP, START, HELP, URGENT, LANGUAGE = "stop", "start", "help", "urgent", "language"
+CONCERN, WRONG_NUMBER, PREFERENCE = "concern", "wrong_number", "preference"
 CRISIS, ABUSE, MEDICAL = "crisis", "abuse", "medical"
 #: Twilio's default opt-out, opt-in and help keywords on long codes (its Advanced Opt-Out docs).
 CARRIER_STOP = ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout")
@@ -60,12 +62,18 @@ class GlobalIntent:
     category: str | None = None
     locale: str | None = None
     carrier_keyword: bool = False
+    #: What an urgent or concern message means ("wish_dead", "overdose_poisoning"...).
+    meaning: str | None = None
+    #: A preference's parts as (name, value) pairs: ("window_start", "09:00"),
+    #: ("channel", "voice"), ("note", "content").
+    detail: tuple[tuple[str, str], ...] = ()
 
 
 @cache
 def _vocabulary() -> Vocabulary:
     sets = [lexicon.patterns(lex.locale, name) for lex in lexicon.all_lexicons()
             for name in _SAFETY_FIELDS]
+    sets += [ps for c in meanings.all_compiled() for ps in (c.urgent, c.concern, c.revoke)]
     keep = {w for lex in lexicon.all_lexicons() for w in lex.keep} | COMMON_WORDS
     return Vocabulary.of(sets, keep)
 
@@ -83,7 +91,10 @@ def warm() -> None:
     for lex in lexicon.all_lexicons():
         for name in _SAFETY_FIELDS:
             lexicon.patterns(lex.locale, name)
+    meanings.all_compiled()
     _vocabulary()
+    _risk_prescan()
+    _consent_prescan()
 
 
 @cache
@@ -97,9 +108,10 @@ def _ordered(locale: str) -> tuple[Lexicon, ...]:
 @cache
 def _exclusions(code: str, substring: bool) -> tuple[PatternSet, ...]:
     """Figures of speech to blank out before matching `code`'s urgent phrases."""
-    english = lexicon.FALLBACK
-    return tuple(lexicon.patterns(c, "not_urgent") for c in dict.fromkeys((code, english))
-                 if lexicon.patterns(c, "not_urgent").substring == substring)
+    codes = dict.fromkeys((code, lexicon.FALLBACK))
+    sets = [lexicon.patterns(c, "not_urgent") for c in codes]
+    sets += [meanings.compiled(c).not_urgent for c in codes]
+    return tuple(ps for ps in sets if ps.substring == substring)
 
 
 def _blocked(text: str, exclusions: list[PatternSet], substring: bool) -> str:
@@ -139,35 +151,115 @@ def _negated(text: str, hit: Hit, lex: Lexicon, substring: bool) -> bool:
     return False
 
 
-def _urgent_in(clause: str, accented: str, locale: str) -> GlobalIntent | None:
-    norm = normalize(clause)
-    if not norm:
-        return None
-    corrected = correct_typos(norm, _vocabulary())
-    blocked: dict[tuple[str, bool], str] = {}  # the same text for every category
+class _Clause:
+    """One clause in every form the risk patterns read, each computed once and shared by
+    every category and locale; the figure-of-speech blanking only when a pattern set could
+    match at all (blanking can only remove matches, never add one)."""
+
+    def __init__(self, clause: str) -> None:
+        self.norm = normalize(clause)
+        self.accented = light_normalize(clause)
+        self.corrected = correct_typos(self.norm, _vocabulary()) if self.norm else ""
+        self._blocked: dict[tuple[str, bool], str] = {}
+
+    def raw(self, substring: bool) -> str:
+        return self.norm if substring else self.corrected
+
+    def blocked(self, code: str, substring: bool) -> str:
+        key = (code, substring)
+        if key not in self._blocked:
+            self._blocked[key] = _blocked(self.raw(substring), list(_exclusions(*key)),
+                                          substring)
+        return self._blocked[key]
+
+    def hits(self, ps: PatternSet, lex: Lexicon) -> Iterator[tuple[Hit, bool, str]]:
+        """(hit, negated, text) for every match of `ps` once figures of speech are blanked."""
+        if not ps.may_match(self.raw(ps.substring), self.accented):
+            return
+        text = self.blocked(lex.locale, ps.substring)
+        for hit in ps.finditer(text, self.accented):
+            yield hit, _negated(text, hit, lex, ps.substring), text
+
+
+@cache
+def _risk_prescan() -> PatternSet:
+    """Every urgent and concern pattern of every locale as one pre-check: almost every reply
+    matches none, and one scan per text form is far cheaper than one per set."""
+    sets = [lexicon.patterns(lex.locale, field) for lex in lexicon.all_lexicons()
+            for field in _URGENT_FIELDS]
+    sets += [ps for c in meanings.all_compiled() for ps in (c.urgent, c.concern)]
+    return PatternSet.union_of(sets)
+
+
+@cache
+def _consent_prescan() -> PatternSet:
+    """Every wrong-number, opt-out and contact-request phrase as one pre-check."""
+    sets = [lexicon.patterns(lex.locale, "stop_phrases") for lex in lexicon.all_lexicons()]
+    sets += [ps for c in meanings.all_compiled()
+             for ps in (c.wrong_number, c.revoke, c.contact)]
+    return PatternSet.union_of(sets)
+
+
+def _risk_in(clause: _Clause, locale: str) -> tuple[GlobalIntent | None, bool, GlobalIntent | None]:
+    """(urgent intent, a denied crisis phrase was seen, concern intent) in one clause.
+
+    A denied crisis phrase ("not suicidal") is a hedge: a concern rather than nothing.
+    """
+    if not clause.norm or not _risk_prescan().may_match_any(
+            clause.corrected, clause.norm, clause.accented):
+        return None, False, None
+    hedged = False
     for category in _URGENT_FIELDS:
         for lex in _ordered(locale):
-            ps = lexicon.patterns(lex.locale, category)
-            key = (lex.locale, ps.substring)
-            if key not in blocked:
-                blocked[key] = _blocked(norm if ps.substring else corrected,
-                                        list(_exclusions(*key)), ps.substring)
-            text = blocked[key]
-            for hit in ps.finditer(text, accented):
-                if not _negated(text, hit, lex, ps.substring):
+            for hit, negated, _ in clause.hits(lexicon.patterns(lex.locale, category), lex):
+                if not negated:
                     return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
-                                        locale=lex.locale)
-    return None
+                                        locale=lex.locale), hedged, None
+                hedged = hedged or category == CRISIS
+    for lex in _ordered(locale):
+        found = meanings.compiled(lex.locale)
+        for hit, negated, _ in clause.hits(found.urgent, lex):
+            meaning = found.meaning_of.get(hit.pattern, "")
+            category = meanings.URGENT_MEANINGS.get(meaning, MEDICAL)
+            if not negated:
+                return GlobalIntent(URGENT, keyword=hit.pattern, category=category,
+                                    locale=lex.locale, meaning=meaning), hedged, None
+            hedged = hedged or category == CRISIS
+    for lex in _ordered(locale):
+        for hit, negated, _ in clause.hits(meanings.compiled(lex.locale).concern, lex):
+            if not negated:
+                return None, hedged, GlobalIntent(CONCERN, keyword=hit.pattern, category=CRISIS,
+                                                  locale=lex.locale, meaning="hedged_risk")
+    return None, hedged, None
+
+
+def _clauses(text: str) -> list[str]:
+    return list(dict.fromkeys([text] + [c for c in _CLAUSES.split(text) if c.strip()]))
 
 
 def detect_urgent(text: str, locale: str) -> GlobalIntent | None:
     """An urgent or crisis message in any shipped language, else None (see module doc)."""
-    clauses = [text] + [c for c in _CLAUSES.split(text) if c.strip()]
-    for clause in dict.fromkeys(clauses):
-        found = _urgent_in(clause, light_normalize(clause), locale)
+    found = assess_risk(text, locale)
+    return found if found is not None and found.kind == URGENT else None
+
+
+def assess_risk(text: str, locale: str) -> GlobalIntent | None:
+    """The message's crisis tier: an ``urgent`` intent, a ``concern`` (hedged or ambiguous
+    risk, or a denied crisis phrase), or None. Urgent anywhere in the message wins."""
+    whole = _Clause(text)
+    if not whole.norm or not _risk_prescan().may_match_any(
+            whole.corrected, whole.norm, whole.accented):
+        return None  # a clause can only match where the whole message does
+    hedged, concern = False, None
+    for clause in _clauses(text):
+        found, hedge, worry = _risk_in(whole if clause == text else _Clause(clause), locale)
         if found:
             return found
-    return None
+        hedged, concern = hedged or hedge, concern or worry
+    if concern is None and hedged:
+        concern = GlobalIntent(CONCERN, keyword="denied crisis phrase", category=CRISIS,
+                               meaning="hedged_risk")
+    return concern
 
 
 def _bare(norm: str, locales: Sequence[Lexicon]) -> str:
@@ -222,19 +314,48 @@ def _language(norm: str, bare: str, locale: str, locales: Sequence[Lexicon]) -> 
     return GlobalIntent(LANGUAGE, keyword=bare or norm, locale=chosen)
 
 
+def _consent(text: str, norm: str, bare: str, locale: str,
+             locales: Sequence[Lexicon]) -> GlobalIntent | None:
+    """Wrong number, opt-out or contact preference (see bot.safety_consent)."""
+    single = text.strip().casefold()
+    if single in CARRIER_STOP:
+        return GlobalIntent(STOP, keyword=single.upper(), locale="en", carrier_keyword=True)
+    corrected = correct_typos(norm, _vocabulary())
+    accented = light_normalize(text)
+    if not _consent_prescan().may_match_any(corrected, norm, accented):
+        return _stop(text, norm, bare, locales)  # whole-message keywords only
+    wrong = safety_consent.wrong_number(corrected, accented, locales)
+    if wrong is not None:
+        return GlobalIntent(WRONG_NUMBER, keyword=wrong[1], locale=wrong[0])
+    stop = _stop(text, norm, bare, locales)
+    revoke = stop or safety_consent.revoke(corrected, accented, locales)
+    preference = safety_consent.preference(text, corrected, accented, locales,
+                                           revoking=revoke is not None)
+    if preference is not None:
+        code, detail = preference
+        return GlobalIntent(PREFERENCE, keyword=f"{code}:preference", locale=code, detail=detail)
+    if revoke is not None and not isinstance(revoke, GlobalIntent):
+        return GlobalIntent(STOP, keyword=f"{revoke[0]}:revoke_phrase", locale=revoke[0])
+    return revoke
+
+
 def classify_global(text: str, locale: str, *, opted_out: bool = False) -> GlobalIntent | None:
-    """The global intent of an inbound message, or None when the flow should read it."""
+    """The global intent of an inbound message, or None when the flow should read it.
+
+    Order: urgent, then concern (a hedged risk still reaches a nurse even inside an
+    opt-out), then consent (wrong number, opt-out or preference), START, HELP, language.
+    """
     if not text or not text.strip():
         return None
-    urgent = detect_urgent(text, locale)
-    if urgent:
-        return urgent
+    risk = assess_risk(text, locale)
+    if risk is not None:
+        return risk
     norm = normalize(text)
     locales = _ordered(locale)
     bare = _bare(norm, locales)
-    stop = _stop(text, norm, bare, locales)
-    if stop:
-        return stop
+    consent = _consent(text, norm, bare, locale, locales)
+    if consent is not None:
+        return consent
     single = text.strip().casefold()
     if single in CARRIER_START and (single != "yes" or opted_out):
         return GlobalIntent(START, keyword=single.upper(), locale="en", carrier_keyword=True)

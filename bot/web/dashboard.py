@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from bot.store import caseload as caseload_store
+from bot.store import safety_marks
 from bot.store.models import utcnow
 from bot.web.auth import db_read
 from bot.web.timefmt import program_zone
@@ -23,10 +24,13 @@ def caseload() -> ResponseReturnValue:
     zone = program_zone()
     with db_read() as session:
         by_staff, by_team = caseload_store.caseload(session, current_user.visible_teams, now, zone)
+        # The safety screen's recent misses, for supervisors (they see every team's patients).
+        misses = safety_marks.recent(session) if current_user.sees_all_teams else []
     if request.args.get("format") == "json":
         return jsonify({"staff": [m.to_dict() for m in by_staff],
                         "teams": [m.to_dict() for m in by_team],
                         "week_start": caseload_store.week_start(now, zone).isoformat()})
     return render_template("triage/dashboard.html", by_staff=by_staff, by_team=by_team,
                            week_start=caseload_store.week_start(now, zone),
-                           window_days=caseload_store.MEDIAN_WINDOW.days)
+                           window_days=caseload_store.MEDIAN_WINDOW.days, misses=misses,
+                           labels=safety_marks.LABELS)

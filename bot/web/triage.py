@@ -32,12 +32,19 @@ from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from bot.services import staff_replies
-from bot.store import tasks_repo, timeline
+from bot.store import safety_marks, tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import Conversation, FollowUpTask, Patient, utcnow
 from bot.web import timefmt
 from bot.web.auth import StaffUser, db_read, db_session
-from bot.web.triage_forms import ActionForm, AssignForm, NoteForm, ReplyForm, ResolveForm
+from bot.web.triage_forms import (
+    ActionForm,
+    AssignForm,
+    NoteForm,
+    ReplyForm,
+    ResolveForm,
+    SafetyMarkForm,
+)
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +151,8 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         conversation = session.get(Conversation, task.conversation_id) \
             if task.conversation_id else None
         thread = [timeline.message_entry(m) for m in timeline.task_messages(session, task)]
+        words = safety_marks.task_message(session, task)
+        mark_form = SafetyMarkForm(message_id=str(words.id)) if words is not None else None
         assign_form = AssignForm(version=str(task.version))
         assign_form.assignee.choices = [
             SelectChoice(u.email, f"{u.name or u.email} ({u.role.replace('_', ' ')})")
@@ -154,7 +163,7 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         thread=thread, now=utcnow(), claim_form=ActionForm(version=str(task.version)),
         release_form=ActionForm(), assign_form=assign_form, note_form=NoteForm(),
         resolve_form=ResolveForm(), reply_form=ReplyForm(),
-        resolutions=tasks_repo.RESOLUTIONS,
+        resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form,
     )
 
 
@@ -178,6 +187,29 @@ def _act(task_id: int, done: str, change: Callable[[Session], object]) -> Respon
         flash(done, "info")
     except tasks_repo.TaskError as exc:
         flash(str(exc), "error")
+    return _back(task_id)
+
+
+@bp.route("/tasks/<int:task_id>/safety-mark", methods=["POST"])
+@login_required
+def safety_mark(task_id: int) -> ResponseReturnValue:
+    """"A crisis the screen missed" / "not a crisis" on the patient's words of this task."""
+    form = SafetyMarkForm()
+    if not form.validate_on_submit() or not (form.message_id.data or "").isdigit():
+        _form_errors(form)
+        return _back(task_id)
+    try:
+        with db_session() as session:
+            task = load_task(session, task_id)
+            words = safety_marks.task_message(session, task)
+            if words is None or words.id != int(form.message_id.data):
+                abort(404)  # only the message this task is about
+            safety_marks.mark(session, words.id, form.label.data, current_user.email, utcnow(),
+                              task_id=task.id)
+    except safety_marks.MarkRefused as exc:
+        flash(str(exc), "error")
+        return _back(task_id)
+    flash("Thank you: the safety screen's tests will learn from this.", "info")
     return _back(task_id)
 
 

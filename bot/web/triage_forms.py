@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from bot.services.staff_replies import MAX_REPLY_CHARS
+from bot.store.safety_marks import LABELS as SAFETY_LABELS
 from bot.store.tasks_repo import MAX_NOTE_LENGTH, RESOLUTIONS
 
 
@@ -46,3 +47,12 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
     body = TextAreaField("Reply to the patient by text",
                          validators=[DataRequired(), Length(max=MAX_REPLY_CHARS)])
     submit = SubmitField("Send reply")
+
+
+class SafetyMarkForm(FlaskForm):  # type: ignore[misc]
+    """Staff's judgement on the safety screen for the patient's words on this task."""
+
+    label = SelectField("The safety screen on this message", validators=[DataRequired()],
+                        choices=[SelectChoice(k, v) for k, v in SAFETY_LABELS.items()])
+    message_id = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Record")

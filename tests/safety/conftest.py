@@ -9,6 +9,7 @@ import pytest
 #: Rows of (label, true positives, misses, false alarms, true negatives) per report title.
 Report = list[tuple[str, list[tuple[str, int, int, int, int]]]]
 _REPORTS = pytest.StashKey[Report]()
+_TABLES = pytest.StashKey[list[list[str]]]()
 
 
 @pytest.fixture
@@ -17,7 +18,17 @@ def safety_report(request: pytest.FixtureRequest) -> Report:
     return request.config.stash.setdefault(_REPORTS, [])
 
 
+@pytest.fixture
+def safety_tables(request: pytest.FixtureRequest) -> list[list[str]]:
+    """Pre-formatted tables (a title line, then rows) printed at the end of the run."""
+    return request.config.stash.setdefault(_TABLES, [])
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for title, *lines in config.stash.get(_TABLES, []):
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.write_line(line)
     for title, rows in config.stash.get(_REPORTS, []):
         terminalreporter.section(title)
         terminalreporter.write_line(

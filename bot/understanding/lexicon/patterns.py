@@ -67,6 +67,35 @@ class PatternSet:
         # none of a set's patterns, and one scan is far cheaper than one per pattern.
         self._any_folded = _union(r for _, r, acc in self.compiled if not acc)
         self._any_accented = _union(r for _, r, acc in self.compiled if acc)
+        self._any_substring: re.Pattern[str] | None = None
+
+    @classmethod
+    def union_of(cls, sets: Iterable[PatternSet]) -> PatternSet:
+        """One pre-check over many sets (both matching modes): `may_match_any` is False only
+        when no pattern of any set could match."""
+        union = cls(())
+        word_f: list[re.Pattern[str]] = []
+        word_a: list[re.Pattern[str]] = []
+        sub: list[re.Pattern[str]] = []
+        for ps in sets:
+            for _, regex, accented in ps.compiled:
+                (sub if ps.substring else word_a if accented else word_f).append(regex)
+        union._any_folded = _union(word_f)
+        union._any_accented = _union(word_a)
+        union._any_substring = _union(sub)
+        return union
+
+    def may_match_any(self, folded: str, compact_source: str, accented: str) -> bool:
+        """For a `union_of` set: word patterns read `folded` (and `accented`), substring
+        patterns read `compact_source` with its spaces removed."""
+        if self._any_substring is not None and self._any_substring.search(
+                compact_source.replace(" ", "")):
+            return True
+        return self.may_match(folded, accented)
+
+    def may_match(self, folded: str, accented: str = "") -> bool:
+        """False when no pattern of the set can match (one alternation scan)."""
+        return self._may_match(folded, accented)
 
     def _may_match(self, folded: str, accented: str) -> bool:
         if self.substring:
@@ -104,9 +133,19 @@ class PatternSet:
         return next(self.finditer(folded, accented), None)
 
 
+_WORD_START = r"(?<!\S)"
+
+
 def _union(regexes: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
     sources = [r.pattern for r in regexes]
-    return re.compile("|".join(f"(?:{src})" for src in sources)) if sources else None
+    if not sources:
+        return None
+    if all(src.startswith(_WORD_START) for src in sources):
+        # Word patterns all start at a word boundary: checked once per position, not once per
+        # pattern, so the scan skips the inside of words at once.
+        body = "|".join(f"(?:{src[len(_WORD_START):]})" for src in sources)
+        return re.compile(f"{_WORD_START}(?:{body})")
+    return re.compile("|".join(f"(?:{src})" for src in sources))
 
 
 def _slot_regex(slot: str, clitics: tuple[str, ...]) -> str:

@@ -1,0 +1,55 @@
+"""Tagalog (and Taglish) crisis and consent phrases by meaning."""
+
+from bot.understanding.lexicon.meaning import HOURS, MANY, Meanings
+
+MEANINGS = Meanings(
+    urgent={
+        "wish_dead": (
+            "sana .. hindi na ako? magising", "mas? mabuti pa .. kung wala na ako",
+            "ayoko|ayaw+ko na? ng|nang? mabuhay", "pagod na .. mabuhay", "gusto ko na? ng|nang? mamatay|mawala",
+            "wala nang saysay .. mabuhay|buhay", "mas mabuti pang mamatay", "sana patay na ako", "sana .. hindi na .. nagising|magising", "kung wala na ako",
+        ),
+        "suicidal_thoughts": ("magpakamatay", "tapusin|wakasan .. buhay|lahat", "patayin ang sarili",
+                              "iniisip .. tapusin|mamatay|magpakamatay"),
+        "method": ("lubid", "magbibigti|bibigti|magbigti|nagbigti", "tatalon|tumalon .. tulay|building|gusali",
+                   "laslas*", "pulso"),
+        "intent_plan": ("plano .. magpakamatay|mamatay", "mamaya|ngayong+gabi .. magpakamatay|tatalon|magbibigti"),
+        "goodbye": ("paalam na", "salamat sa lahat .. paalam|hindi+ko+na+kailangan", "sulat .. anak|pamilya",
+                    "hindi ko na kailangan .. gamot|refill"),
+        "overdose_poisoning": (
+            f"uminom|ininom|nilunok|uminom+ako+ng {MANY} .. pills|gamot|pampatulog|tableta|na",
+            "ininom|nilunok .. lahat .. pills|gamot|pampatulog|sleeping",
+            "uminom|nakainom|ininom .. lason|zonrox|chlorine|muriatic|bleach|pesticide",
+            "sobrang dami ng gamot", "overdose",
+        ),
+        "breathing": ("hindi .. makahinga", "labi .. nangingitim|asul|violet|blue|nangingitim"),
+        "chest_pain": ("sakit .. dibdib .. braso", "pinagpapawisan"),
+        "stroke": ("tabingi .. mukha|bibig", "hindi .. makapagsalita"),
+        "bleeding": ("dugo .. hindi+tumitigil|ang+dami|sobrang", "ang dami kong dugo", "dinudugo",
+                     "pagdurugo .. hindi tumitigil|malakas"),
+        "fainting": ("nahimatay", "hindi magising", "walang malay"),
+        "violence": ("papatayin .. ako", "sinaktan|sinasaktan|binugbog|sinuntok .. ako", "papatayin daw"),
+    },
+    concern=("pagod lang", "walang saysay ang lahat", "walang pag asa|pagasa", "wala na akong pag asa",
+             "malungkot", "depressed", "depress", "sumuko", "kakayanin", "nahihilo|nahilo",
+             "nagwawala", "nagbabato", "gagawa ng masama"),
+    not_urgent=("patay gutom", "patay na patay", "namatay .. sa tawa|cellphone|cp|phone|baterya",
+                "namatay ang cellphone", "mamamatay .. sa tawa", "pinatay .. ng joke", "napatay .. sa laro",
+                "nakakamatay ang init", "patay na ang halaman", "nagpapalipas ng oras"),
+    revoke=("wag|huwag .. na .. mag+text|magtext|itext|i+text|padalhan|kumontak|tumawag",
+            "wag|huwag .. akong? i+text|itext", "tanggalin|alisin|burahin .. number|numero|listahan",
+            "ayoko .. ng|nang? text|mensahe|makatanggap", "itigil .. text|pagtext|pag+text", "tigilan .. ako",
+            "tama na ang text", "unsubscribe", "wag nyo na ko itext", "itigil nyo na", "tigil na"),
+    wrong_number=("wrong number", "mali ang .. number|numero|tinext", "hindi ako siya",
+                  "walang .. ganyang pangalan|maria|ganyan", "hindi ko kilala"),
+    preference={
+        "time": (f"pagkatapos|bago|mula .. ng|mag? {HOURS}", "sa umaga|gabi|hapon", "oras ng trabaho",
+                 "nasa trabaho", f"bago mag {HOURS}"),
+        "channel": ("tawagan nyo|niyo|ninyo|mo", "imbes na text", "i text|itext|ipadala .. anak|asawa|nanay|tatay"),
+        "content": ("paalala .. lang|ituloy", "wag|huwag .. itigil .. paalala", "newsletter|survey"),
+    },
+    call=("tawag*",),
+    contact=("text|itext|tawag*|tawagan|ipadala|paalala|mensahe|message",),
+    morning=("umaga",), afternoon=("hapon",), evening=("gabi",),
+    after=("pagkatapos", "mula"), before=("bago",),
+)

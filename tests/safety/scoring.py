@@ -1,0 +1,163 @@
+"""Scores the safety screen on the labelled sets under tests/safety/labelled/.
+
+The screen's answer is read through `classify_global`, exactly as the engine reads it: an
+``urgent`` or ``concern`` intent gives the crisis tier, ``stop`` is an opt-out,
+``wrong_number`` is a wrong number, anything else keeps consent. Intervals are Wilson score
+intervals (95%), which stay honest at the small counts one language has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.understanding.lexicon import LOCALES
+from bot.understanding.safety import classify_global
+
+LABELLED = Path(__file__).parent / "labelled"
+PARTS = ("development", "heldout")
+TIERS = ("urgent", "concern", "none")
+CONSENT = ("revoke", "keep", "wrong_number")
+Z95 = 1.959964
+
+
+@dataclass(frozen=True)
+class Case:
+    language: str
+    part: str
+    family: str  # "crisis" | "consent"
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    tier: str  # urgent | concern | none
+    consent: str  # revoke | keep | wrong_number
+
+
+def load(part: str) -> list[Case]:
+    cases: list[Case] = []
+    for language in LOCALES:
+        path = LABELLED / part / f"{language}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data.get("language") != language or data.get("part") != part:
+            raise ValueError(f"{path}: header says {data.get('language')}/{data.get('part')}")
+        for family, labels in (("crisis", TIERS), ("consent", CONSENT)):
+            for label in labels:
+                for text in data[family].get(label) or ():
+                    cases.append(Case(language, part, family, label, str(text)))
+    return cases
+
+
+def frozen_digests() -> dict[str, str]:
+    """The recorded digest of each held-out file (refreshed only when cases are added)."""
+    rows = (LABELLED / "heldout" / "FROZEN.sha256").read_text(encoding="utf-8").splitlines()
+    return {name.removeprefix("heldout/"): digest for digest, name in
+            (row.split() for row in rows if row.strip())}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(cases: Iterable[Case]) -> list[Outcome]:
+    out = []
+    for case in cases:
+        hit = classify_global(case.text, case.language)
+        kind = hit.kind if hit is not None else None
+        tier = kind if kind in ("urgent", "concern") else "none"
+        consent = {"stop": "revoke", "wrong_number": "wrong_number"}.get(kind or "", "keep")
+        out.append(Outcome(case, tier, consent))
+    return out
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    denom = 1 + Z95 ** 2 / n
+    centre = (p + Z95 ** 2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    k: int
+    n: int
+
+    @property
+    def value(self) -> float:
+        return self.k / self.n if self.n else 1.0
+
+    def show(self) -> str:
+        if not self.n:
+            return "      -"
+        lo, hi = wilson(self.k, self.n)
+        return f"{self.k:>3}/{self.n:<3} {self.value:6.1%} [{lo:5.1%},{hi:6.1%}]"
+
+
+def recall(outcomes: list[Outcome], family: str, label: str, *, at_least: bool = False) -> Ratio:
+    """Share of `label` cases the screen put in `label` (for concern: concern or urgent)."""
+    rows = [o for o in outcomes if o.case.family == family and o.case.label == label]
+    got = [_answer(o, family) for o in rows]
+    if at_least:
+        hits = sum(1 for g in got if g in ("concern", "urgent"))
+    else:
+        hits = sum(1 for g in got if g == label)
+    return Ratio(hits, len(rows))
+
+
+def precision(outcomes: list[Outcome], family: str, label: str) -> Ratio:
+    rows = [o for o in outcomes if o.case.family == family and _answer(o, family) == label]
+    return Ratio(sum(1 for o in rows if o.case.label == label), len(rows))
+
+
+def _answer(o: Outcome, family: str) -> str:
+    return o.tier if family == "crisis" else o.consent
+
+
+def false_optouts(outcomes: list[Outcome]) -> list[Outcome]:
+    """Look-alikes that opted the patient out: keep cases, and every crisis case (a wrong
+    number stops outreach to that phone by its own path and is counted there)."""
+    return [o for o in outcomes if o.consent == "revoke"
+            and (o.case.family == "crisis" or o.case.label == "keep")]
+
+
+def wrong(outcomes: list[Outcome]) -> list[Outcome]:
+    """Every case the screen answered differently from its label (concern: urgent is fine)."""
+    bad = []
+    for o in outcomes:
+        got = _answer(o, o.case.family)
+        if got == o.case.label or (o.case.label == "concern" and got == "urgent"):
+            continue
+        bad.append(o)
+    return bad
+
+
+def table(outcomes: list[Outcome], title: str) -> list[str]:
+    """Per-language rows: recall per tier and consent label, urgent precision, opt-outs."""
+    lines = [title,
+             f"{'lang':<8}{'urgent recall':<28}{'concern+ recall':<28}{'look-alike calm':<28}"
+             f"{'urgent precision':<28}{'revoke recall':<28}{'keep kept':<28}{'wrong-number':<28}"]
+    for language in (*LOCALES, "all"):
+        rows = outcomes if language == "all" else [o for o in outcomes
+                                                  if o.case.language == language]
+        cells = [recall(rows, "crisis", "urgent"), recall(rows, "crisis", "concern", at_least=True),
+                 recall(rows, "crisis", "none"), precision(rows, "crisis", "urgent"),
+                 recall(rows, "consent", "revoke"), recall(rows, "consent", "keep"),
+                 recall(rows, "consent", "wrong_number")]
+        lines.append(f"{language:<8}" + "".join(f"{c.show():<28}" for c in cells))
+    concern_exact = recall(outcomes, "crisis", "concern")
+    concern_precision = precision(outcomes, "crisis", "concern")
+    lines.append(f"concern exact recall {concern_exact.show()}; concern precision "
+                 f"{concern_precision.show()}; look-alikes that opted out: "
+                 f"{len(false_optouts(outcomes))}")
+    return lines
