@@ -190,6 +190,8 @@ def _global(t: _Turn, event: Reply) -> bool:
     hit = t.classify(event.text, t.locale)
     if hit is None:
         return False
+    if hit.kind in global_intents.YIELDS_TO_ANSWERS and _answers_question(t, event.text):
+        return False
     again = global_intents.asks_again(hit.kind, event.channel)
     question = prompt(t.flow, t.state, t.context, t.kind) if again else None
     effects = global_intents.reaction(hit, t.locale, flow=t.flow.name, state=t.state,
@@ -208,6 +210,11 @@ def _global(t: _Turn, event: Reply) -> bool:
     t.end(outcome)  # cancels the wait; the audit record comes after the end
     t.effects += [e for e in effects if isinstance(e, fx.Audit)]
     return True
+
+
+def _answers_question(t: _Turn, text: str) -> bool:
+    """True when an expectation of the current question understands `text`."""
+    return any(_match(exp, text, t)[0] for exp in t.flow.states[t.state].expect)
 
 
 def _on_reply(t: _Turn, event: Reply) -> None:

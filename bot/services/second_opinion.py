@@ -26,7 +26,8 @@ from bot.services.executor import Scope, apply
 from bot.services.runtime import Runtime
 from bot.settings import Settings
 from bot.store import repositories as repo
-from bot.store.models import InboxEvent, Message, Patient
+from bot.store import rows
+from bot.store.models import InboxEvent, Message, Patient, utcnow
 
 __all__ = ["Classifier", "HttpClassifier", "TIERS", "carry_out", "from_settings", "raised",
            "review", "tier_of"]
@@ -109,11 +110,9 @@ def review(rt: Runtime, message_id: int) -> str:
         log.info("message %s: second opinion did not raise the tier", message_id)
         return "kept"
     with rt.db.session() as s:
-        key = f"second-opinion-{message_id}"
-        if s.query(InboxEvent.id).filter(InboxEvent.dedupe_key == key).first() is None:
-            s.add(InboxEvent(patient_id=patient_id, kind="second_opinion", dedupe_key=key,
-                             payload={"message_id": message_id, "tier": tier,
-                                      "lexicon_tier": lexicon}))
+        event = rows.second_opinion_event(patient_id, message_id, tier, lexicon, utcnow())
+        if s.query(InboxEvent.id).filter(InboxEvent.dedupe_key == event.dedupe_key).first() is None:
+            s.add(event)
     queues.enqueue_process_patient(rt.redis, patient_id)
     log.info("message %s: second opinion raised the tier from %s to %s", message_id, lexicon, tier)
     return tier

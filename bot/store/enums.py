@@ -36,6 +36,7 @@ class InboxKind(StrEnum):
     TIMEOUT = "timeout"
     DELIVERY_FAILED = "delivery_failed"
     STAFF = "staff"
+    SECOND_OPINION = "second_opinion"
 
 
 class ConsentStatus(StrEnum):

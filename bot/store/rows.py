@@ -125,6 +125,13 @@ def close_event(patient_id: int, conversation_id: int, outcome: str, dedupe_key:
                   {"action": "close", "outcome": outcome, "staff_id": None})
 
 
+def second_opinion_event(patient_id: int, message_id: int, tier: str, lexicon_tier: str | None,
+                         now: datetime) -> InboxEvent:
+    """A second-opinion classifier raised a reply's tier; once per message."""
+    return _event(InboxKind.SECOND_OPINION, patient_id, f"second-opinion-{message_id}", now,
+                  payload={"message_id": message_id, "tier": tier, "lexicon_tier": lexicon_tier})
+
+
 def voice_fallback_key(conversation_id: int) -> str:
     """A voice conversation moved to text after unanswered calls (once per conversation)."""
     return f"voice-to-sms-{conversation_id}"
