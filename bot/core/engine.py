@@ -213,8 +213,13 @@ def _global(t: _Turn, event: Reply) -> bool:
 
 
 def _answers_question(t: _Turn, text: str) -> bool:
-    """True when an expectation of the current question understands `text`."""
-    return any(_match(exp, text, t)[0] for exp in t.flow.states[t.state].expect)
+    """True when the current question lists `text` among its own words for an answer.
+
+    Only the author's keywords count: a built-in intent such as "no" would also claim "please
+    don't text me before 9am", which is a preference, not an answer.
+    """
+    return any(exp.keywords and intents.match_keywords(text, list(exp.keywords), t.locale)
+               for exp in t.flow.states[t.state].expect)
 
 
 def _on_reply(t: _Turn, event: Reply) -> None:

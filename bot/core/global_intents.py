@@ -37,8 +37,8 @@ Classifier = Callable[..., "GlobalHit | None"]
 #: patient was never reached on this phone); a preference leaves the question waiting.
 ENDS_WITH = {"stop": "opted_out", "urgent": "escalated", "person": "handed_off",
              "concern": "handed_off", "wrong_number": "delivery_failed"}
-#: Intents that give way to an answer the current question understands: "call me" is a contact
-#: preference in general, but the answer itself where the question offers a call.
+#: Intents that give way to an answer the current question lists in its own words: "call me" is
+#: a contact preference in general, but the answer itself where the question offers a call.
 YIELDS_TO_ANSWERS = frozenset({"preference"})
 #: Intents after which the current question is asked again, by channel: a call cannot leave
 #: the caller in silence after a help line or an "are you sure?", a text thread can.
