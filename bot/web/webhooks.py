@@ -2,8 +2,8 @@
 
 Both are signed by Twilio; both must answer fast (Twilio gives up after 15 s) and be idempotent
 (Twilio may retry, callbacks arrive out of order). The inbound handler only stores the message
-and an inbox event in one transaction, then enqueues the per-patient worker; the conversation
-itself moves in workers/jobs.py.
+and an inbox event in one transaction (bot.store.inbound), then enqueues the per-patient worker
+in one Redis round trip; the conversation itself moves in the worker.
 """
 
 from __future__ import annotations
@@ -15,22 +15,23 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import i18n
 from bot.core import messages
 from bot.services import queues, statuses
+from bot.store import inbound
 from bot.store import repositories as repo
 from bot.store.models import (
-    INBOUND,
     OUTBOUND,
     STATUS_RANK,
     InboxEvent,
     Message,
-    Patient,
     utcnow,
 )
 from bot.web.context import runtime
@@ -82,37 +83,52 @@ def inbound_sms() -> Response:
     rt = runtime()
     now = utcnow()
     reply: str | None = None
-    patient_id: int | None = None
     try:
-        with rt.db.session() as s:
-            # The id only: the webhook must answer fast, and the Patient row (JSON attributes)
-            # is the worker's business.
-            found = s.scalar(select(Patient.id).where(Patient.phone == sender))
-            message = Message(
-                patient_id=found, direction=INBOUND, channel="sms",
-                address=sender, body=form.get("Body", ""), twilio_sid=sid, status="received",
-                status_rank=STATUS_RANK["received"], kind="reply", created_at=now,
-                segments=_int(form.get("NumSegments")),
-            )
-            s.add(message)
-            s.flush()
-            if found is None:
-                reply = _unknown_number(s, message, now)
-            else:
-                patient_id = found
-                s.add(InboxEvent(patient_id=found, kind="reply", dedupe_key=sid,
-                                 payload={"message_id": message.id}, created_at=now))
+        # One transaction, two Core INSERTs (bot.store.inbound): committed, so durable, before
+        # Twilio hears 200.
+        with rt.db.engine.begin() as conn:
+            stored = inbound.store_reply(conn, sender=sender, sid=sid,
+                                         body=form.get("Body", ""),
+                                         segments=_int(form.get("NumSegments")), now=now)
+            if stored.patient_id is None:
+                with Session(bind=conn) as s:
+                    reply = _unknown_number(s, sender, stored.message_id, now)
+                    s.flush()
+        patient_id = stored.patient_id
     except IntegrityError:
-        # Twilio retried a message we already stored: answer again, store nothing new.
+        # Twilio retried a message we already stored: answer again, store nothing new. Any
+        # other refusal must not pass for a duplicate: answering 200 would lose the reply,
+        # while an error makes Twilio try again.
+        if not _already_stored(sid):
+            raise
         log.info("duplicate inbound webhook ignored")
         patient_id = _patient_of_duplicate(sid)
         reply = None
     if patient_id is not None:
-        queues.enqueue_process_patient(rt.redis, patient_id)
+        _wake_worker(rt, patient_id)
     response = MessagingResponse()
     if reply:
         response.message(reply)
     return twiml(response)
+
+
+def _wake_worker(rt: Any, patient_id: int) -> None:
+    """Queue the patient's inbox; a Redis outage must not turn a stored reply into an error.
+
+    The inbox event is committed already: answering 500 would make Twilio send it again (a
+    duplicate we drop) while nothing new is learned. The sweeper re-queues unprocessed inbox
+    events once Redis is back.
+    """
+    try:
+        queues.enqueue_process_patient(rt.redis, patient_id)
+    except RedisError as exc:
+        log.warning("enqueue failed (%s); the sweeper will queue patient %s", type(exc).__name__,
+                    patient_id)
+
+
+def _already_stored(sid: str) -> bool:
+    with runtime().db.session() as s:
+        return s.scalar(select(Message.id).where(Message.twilio_sid == sid)) is not None
 
 
 def _patient_of_duplicate(sid: str) -> int | None:
@@ -124,12 +140,12 @@ def _patient_of_duplicate(sid: str) -> int | None:
         return event.patient_id
 
 
-def _unknown_number(s: Any, message: Message, now: Any) -> str | None:
+def _unknown_number(s: Session, address: str, message_id: int, now: Any) -> str | None:
     """Record a task and answer politely, at most once per number per day."""
     settings = runtime().settings
     recent = s.scalar(
         select(Message.id).where(
-            Message.address == message.address, Message.direction == OUTBOUND,
+            Message.address == address, Message.direction == OUTBOUND,
             Message.msgid == messages.UNKNOWN_NUMBER_REPLY,
             Message.created_at >= now - UNKNOWN_REPLY_EVERY,
         ).limit(1)
@@ -138,17 +154,17 @@ def _unknown_number(s: Any, message: Message, now: Any) -> str | None:
         return None
     repo.add_task(s, team="outreach", priority="routine", category="unknown_number",
                   reason="Text from a number that matches no patient", now=now,
-                  message_id=message.id)
+                  message_id=message_id)
     locale = i18n.negotiate(settings.OUTREACH_DEFAULT_LOCALE)
     body = i18n.render(messages.UNKNOWN_NUMBER_REPLY,
                        {"program": settings.PROGRAM_NAME, "contact": settings.PROGRAM_CONTACT},
                        locale, settings.DEFAULT_TIMEZONE)
-    s.add(Message(direction=OUTBOUND, channel="sms", address=message.address, body=body,
+    s.add(Message(direction=OUTBOUND, channel="sms", address=address, body=body,
                   msgid=messages.UNKNOWN_NUMBER_REPLY, kind="system", locale=locale,
                   status="sent", status_rank=STATUS_RANK["sent"], created_at=now,
                   claimed_at=now))
     repo.audit(s, "unknown_number", "inbound text from an unmatched number", now,
-               detail={"message_id": message.id})
+               detail={"message_id": message_id})
     return body
 
 
