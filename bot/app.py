@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask
 
+from bot import redaction
 from bot import settings as settings_mod
 from bot.services.runtime import build_runtime
 
@@ -22,9 +23,13 @@ BLUEPRINT_MODULES = (
     "bot.web.health",
     "bot.web.voice",
     "bot.web.auth",
+    "bot.web.staff_sessions",
     "bot.web.triage",
     "bot.web.api",
     "bot.web.dashboard",
+    "bot.web.events",
+    "bot.web.campaigns",
+    "bot.web.access_audit",
 )
 
 
@@ -48,5 +53,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.register_blueprint(module.bp)
         if hasattr(module, "init_app"):
             module.init_app(app)
+    redaction.install(app.logger)  # gunicorn's handlers exist by now: they get the filter too
     return app
 

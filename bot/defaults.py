@@ -69,3 +69,23 @@ SEND_CLAIM_STALE_SECONDS = 150
 PROCESS_JOB_TIMEOUT_SECONDS = 300
 #: How often the sweeper re-arms lost jobs (pending messages, unprocessed events, timeouts) (s).
 SWEEP_INTERVAL_SECONDS = 30
+
+#: How a CSV cell holds a list (e.g. appointment `slots`): values separated by this.
+CSV_LIST_SEPARATOR = ";"
+
+#: Panel import: FHIR resources written per transaction, and patients re-derived per batch.
+PANEL_BATCH_SIZE = 500
+
+#: Campaigns: fires enrolled per transaction, and batches per scheduler pass before the pass
+#: hands the rest to a follow-up job (so a 100k-patient panel never holds the queue).
+CAMPAIGN_BATCH_SIZE = 100
+CAMPAIGN_MAX_BATCHES_PER_PASS = 20
+#: A fire not started this long after its time (queued behind a conversation, held by a cap or
+#: a pilot stage) is skipped as too late rather than sent out of context (hours).
+CAMPAIGN_LATE_GRACE_HOURS = 48
+#: How far ahead fires are planned and `campaigns plan` looks by default (days).
+CAMPAIGN_PLAN_DAYS = 14
+#: Seconds between scheduler passes (RQ's scheduler runs the pass job on this beat).
+CAMPAIGN_PASS_SECONDS = 60
+#: Due fires a pilot stage draws from, ranked by the stable hash (fires).
+PILOT_DRAW_LIMIT = 5000

@@ -28,6 +28,8 @@ WEB: frozenset[str] = frozenset(
     {"DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY",
      "PROGRAM_CONTACT"}
 )
+#: `outreach panel fetch` (plus a client id and key, or a bearer token: checked there).
+FHIR_FETCH: frozenset[str] = frozenset({"DATABASE_URL", "FHIR_BASE_URL", "FHIR_GROUP_ID"})
 WORKER: frozenset[str] = frozenset(
     {"DATABASE_URL", "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_SENDER",
      "PUBLIC_BASE_URL", "PROGRAM_CONTACT"}
@@ -42,6 +44,11 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     # Faster than once a second loads the database for nothing; slower than an hour hides
     # urgent tasks from a queue page left open.
     "TRIAGE_POLL_SECONDS": (1, 3600),
+    # A staff page left open on a shared screen: at most a day idle, at most a day in all.
+    "STAFF_IDLE_MINUTES": (1, 1440),
+    "STAFF_SESSION_HOURS": (1, 24),
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are believed.
+    "PROXY_HOPS": (0, 5),
 }
 
 #: Settings read as positive decimal numbers.
@@ -75,6 +82,24 @@ class Settings:
     DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
     #: Seconds between the triage queue page's checks for new tasks (bot/web/triage.py).
     TRIAGE_POLL_SECONDS: int = 10
+    #: FHIR Bulk Data export (`outreach panel fetch`): the EHR's FHIR base URL and Group id;
+    #: SMART Backend Services client id, private key file (PEM, RSA or EC P-384) and key id,
+    #: or a static bearer token; the token URL when not discoverable; where files land.
+    FHIR_BASE_URL: str | None = None
+    FHIR_GROUP_ID: str | None = None
+    FHIR_CLIENT_ID: str | None = None
+    FHIR_PRIVATE_KEY_FILE: str | None = None
+    FHIR_KEY_ID: str | None = None
+    FHIR_TOKEN_URL: str | None = None
+    FHIR_BEARER_TOKEN: str | None = field(default=None, repr=False)
+    FHIR_SCOPE: str = "system/*.read"
+    FHIR_EXPORT_DIR: str = "var/fhir-export"
+    #: Minutes without a request after which a staff session ends (bot/web/staff_sessions.py).
+    STAFF_IDLE_MINUTES: int = 15
+    #: Hours after sign-in after which a staff session ends, however active.
+    STAFF_SESSION_HOURS: int = 12
+    #: How many reverse proxies in front of the app to believe about the client's address.
+    PROXY_HOPS: int = 0
 
     @property
     def public_base_url(self) -> str:
@@ -133,6 +158,11 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
         _check_url("PUBLIC_BASE_URL", s.PUBLIC_BASE_URL, {"http", "https"})
     if s.SECRET_KEY is not None and "SECRET_KEY" in require and len(s.SECRET_KEY) < 16:
         raise _fail("SECRET_KEY", "must be at least 16 characters")
+    for name in ("FHIR_BASE_URL", "FHIR_TOKEN_URL"):
+        if getattr(s, name):
+            _check_url(name, getattr(s, name), {"http", "https"})
+    if s.FHIR_PRIVATE_KEY_FILE and not os.path.isfile(s.FHIR_PRIVATE_KEY_FILE):
+        raise _fail("FHIR_PRIVATE_KEY_FILE", f"no such file: {s.FHIR_PRIVATE_KEY_FILE}")
     if s.OUTREACH_FLOWS_DIR and not os.path.isdir(s.OUTREACH_FLOWS_DIR):
         raise _fail("OUTREACH_FLOWS_DIR", f"not a directory: {s.OUTREACH_FLOWS_DIR}")
     if not _LOCALE.match(s.OUTREACH_DEFAULT_LOCALE):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from datetime import datetime, timezone
 
+from redis import Redis
 from rq import get_current_job
 
 from bot import settings as settings_mod
@@ -50,3 +52,15 @@ def job_runtime() -> Runtime:
     if job is None or job.connection is rt.redis:
         return rt
     return replace(rt, redis=job.connection)
+
+
+def connection() -> Redis:
+    """The running job's own Redis connection (falls back to the runtime's)."""
+    job = get_current_job()
+    if job is not None:
+        return job.connection
+    return runtime().redis
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -15,6 +15,7 @@ from typing import Any
 
 from rq import Worker
 
+from bot import redaction
 from bot.errors import SettingsError
 from bot.services import sweeper
 from bot.services.warmup import warm_tables
@@ -42,3 +43,17 @@ class PreloadedWorker(Worker):
             print(f"outreach worker: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
         log.info("worker preloaded flows, catalogs and reply tables")
+
+    def bootstrap(self, *args: Any, **kwargs: Any) -> None:
+        """RQ sets up its log handlers here; every one of them gets the redacting filter."""
+        super().bootstrap(*args, **kwargs)
+        redaction.install()
+
+    def handle_job_failure(self, job: Any, queue: Any, started_job_registry: Any = None,
+                           exc_string: str = "") -> None:
+        """Store the failure's traceback without phone numbers or SQL parameter values.
+
+        RQ keeps this text in Redis (and so in its append-only file) for the job's failure TTL.
+        """
+        super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
+                                   exc_string=redaction.redact(exc_string))

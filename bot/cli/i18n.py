@@ -33,7 +33,7 @@ METHOD_MAP = [
     # Older versions still run: a conversation finishes on the version it started with.
     ("conversation_flows/versions/*.yaml", "bot.i18n.extract:extract_flows"),
 ]
-#: Python markers: N_ (bot/core/messages.py), NC_ (context, bot/core.py) and the gettext family.
+#: Python markers: N_ (bot/core/messages.py), NC_ (context, bot/i18n/catalogs.py) and the gettext family.
 KEYWORDS = {
     "N_": None,
     "NC_": ((1, "c"), 2),

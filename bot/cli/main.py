@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import fake_twilio, flows, i18n, pipeline, simulate, users
+from bot.cli import campaigns, fake_twilio, flows, i18n, panel, pipeline, simulate, users
 
 
 @click.group()
@@ -20,6 +20,8 @@ for command in pipeline.COMMANDS:
     main.add_command(command)
 main.add_command(users.users)
 main.add_command(fake_twilio.fake_twilio)
+main.add_command(panel.panel)
+main.add_command(campaigns.campaigns)
 
 
 if __name__ == "__main__":

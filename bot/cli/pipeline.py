@@ -27,10 +27,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import exists, select
 
-from bot import i18n
+from bot import defaults, i18n
 from bot import settings as settings_mod
 from bot.errors import OutreachError
 from bot.store import repositories as repo
+from bot.store import rows
 from bot.store.db import get_database
 from bot.store.models import (
     CONSENT_GRANTED,
@@ -140,6 +141,8 @@ def import_patients(url: str, path: Path) -> tuple[int, list[tuple[int, str]]]:
                     setattr(patient, key, value)
                 patient.attributes = {**(patient.attributes or {}), **attributes}
                 s.flush()
+                if patient.consent_status == CONSENT_REVOKED:
+                    consent = CONSENT_REVOKED  # only the patient lifts an opt-out (START)
                 if patient.consent_status != consent or patient.consent_updated_at is None:
                     repo.set_consent(s, patient, consent, "import", now)
             imported += 1
@@ -169,8 +172,8 @@ patients_import.__doc__ = (patients_import.__doc__ or "") + "\n\n" + (__doc__ or
 
 # --- campaign ---------------------------------------------------------------------------------
 
-#: How a CSV cell holds a list (e.g. appointment `slots`): values separated by this.
-LIST_SEPARATOR = ";"
+#: How a CSV cell holds a list (e.g. appointment `slots`).
+LIST_SEPARATOR = defaults.CSV_LIST_SEPARATOR
 
 
 def flow_context(patient: Patient, flow: Any) -> dict[str, Any] | None:
@@ -251,9 +254,8 @@ def start_campaign(
                     started_at=now, updated_at=now)))
             s.add_all([conv for _, conv in enrol])
             s.flush()
-            s.add_all([InboxEvent(patient_id=pid, conversation_id=conv.id, kind="start",
-                                  payload={"campaign": name}, dedupe_key=keys[pid],
-                                  created_at=now) for pid, conv in enrol])
+            s.add_all([rows.start_event(pid, conv.id, keys[pid], now, {"campaign": name})
+                       for pid, conv in enrol])
         batch = [pid for pid, _ in enrol]
         queues.enqueue_process_patients(conn, batch)
         started.extend(batch)

@@ -109,6 +109,7 @@ def deactivate(email: str) -> None:
                 raise click.ClickException(f"no account for {email}")
             user.active = False
             user.api_token_hash = None
+            users_store.end_sessions(user)
     except users_store.UserError as exc:
         raise click.ClickException(str(exc)) from None
     except (OperationalError, ProgrammingError) as exc:

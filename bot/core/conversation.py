@@ -11,9 +11,11 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
+from bot.core.kinds import ConversationStatus
+
 #: Conversation.status values.
-ACTIVE = "active"  # waiting for the patient (or about to send)
-ENDED = "ended"
+ACTIVE = ConversationStatus.ACTIVE
+ENDED = ConversationStatus.ENDED
 
 
 @dataclass(frozen=True)

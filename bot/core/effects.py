@@ -1,7 +1,7 @@
 """What the engine asks the host to do, as small typed records with a stable `type` name.
 
 The engine never sends, stores or schedules anything itself; it returns these and the host
-(workers/jobs.py, the simulator, the transcript runner) carries them out. Each record is
+(bot/services/executor.py, the simulator, the transcript runner) carries them out. Each record is
 plain data so it can be logged (without PHI), compared in tests and serialised.
 """
 
@@ -11,13 +11,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-#: SendMessage.kind values. Routine messages obey consent, quiet hours and frequency caps;
-#: a `reply` answers the patient's own message and may go at once; `safety` and `system`
-#: (stop confirmation, help, crisis resources) always go.
-ROUTINE = "routine"
-REPLY = "reply"
-SAFETY = "safety"
-SYSTEM = "system"
+from bot.core.kinds import MessageKind
+
+#: SendMessage.kind values (see `MessageKind` for the rules each obeys).
+ROUTINE = MessageKind.ROUTINE
+REPLY = MessageKind.REPLY
+SAFETY = MessageKind.SAFETY
+SYSTEM = MessageKind.SYSTEM
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,2 @@
-"""Development only: the local Twilio stand-in, a private Redis, the `make run`/`make demo` stacks."""
+"""Development only: the local Twilio and FHIR stand-ins, sample data, a private Redis, the
+`make run`/`make demo` stacks."""

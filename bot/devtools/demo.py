@@ -197,7 +197,9 @@ def run() -> dict[str, Any]:
     """Run the demo; returns the summary (also printed)."""
     started = time.monotonic()
     now = datetime.now(timezone.utc)
-    with running_stack(quiet=not os.environ.get("DEMO_VERBOSE")) as stack:
+    # No `clock`: the demo runs the campaign passes itself, so its story reads in order.
+    with running_stack(quiet=not os.environ.get("DEMO_VERBOSE"),
+                       processes=("web", "worker")) as stack:
         console.print(f"[bold]care-outreach demo[/] · web {stack.base_url} · "
                       f"Twilio stand-in {stack.env['TWILIO_API_BASE_URL']}")
         csv_path = stack.workdir / "patients.csv"
@@ -227,6 +229,9 @@ def run() -> dict[str, Any]:
             console.print(f"fast-forward {step}: two days pass; {fired} no-reply timeout(s) "
                           "fire now instead of later")
             _settle(stack)
+        from bot.devtools import panel_demo
+
+        panel_demo.run(stack, console, _settle, zone_at(now, "America/New_York"))
         summary = _summary(stack)
     _print(summary)
     console.print(f"[bold green]demo finished[/] in {time.monotonic() - started:.1f}s")

@@ -102,7 +102,8 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> 
 
 @contextmanager
 def running_stack(workdir: Path | None = None, *, web_workers: int = 2,
-                  quiet: bool = True) -> Iterator[Stack]:
+                  quiet: bool = True,
+                  processes: tuple[str, ...] = ("web", "worker", "clock")) -> Iterator[Stack]:
     """Start Redis (unless REDIS_URL is set), the stand-in, web and worker; stop them after."""
     own_dir = tempfile.TemporaryDirectory(prefix="outreach-") if workdir is None else None
     workdir = Path(own_dir.name) if own_dir else workdir
@@ -135,14 +136,14 @@ def running_stack(workdir: Path | None = None, *, web_workers: int = 2,
     out = subprocess.DEVNULL if quiet else None
     try:
         upgrade(env["DATABASE_URL"])
-        # The Procfile's own `web` and `worker` lines, under honcho (a Foreman clone).
+        # The Procfile's own `web`, `worker` and `clock` lines, under honcho (a Foreman clone).
         env["PORT"] = str(port)
         env["WEB_CONCURRENCY"] = str(web_workers)
         env["BIND_ADDRESS"] = "127.0.0.1"
         env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
         web = subprocess.Popen(
             [str(BIN / "honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
-             "--no-prefix" if quiet else "--no-colour", "web", "worker"],
+             "--no-prefix" if quiet else "--no-colour", *processes],
             env=env, cwd=ROOT, stdout=out, stderr=out)
         stack.processes.append(web)
         _wait_http(stack.base_url + "/healthz", web)

@@ -116,12 +116,13 @@ class LoadResult:
 
 
 def flow_files(root: str | Path) -> list[Path]:
-    """Flow files under `root`: *.yaml / *.yml, skipping the transcript tests folder."""
+    """Flow files under `root`: *.yaml / *.yml, skipping the transcript tests and campaigns."""
     base = Path(root)
     if base.is_file():
         return [base]
+    skip = {"tests", "campaigns"}
     return sorted(p for p in base.rglob("*.y*ml")
-                  if p.suffix in (".yaml", ".yml") and "tests" not in p.relative_to(base).parts)
+                  if p.suffix in (".yaml", ".yml") and not skip & set(p.relative_to(base).parts))
 
 
 def load_paths(paths: list[str | Path]) -> LoadResult:

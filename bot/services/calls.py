@@ -31,12 +31,13 @@ from bot.core import rules
 from bot.services import policy, queues
 from bot.services.runtime import Runtime
 from bot.store import repositories as repo
+from bot.store import rows
+from bot.store.enums import MessageStatus
 from bot.store.models import (
     CONSENT_REVOKED,
     OUTBOUND,
     Conversation,
     FollowUpTask,
-    InboxEvent,
     Message,
     Patient,
 )
@@ -139,17 +140,14 @@ def place_call(rt: Runtime, conversation_id: int, now: datetime) -> str | None:
     except TwilioRestException as exc:
         log.warning("call create failed conversation=%s code=%s", conversation_id, exc.code)
         with rt.db.session() as s:
-            s.add(Message(patient_id=patient_id, conversation_id=conversation_id, direction=OUTBOUND,
-                          channel="voice", address=to, body="", kind="routine", status="failed",
-                          twilio_sid=f"CAfailed-{conversation_id}-{int(now.timestamp())}",
-                          error_code=exc.code, created_at=now))
+            s.add(rows.call(patient_id=patient_id, conversation_id=conversation_id, address=to,
+                            sid=f"CAfailed-{conversation_id}-{int(now.timestamp())}",
+                            status=MessageStatus.FAILED, now=now, error_code=exc.code))
         after_unreached(rt, conversation_id, "failed", now)
         return None
     with rt.db.session() as s:
-        s.add(Message(patient_id=patient_id, conversation_id=conversation_id, direction=OUTBOUND,
-                      channel="voice", address=to, body="", kind="routine",
-                      status=call.status or "queued", twilio_sid=call.sid, created_at=now,
-                      claimed_at=now, send_attempts=1))
+        s.add(rows.call(patient_id=patient_id, conversation_id=conversation_id, address=to,
+                        sid=call.sid, status=call.status or MessageStatus.QUEUED, now=now))
     log.info("call placed conversation=%s sid=%s", conversation_id, call.sid)
     return call.sid
 
@@ -180,8 +178,8 @@ def after_unreached(rt: Runtime, conversation_id: int, why: str, now: datetime) 
         made = attempts(s, conversation_id)
         if made < MAX_CALL_ATTEMPTS:
             spacing = RETRY_SPACING[min(made - 1, len(RETRY_SPACING) - 1)] if made else timedelta(0)
-            at = rules.next_allowed_send(now + spacing, patient.timezone,
-                                   rt.settings.QUIET_HOURS_START, rt.settings.QUIET_HOURS_END)
+            at = rules.next_allowed_send(now + spacing, patient.timezone, *rules.quiet_window(
+                rt.settings, policy.conversation_flow(rt.flows, row)))
             repo.audit(s, "call_retry", f"call {why}", now, patient_id=patient.id,
                        conversation_id=row.id, detail={"attempt": made, "at": at.isoformat()})
             decision = "retry"
@@ -194,8 +192,7 @@ def after_unreached(rt: Runtime, conversation_id: int, why: str, now: datetime) 
             decision = "task"
         else:
             _restart_on(s, row, "sms")
-            s.add(InboxEvent(patient_id=patient.id, conversation_id=row.id, kind="start",
-                             dedupe_key=f"voice-to-sms-{row.id}", payload={}, created_at=now))
+            s.add(rows.start_event(patient.id, row.id, rows.voice_fallback_key(row.id), now))
             repo.audit(s, "channel_fallback", f"no answer after {made} calls; texting", now,
                        patient_id=patient.id, conversation_id=row.id)
             decision = "sms"

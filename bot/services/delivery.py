@@ -23,6 +23,7 @@ from bot.channels.voice_locales import interpreter_task
 from bot.services import calls as voice_calls
 from bot.services.executor import Scope
 from bot.store import repositories as repo
+from bot.store import rows
 from bot.store.models import CONSENT_REVOKED, Conversation, Message
 
 
@@ -47,14 +48,8 @@ def handle_failure(scope: Scope, message: Message, error_code: int | None) -> bo
             Message.id != message.id, Message.status != "suppressed",
         )) or 0
         if retries < defaults.CARRIER_RETRY_LIMIT:
-            retry = Message(
-                patient_id=message.patient_id, conversation_id=message.conversation_id,
-                direction="out", channel=message.channel, address=message.address,
-                body=message.body, msgid=message.msgid, kind=message.kind, locale=message.locale,
-                status="deferred", status_rank=0, segments=message.segments,
-                encoding=message.encoding, created_at=now, updated_at=now,
-                send_after=now + timedelta(seconds=defaults.CARRIER_RETRY_DELAY_SECONDS),
-            )
+            retry = rows.retry_of(message, now, now + timedelta(
+                seconds=defaults.CARRIER_RETRY_DELAY_SECONDS))
             s.add(retry)
             s.flush()
             scope.after.sends.append((retry.id, retry.send_after))

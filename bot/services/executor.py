@@ -20,13 +20,13 @@ from bot.core import effects as fx
 from bot.core.conversation import ENDED
 from bot.core.conversation import Conversation as EngineConversation
 from bot.flows.schema import Flow
-from bot.i18n.sms_segments import segments
 from bot.services import policy
 from bot.settings import Settings
 from bot.store import repositories as repo
+from bot.store import rows
+from bot.store.enums import MessageStatus
 from bot.store.models import (
     CONSENT_REVOKED,
-    OUTBOUND,
     STATUS_RANK,
     Conversation,
     Message,
@@ -117,24 +117,21 @@ def add_outbound(
     locale = locale or (conv.locale if conv else patient.locale) or "en"
     tz = (conv.timezone if conv else patient.timezone) or scope.settings.DEFAULT_TIMEZONE
     body = i18n.render(msgid, {**host_params(scope.settings, patient), **params}, locale, tz)
-    encoding, count = segments(body)
-    message = Message(
-        patient_id=patient.id, conversation_id=conv.id if conv else None, direction=OUTBOUND,
-        channel="sms", address=patient.phone, body=body, msgid=msgid, kind=kind, locale=locale,
-        status="pending", status_rank=0, segments=count, encoding=encoding,
-        created_at=scope.now, updated_at=scope.now,
-    )
+    message = rows.outbound_text(
+        patient_id=patient.id, conversation_id=conv.id if conv else None, address=patient.phone,
+        body=body, kind=kind, now=scope.now, msgid=msgid, locale=locale)
     scope.session.add(message)
     scope.session.flush()
     decision = policy.decide(scope.session, patient, message, scope.settings, scope.now,
                              scope.flow)
     if decision.action == policy.SUPPRESS:
-        message.status, message.status_rank = "suppressed", STATUS_RANK["suppressed"]
+        message.status = MessageStatus.SUPPRESSED
+        message.status_rank = STATUS_RANK[MessageStatus.SUPPRESSED]
         repo.audit(scope.session, "suppressed", decision.reason, scope.now, patient_id=patient.id,
                    conversation_id=message.conversation_id, detail={"message_id": message.id})
         return message
     if decision.action == policy.DEFER:
-        message.status, message.send_after = "deferred", decision.at
+        message.status, message.send_after = MessageStatus.DEFERRED, decision.at
         if decision.at is not None:
             scope.deferred_until = max(filter(None, (scope.deferred_until, decision.at)))
         action = "cap" if "cap" in decision.reason else "deferral"

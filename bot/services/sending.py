@@ -27,7 +27,9 @@ from bot.services import policy, queues, send_rate, statuses
 from bot.services.runtime import Runtime, utcnow
 from bot.settings import Settings
 from bot.store import repositories as repo
-from bot.store.models import STATUS_RANK, Conversation, InboxEvent, Message, Patient
+from bot.store import rows
+from bot.store.enums import MessageStatus
+from bot.store.models import STATUS_RANK, Conversation, Message, Patient
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +102,10 @@ def _claim_in(rt: Runtime, message_id: int, now: datetime) -> str | tuple[str, s
         message = s.scalar(select(Message).where(Message.id == message_id).with_for_update())
         if message is None:
             return "no such message"
-        if message.twilio_sid or message.status not in ("pending", "deferred", "sending"):
+        if message.twilio_sid or message.status not in (
+                MessageStatus.PENDING, MessageStatus.DEFERRED, MessageStatus.SENDING):
             return f"already {message.status}"
-        if message.status == "sending":
+        if message.status == MessageStatus.SENDING:
             claimed = message.claimed_at
             if claimed is not None and (now - claimed).total_seconds() < \
                     defaults.SEND_CLAIM_STALE_SECONDS:
@@ -128,7 +131,8 @@ def _claim_in(rt: Runtime, message_id: int, now: datetime) -> str | tuple[str, s
             verdict = _recheck(rt, s, message, now)
             if verdict is not None:
                 return verdict
-            message.status, message.status_rank = "sending", STATUS_RANK["sending"]
+            message.status = MessageStatus.SENDING
+            message.status_rank = STATUS_RANK[MessageStatus.SENDING]
             message.claimed_at = now
             message.send_attempts += 1
             to, body, segments = message.address, message.body, message.segments or 1
@@ -148,13 +152,14 @@ def _recheck(rt: Runtime, s: Session, message: Message, now: datetime) -> str | 
     flow = policy.conversation_flow(rt.flows, conversation)
     decision = policy.decide(s, patient, message, rt.settings, now, flow)
     if decision.action == policy.SUPPRESS:
-        message.status, message.status_rank = "suppressed", STATUS_RANK["suppressed"]
+        message.status = MessageStatus.SUPPRESSED
+        message.status_rank = STATUS_RANK[MessageStatus.SUPPRESSED]
         repo.audit(s, "suppressed", f"at send time: {decision.reason}", now,
                    patient_id=patient.id, conversation_id=message.conversation_id,
                    detail={"message_id": message.id})
         return "suppressed"
     if decision.action == policy.DEFER:
-        message.status, message.send_after = "deferred", decision.at
+        message.status, message.send_after = MessageStatus.DEFERRED, decision.at
         repo.audit(s, "cap" if "cap" in decision.reason else "deferral",
                    f"at send time: {decision.reason}", now, patient_id=patient.id,
                    conversation_id=message.conversation_id, detail={"message_id": message.id})
@@ -165,21 +170,18 @@ def _recheck(rt: Runtime, s: Session, message: Message, now: datetime) -> str | 
 
 def _fail_in(s: Session, message: Message, code: int | None, now: datetime) -> int | None:
     """Mark failed and put a delivery_failed event in the patient's inbox (same transaction)."""
-    message.status, message.status_rank = "failed", STATUS_RANK["failed"]
+    message.status, message.status_rank = MessageStatus.FAILED, STATUS_RANK[MessageStatus.FAILED]
     message.error_code = code
     message.updated_at = now
     if message.patient_id is None:
         return None
-    s.add(InboxEvent(patient_id=message.patient_id, conversation_id=message.conversation_id,
-                     kind="delivery_failed", dedupe_key=f"dlr-msg-{message.id}",
-                     payload={"message_id": message.id, "error_code": code, "status": "failed"},
-                     created_at=now))
+    s.add(rows.delivery_failed_event(message, now, error_code=code, status=MessageStatus.FAILED))
     return message.patient_id
 
 
 def _mark_sent(message: Message, sid: str | None, status: str | None, segments: int | None,
                now: datetime) -> None:
-    status = status if status in STATUS_RANK else "queued"
+    status = status if status in STATUS_RANK else MessageStatus.QUEUED
     message.twilio_sid = sid
     if STATUS_RANK[status] >= message.status_rank:
         message.status, message.status_rank = status, STATUS_RANK[status]
@@ -202,8 +204,9 @@ def _release(rt: Runtime, message_id: int, *, undo_attempt: bool = False) -> Non
     if never claimed: the send was not tried, so it must not count towards giving up)."""
     with rt.db.session() as s:
         message = s.get(Message, message_id)
-        if message is not None and message.status == "sending" and not message.twilio_sid:
-            message.status, message.status_rank = "pending", 0
+        if message is not None and message.status == MessageStatus.SENDING \
+                and not message.twilio_sid:
+            message.status, message.status_rank = MessageStatus.PENDING, 0
             if undo_attempt:
                 message.send_attempts = max(0, message.send_attempts - 1)
 

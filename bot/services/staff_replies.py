@@ -1,7 +1,7 @@
 """A care-team member answers the patient by text, through the normal sending path.
 
 The reply is stored as an outbound `Message` of kind "reply" (the sending job applies the
-consent and quiet-hour rules for that kind and talks to Twilio; see workers/jobs.py), attached to
+consent and quiet-hour rules for that kind and talks to Twilio: bot/services/sending.py), attached to
 the task's conversation so the patient's next text lands in the same thread. The text is the
 staff member's own words in the patient's language: the product does not translate it.
 The caller commits and then enqueues the send with `bot.services.queues.enqueue_send`.
@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from bot.core.effects import REPLY
 from bot.i18n.sms_segments import segments
 from bot.store import repositories as repo
-from bot.store import tasks_repo
+from bot.store import rows, tasks_repo
 from bot.store.models import (
     CONSENT_REVOKED,
     INBOUND,
-    OUTBOUND,
     TASK_CLAIMED,
     TASK_OPEN,
     FollowUpTask,
@@ -87,16 +86,12 @@ def queue_staff_reply(
                            "call the patient or fix the contact details")
     address = _address(session, task, patient)
     encoding, count = segments(text)
-    message = Message(
-        patient_id=patient.id if patient else None,
-        conversation_id=task.conversation_id if task else None,
-        direction=OUTBOUND, channel="sms", address=address, body=text, msgid=None,
-        kind=REPLY, locale=patient.locale if patient else None, status="pending",
-        status_rank=0, segments=count, encoding=encoding, created_at=now, updated_at=now,
-    )
     deferred = send_after is not None and send_after > now
-    if deferred:
-        message.status, message.send_after = "deferred", send_after
+    message = rows.outbound_text(
+        patient_id=patient.id if patient else None,
+        conversation_id=task.conversation_id if task else None, address=address, body=text,
+        kind=REPLY, now=now, locale=patient.locale if patient else None,
+        send_after=send_after if deferred else None)
     session.add(message)
     session.flush()
     if task is not None:

@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.services import queues
 from bot.services.runtime import Runtime
-from bot.store.models import FINAL_STATUSES, STATUS_RANK, InboxEvent, Message, utcnow
+from bot.store import rows
+from bot.store.enums import MessageStatus
+from bot.store.models import FINAL_STATUSES, STATUS_RANK, Message, utcnow
 
 #: Redis key holding a status callback that arrived before the send job stored the sid.
 EARLY_STATUS_KEY = "twilio:early-status:{sid}"
@@ -73,14 +75,11 @@ def apply_status(rt: Runtime, sid: str, status: str, error_code: int | None) -> 
             message.updated_at = now
             if error_code is not None:
                 message.error_code = error_code
-            if status not in ("failed", "undelivered") or message.patient_id is None:
+            if status not in (MessageStatus.FAILED, MessageStatus.UNDELIVERED) \
+                    or message.patient_id is None:
                 return None
-            s.add(InboxEvent(
-                patient_id=message.patient_id, conversation_id=message.conversation_id,
-                kind="delivery_failed", dedupe_key=f"dlr-{sid}",
-                payload={"message_id": message.id, "error_code": error_code, "status": status},
-                created_at=now,
-            ))
+            s.add(rows.delivery_failed_event(message, now, error_code=error_code, status=status,
+                                             sid=sid))
             return message.patient_id
     except IntegrityError:
         return None  # the failure was already recorded by an earlier callback

@@ -30,6 +30,7 @@ from bot.services.runtime import Runtime, utcnow
 from bot.services.sending import send_message_now
 from bot.services.unrouted import handle_unrouted_reply
 from bot.store import repositories as repo
+from bot.store import rows
 from bot.store.models import Conversation, InboxEvent, Message, Patient, TimeoutIntent
 
 log = logging.getLogger(__name__)
@@ -182,10 +183,7 @@ def fire_timeout(rt: Runtime, conversation_id: int, wait_token: str) -> str:
         patient_id = conv.patient_id
     try:
         with rt.db.session() as s:
-            s.add(InboxEvent(patient_id=patient_id, conversation_id=conversation_id,
-                             kind="timeout", payload={"wait_token": wait_token},
-                             dedupe_key=f"timeout-{conversation_id}-{wait_token}",
-                             created_at=utcnow()))
+            s.add(rows.timeout_event(patient_id, conversation_id, wait_token, utcnow()))
     except IntegrityError:
         pass  # already in the inbox (a re-run of this job)
     queues.enqueue_process_patient(rt.redis, patient_id)

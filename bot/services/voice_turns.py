@@ -32,14 +32,8 @@ from bot.services import after_commit, turn
 from bot.services.executor import AfterCommit, Scope, host_params
 from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime
-from bot.store.models import (
-    INBOUND,
-    OUTBOUND,
-    STATUS_RANK,
-    Conversation,
-    Message,
-    Patient,
-)
+from bot.store import rows
+from bot.store.models import Conversation, Patient
 
 log = logging.getLogger(__name__)
 
@@ -112,17 +106,14 @@ def record_said(s: Session, row: Conversation, patient: Patient, msgids: Sequenc
                 lines: Sequence[str], kind: str, now: datetime) -> None:
     """Store each spoken line as an outbound voice message (the call's transcript)."""
     for msgid, line in zip(msgids, lines, strict=True):
-        s.add(Message(patient_id=patient.id, conversation_id=row.id, direction=OUTBOUND,
-                      channel="voice", address=patient.phone, body=line, msgid=msgid, kind=kind,
-                      locale=row.locale, status="delivered", status_rank=STATUS_RANK["delivered"],
-                      created_at=now, claimed_at=now))
+        s.add(rows.spoken_line(patient_id=patient.id, conversation_id=row.id,
+                               address=patient.phone, line=line, msgid=msgid, kind=kind,
+                               locale=row.locale, now=now))
 
 
 def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now: datetime) -> int:
-    message = Message(patient_id=patient.id, conversation_id=row.id, direction=INBOUND,
-                      channel="voice", address=patient.phone, body=text, kind="reply",
-                      locale=row.locale, status="received", status_rank=STATUS_RANK["received"],
-                      created_at=now)
+    message = rows.heard_answer(patient_id=patient.id, conversation_id=row.id,
+                                address=patient.phone, text=text, locale=row.locale, now=now)
     s.add(message)
     s.flush()
     return message.id

@@ -1,9 +1,11 @@
 """Database engine and sessions: SQLite (WAL, busy timeout) by default, PostgreSQL by URL.
 
 Web and several worker processes share one SQLite file in the demo, so every connection turns
-on WAL and a busy timeout, and every transaction starts with BEGIN IMMEDIATE: a deferred
-transaction that later wants to write fails at once with "database is locked" instead of
-waiting, which is the classic SQLite concurrency trap. PostgreSQL needs none of this.
+on WAL and a busy timeout, and every transaction that may write starts with BEGIN IMMEDIATE: a
+deferred transaction that later wants to write fails at once with "database is locked" instead
+of waiting, which is the classic SQLite concurrency trap. Transactions that only read
+(`Database.read()`: health checks, metrics, staff pages and API reads) start deferred instead,
+so under WAL they never wait behind a writer. PostgreSQL needs none of this.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 #: How long a SQLite connection waits for another writer before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Execution option marking a connection whose transactions only read (see `Database.read`).
+READ_ONLY_OPTION = "outreach_read_only"
 
 
 def normalize_url(url: str) -> str:
@@ -44,12 +48,18 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An Engine for `url`; creates the SQLite file's directory when needed."""
+    """An Engine for `url`; creates the SQLite file's directory when needed.
+
+    `hide_parameters`: a failed statement's error text must not carry the values it was given
+    (phone numbers, names, message bodies); they would end up in logs and in RQ's failure records.
+    """
     url = normalize_url(url)
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -70,11 +80,22 @@ class Database:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = self.engine.execution_options(**{READ_ONLY_OPTION: True})
+        self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
         with self.sessionmaker() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only: on SQLite it does not take the write lock.
+
+        Writing in it is a mistake the database may not catch at once; use `session()`.
+        """
+        with self.read_sessionmaker() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -1,5 +1,7 @@
 """The webhook's write: one inbound text and its inbox event, in one short transaction.
 
+The same rows as `rows.inbound_text` and `rows.reply_event`, written without the ORM.
+
 This is the hottest write in the product (every patient reply, every Twilio retry), and it must
 be durable before Twilio gets its 200. It is done with SQLAlchemy Core on a plain connection,
 not through the ORM unit of work: two INSERT statements (the message, which finds its patient
@@ -15,7 +17,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, insert, select
 
-from bot.store.models import INBOUND, STATUS_RANK, InboxEvent, Message, Patient
+from bot.store.enums import Direction, InboxKind, MessageStatus
+from bot.store.models import STATUS_RANK, InboxEvent, Message, Patient
 
 #: Built once: SQLAlchemy then only binds values (building `.values(...)` per call cost more
 #: than the INSERTs themselves).
@@ -44,14 +47,14 @@ def store_reply(conn: Connection, *, sender: str, sid: str, body: str, segments:
     transaction rolls back and nothing new is kept.
     """
     row = conn.execute(_INSERT_MESSAGE, {
-        "sender": sender, "direction": INBOUND, "channel": "sms", "address": sender,
-        "body": body, "twilio_sid": sid, "status": "received",
-        "status_rank": STATUS_RANK["received"], "kind": "reply", "created_at": now,
+        "sender": sender, "direction": Direction.INBOUND, "channel": "sms", "address": sender,
+        "body": body, "twilio_sid": sid, "status": MessageStatus.RECEIVED,
+        "status_rank": STATUS_RANK[MessageStatus.RECEIVED], "kind": "reply", "created_at": now,
         "updated_at": now, "segments": segments, "send_attempts": 0,
     }).one()
     message_id, patient_id = int(row[0]), row[1]
     if patient_id is not None:
         conn.execute(_INSERT_EVENT, {
-            "patient_id": patient_id, "kind": "reply", "dedupe_key": sid,
+            "patient_id": patient_id, "kind": InboxKind.REPLY, "dedupe_key": sid,
             "payload": {"message_id": message_id}, "created_at": now})
     return StoredReply(message_id, patient_id)

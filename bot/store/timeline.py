@@ -6,6 +6,7 @@ tables into one time-ordered list of plain entries the pages and the API can ren
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -86,15 +87,23 @@ def _conversation_entries(c: Conversation) -> list[Entry]:
     return out
 
 
-def patient_timeline(session: Session, patient_id: int) -> list[Entry]:
-    """Everything about the patient, oldest first."""
+def patient_timeline(session: Session, patient_id: int,
+                     teams: Collection[str] | None = None) -> list[Entry]:
+    """Everything about the patient a viewer of `teams` may see (None: every team), oldest first.
+
+    Minimum necessary: another team's tasks, and the audit rows about them, stay with that team.
+    """
     entries: list[Entry] = []
     entries += [message_entry(m) for m in session.scalars(
         select(Message).where(Message.patient_id == patient_id))]
+    tasks = list(session.scalars(select(FollowUpTask).where(FollowUpTask.patient_id == patient_id)))
+    hidden = {t.id for t in tasks if teams is not None and t.team not in teams}
     entries += [_audit_entry(a) for a in session.scalars(
-        select(AuditEvent).where(AuditEvent.patient_id == patient_id))]
-    for t in session.scalars(select(FollowUpTask).where(FollowUpTask.patient_id == patient_id)):
-        entries += _task_entries(t)
+        select(AuditEvent).where(AuditEvent.patient_id == patient_id))
+        if (a.detail or {}).get("task_id") not in hidden]
+    for t in tasks:
+        if t.id not in hidden:
+            entries += _task_entries(t)
     entries += [_consent_entry(c) for c in session.scalars(
         select(ConsentChange).where(ConsentChange.patient_id == patient_id))]
     for c in session.scalars(select(Conversation).where(Conversation.patient_id == patient_id)):

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, String, func, select
+from sqlalchemy import JSON, Boolean, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,8 @@ ROLES: tuple[str, ...] = (
     "community_health_worker",
     "supervisor",
     "admin",
+    # An EHR or integration engine posting events (`POST /api/events`); works no queue.
+    "integration",
 )
 
 #: Roles that see every team's queue and the whole caseload.
@@ -44,6 +46,7 @@ ROLE_TEAMS: dict[str, tuple[str, ...]] = {
     "community_health_worker": ("outreach",),
     "supervisor": TASK_TEAMS,
     "admin": TASK_TEAMS,
+    "integration": (),
 }
 
 #: Shortest password `users add` accepts (characters); NIST SP 800-63B asks for at least 8.
@@ -71,6 +74,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Part of every session's identity: raising it ends every session the user has at once
+    #: (sign-out, deactivation, a password change), since a cookie cannot be recalled.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def check_password(self, password: str) -> bool:
         """True when `password` matches; always False for an account without one."""
@@ -110,6 +116,11 @@ def check_password_strength(password: str) -> None:
         raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
+def end_sessions(user: User) -> None:
+    """Every session cookie issued to `user` so far stops working."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -135,7 +146,7 @@ def add_user(
     user = User(email=email, role=role, teams=chosen, name=name.strip(), active=True)
     if password is not None:
         check_password_strength(password)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
     return user
@@ -143,7 +154,13 @@ def add_user(
 
 def set_password(user: User, password: str) -> None:
     check_password_strength(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash (werkzeug's parameters, stored in the hash itself)."""
+    return generate_password_hash(password)
 
 
 def issue_token(session: Session, user: User) -> str:
@@ -187,4 +204,4 @@ def colleagues(session: Session, team: str) -> list[User]:
     return [u for u in users if team in visible_teams(u.role, u.teams)]
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password-only-for-timing")
+_DUMMY_HASH = hash_password("not-a-real-password-only-for-timing")

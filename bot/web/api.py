@@ -23,7 +23,7 @@ from bot.store import tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import FollowUpTask, Patient, utcnow
 from bot.web import triage
-from bot.web.auth import StaffUser, csrf, db_session
+from bot.web.auth import StaffUser, csrf, db_read, db_session
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -57,7 +57,7 @@ def token_required(view: F) -> F:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return error(401, "send an API token: Authorization: Bearer <token>")
-        with db_session() as session:
+        with db_read() as session:
             row = users_store.user_for_token(session, token.strip())
             user = StaffUser.from_row(row) if row is not None else None
         if user is None:
@@ -102,7 +102,7 @@ def list_tasks() -> ResponseReturnValue:
     """The queue as JSON; same filters as the page (team, status, language, flow, assignee)."""
     f = triage.viewer_filter(request.args, g.api_user)
     now = utcnow()
-    with db_session() as session:
+    with db_read() as session:
         rows = tasks_repo.list_tasks(session, f, now)
         counts = tasks_repo.counts_by_status(session, f, now)
         tasks = [{**task_json(r.task), "patient_name": r.patient_name, "language": r.language,
@@ -113,7 +113,7 @@ def list_tasks() -> ResponseReturnValue:
 @bp.route("/tasks/<int:task_id>")
 @token_required
 def show_task(task_id: int) -> ResponseReturnValue:
-    with db_session() as session:
+    with db_read() as session:
         task = triage.load_task(session, task_id, g.api_user)
         patient = session.get(Patient, task.patient_id) if task.patient_id else None
         data = task_json(task, patient)
@@ -184,9 +184,10 @@ def reply(task_id: int) -> ResponseReturnValue:
 def show_patient(patient_id: int) -> ResponseReturnValue:
     """The patient's timeline (messages, state changes, tasks, consent changes)."""
     user: StaffUser = g.api_user
-    with db_session() as session:
+    with db_read() as session:
         patient = triage.load_patient(session, patient_id, user)
-        entries = [e.to_dict() for e in timeline.patient_timeline(session, patient_id)]
+        entries = [e.to_dict() for e in timeline.patient_timeline(
+            session, patient_id, triage.viewer_teams(user))]
         data = {"id": patient.id, "first_name": patient.first_name,
                 "last_name": patient.last_name, "phone": patient.phone,
                 "language": patient.preferred_language or patient.locale,

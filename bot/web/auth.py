@@ -43,9 +43,12 @@ from sqlalchemy.orm import Session
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from bot.store import repositories as repo
 from bot.store import users as users_store
 from bot.store.db import get_database
 from bot.store.models import utcnow
+from bot.web import signin_limits
+from bot.web.signin_limits import limiter
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,11 @@ class StaffUser(UserMixin):  # type: ignore[misc]
     name: str
     role: str
     teams: tuple[str, ...]
+    session_version: int = 0
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the account and its session version (see _load_user)."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def visible_teams(self) -> tuple[str, ...]:
@@ -84,7 +92,8 @@ class StaffUser(UserMixin):  # type: ignore[misc]
 
     @classmethod
     def from_row(cls, row: users_store.User) -> StaffUser:
-        return cls(row.id, row.email, row.name, row.role, tuple(row.teams or ()))
+        return cls(row.id, row.email, row.name, row.role, tuple(row.teams or ()),
+                   row.session_version or 0)
 
 
 @contextmanager
@@ -96,13 +105,30 @@ def db_session() -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def db_read() -> Iterator[Session]:
+    """A read-only transaction (pages and API reads: no wait behind a writer on SQLite)."""
+    runtime = current_app.extensions.get("outreach")
+    database = runtime.db if runtime is not None else get_database(current_app.config["DATABASE_URL"])
+    with database.read() as session:
+        yield session
+
+
 @login_manager.user_loader
-def _load_user(user_id: str) -> StaffUser | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> StaffUser | None:
+    """The staff member of a session cookie, while that cookie's session version is current.
+
+    A cookie cannot be taken back from a browser (or from whoever copied it); raising the
+    account's version on sign-out or deactivation makes every older cookie worthless.
+    """
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
         return None
-    with db_session() as session:
+    with db_read() as session:
         row = session.get(users_store.User, int(user_id))
-        return StaffUser.from_row(row) if row is not None and row.active else None
+        if row is None or not row.active or (row.session_version or 0) != int(version):
+            return None
+        return StaffUser.from_row(row)
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -144,21 +170,28 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(signin_limits.ACCOUNT_LIMITS, key_func=signin_limits.account_key, methods=["POST"],
+               deduct_when=signin_limits.failed_sign_in)
+@limiter.limit(signin_limits.ADDRESS_LIMITS, methods=["POST"],
+               deduct_when=signin_limits.failed_sign_in)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        now = utcnow()
         with db_session() as session:
             row = users_store.authenticate(session, form.email.data or "", form.password.data or "",
-                                           utcnow())
+                                           now)
             staff = StaffUser.from_row(row) if row is not None else None
+            _audit_sign_in(session, "staff_sign_in" if staff else "staff_sign_in_failed",
+                           form.email.data or "", staff)
         if staff is not None:
             login_user(staff)
             log.info("staff sign-in user_id=%s", staff.id)
             return redirect(_safe_next(request.args.get("next")))
-        log.info("failed staff sign-in")
+        log.warning("failed staff sign-in")
         flash("That email and password do not match an active account.", "error")
         status = 401
     elif request.method == "POST":
@@ -166,10 +199,35 @@ def login() -> ResponseReturnValue:
     return render_template("auth/login.html", form=form), status
 
 
+def _audit_sign_in(session: Session, action: str, email: str, staff: StaffUser | None) -> None:
+    """Who tried to sign in, from where, and whether it worked (the audit table, not a log)."""
+    detail: dict[str, Any] = {"email": email.strip().lower()[:255], "address": request.remote_addr}
+    if staff is not None:
+        detail["user_id"] = staff.id
+    repo.audit(session, action, "staff sign-in", utcnow(), detail=detail)
+
+
+def _too_many_attempts(exc: Exception) -> ResponseReturnValue:
+    """429 from the sign-in limits: the login page again, saying why, and an audit row."""
+    if request.endpoint != "auth.login":
+        return exc  # type: ignore[return-value]
+    with db_session() as session:
+        _audit_sign_in(session, "staff_sign_in_throttled", request.form.get("email") or "", None)
+    log.warning("staff sign-in throttled")
+    flash("Too many failed sign-in attempts. Wait 15 minutes, or ask a supervisor to reset "
+          "your password.", "error")
+    return render_template("auth/login.html", form=LoginForm()), 429
+
+
 @bp.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
     form = LogoutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            with db_session() as session:
+                row = session.get(users_store.User, current_user.id)
+                if row is not None:
+                    users_store.end_sessions(row)
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -211,6 +269,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_ENABLED", True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    signin_limits.init_app(app)
+    app.register_error_handler(429, _too_many_attempts)
     resolved: list[bool] = []
 
     @app.before_request

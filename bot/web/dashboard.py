@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from bot.store import caseload as caseload_store
 from bot.store.models import utcnow
-from bot.web.auth import db_session
+from bot.web.auth import db_read
 from bot.web.timefmt import program_zone
 
 bp = Blueprint("dashboard", __name__)
@@ -21,7 +21,7 @@ def caseload() -> ResponseReturnValue:
     """Everyone's caseload for supervisors and admins; one's own teams for everyone else."""
     now = utcnow()
     zone = program_zone()
-    with db_session() as session:
+    with db_read() as session:
         by_staff, by_team = caseload_store.caseload(session, current_user.visible_teams, now, zone)
     if request.args.get("format") == "json":
         return jsonify({"staff": [m.to_dict() for m in by_staff],

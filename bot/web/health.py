@@ -32,8 +32,8 @@ def readyz() -> tuple[Response, int]:
     rt = runtime()
     checks: dict[str, str] = {}
     try:
-        with rt.db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with rt.db.read() as s:
+            s.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         log.warning("readiness: database unreachable (%s)", type(exc).__name__)
@@ -57,7 +57,7 @@ def metrics() -> Response:
     ]
     for name in QUEUES:
         lines.append(f'outreach_queue_jobs{{queue="{name}"}} {Queue(name, connection=rt.redis).count}')
-    with rt.db.session() as s:
+    with rt.db.read() as s:
         lines += ["# HELP outreach_messages Messages by direction and status.",
                   "# TYPE outreach_messages gauge"]
         for direction, status, count in s.execute(

@@ -36,7 +36,7 @@ from bot.store import tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import Conversation, FollowUpTask, Patient, utcnow
 from bot.web import timefmt
-from bot.web.auth import StaffUser, db_session
+from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import ActionForm, AssignForm, NoteForm, ReplyForm, ResolveForm
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]
 @login_required
 def queue() -> ResponseReturnValue:
     f = viewer_filter(request.args)
-    with db_session() as session:
+    with db_read() as session:
         ctx = _queue_context(session, f)
         if request.args.get("partial") == "1":
             return render_template("triage/_queue.html", **ctx)
@@ -119,7 +119,7 @@ def poll() -> ResponseReturnValue:
     """What changed since the page was drawn: a signature, counts and new urgent task ids."""
     f = viewer_filter(request.args)
     since = request.args.get("since", "0")
-    with db_session() as session:
+    with db_read() as session:
         payload = {
             "signature": tasks_repo.queue_signature(session, f),
             "counts": tasks_repo.counts_by_status(session, f, utcnow()),
@@ -138,7 +138,7 @@ def load_task(session: Session, task_id: int, user: StaffUser | None = None) -> 
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def task_detail(task_id: int) -> ResponseReturnValue:
-    with db_session() as session:
+    with db_read() as session:
         task = load_task(session, task_id)
         patient = session.get(Patient, task.patient_id) if task.patient_id else None
         conversation = session.get(Conversation, task.conversation_id) \
@@ -295,8 +295,14 @@ def reply(task_id: int) -> ResponseReturnValue:
     return _back(task_id)
 
 
+def viewer_teams(user: StaffUser) -> tuple[str, ...] | None:
+    """The teams whose records `user` may see on a timeline (None: all of them)."""
+    return None if user.sees_all_teams else user.visible_teams
+
+
 def load_patient(session: Session, patient_id: int, user: StaffUser | None = None) -> Patient:
-    """The patient, if the viewer may see them: supervisors all, others via their teams' tasks."""
+    """The patient, if the viewer may see them: supervisors all, others while one of their
+    teams has open work for the patient (a task resolved long ago grants nothing)."""
     user = user or current_user
     patient = session.get(Patient, patient_id)
     if patient is None:
@@ -304,6 +310,7 @@ def load_patient(session: Session, patient_id: int, user: StaffUser | None = Non
     if not user.sees_all_teams:
         visible = session.scalar(select(FollowUpTask.id).where(
             FollowUpTask.patient_id == patient_id,
+            FollowUpTask.status.in_(tasks_repo.ACTIVE_STATUSES),
             FollowUpTask.team.in_(user.visible_teams)).limit(1))
         if visible is None:
             abort(404)
@@ -313,9 +320,9 @@ def load_patient(session: Session, patient_id: int, user: StaffUser | None = Non
 @bp.route("/patients/<int:patient_id>")
 @login_required
 def patient_detail(patient_id: int) -> ResponseReturnValue:
-    with db_session() as session:
+    with db_read() as session:
         patient = load_patient(session, patient_id)
-        entries = timeline.patient_timeline(session, patient_id)
+        entries = timeline.patient_timeline(session, patient_id, viewer_teams(current_user))
         tasks = [t for t in tasks_repo.tasks_for_patient(session, patient_id)
                  if t.team in current_user.visible_teams]
     return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,

@@ -24,8 +24,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import i18n
 from bot.core import messages
+from bot.core.kinds import MessageKind
 from bot.services import queues, statuses
-from bot.store import inbound
+from bot.store import inbound, rows
 from bot.store import repositories as repo
 from bot.store.models import (
     OUTBOUND,
@@ -159,10 +160,8 @@ def _unknown_number(s: Session, address: str, message_id: int, now: Any) -> str 
     body = i18n.render(messages.UNKNOWN_NUMBER_REPLY,
                        {"program": settings.PROGRAM_NAME, "contact": settings.PROGRAM_CONTACT},
                        locale, settings.DEFAULT_TIMEZONE)
-    s.add(Message(direction=OUTBOUND, channel="sms", address=address, body=body,
-                  msgid=messages.UNKNOWN_NUMBER_REPLY, kind="system", locale=locale,
-                  status="sent", status_rank=STATUS_RANK["sent"], created_at=now,
-                  claimed_at=now))
+    s.add(rows.sent_text(address=address, body=body, msgid=messages.UNKNOWN_NUMBER_REPLY,
+                         kind=MessageKind.SYSTEM, locale=locale, now=now))
     repo.audit(s, "unknown_number", "inbound text from an unmatched number", now,
                detail={"message_id": message_id})
     return body

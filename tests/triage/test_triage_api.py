@@ -71,6 +71,9 @@ def test_list_show_claim_reply_resolve(client: Any, database_url: str, tokens: d
 
     assert client.post(f"/api/tasks/{tid}/reply", headers=auth(tokens["nurse"]),
                        json={}).status_code == 400
+    timeline = client.get(f"/api/patients/{pid}", headers=auth(tokens["nurse"])).get_json()
+    kinds = {e["kind"] for e in timeline["timeline"]}
+    assert {"message", "task", "audit", "conversation"} <= kinds
     bad = client.post(f"/api/tasks/{tid}/resolve", headers=auth(tokens["nurse"]),
                       json={"resolution": "made-up"})
     assert bad.status_code == 400
@@ -86,9 +89,8 @@ def test_list_show_claim_reply_resolve(client: Any, database_url: str, tokens: d
                         json={"resolution": "reached_patient"})
     assert again.status_code == 409
 
-    timeline = client.get(f"/api/patients/{pid}", headers=auth(tokens["nurse"])).get_json()
-    kinds = {e["kind"] for e in timeline["timeline"]}
-    assert {"message", "task", "audit", "conversation"} <= kinds
+    # The nurse no longer has open work for the patient: the timeline is closed to her.
+    assert client.get(f"/api/patients/{pid}", headers=auth(tokens["nurse"])).status_code == 404
 
 
 def test_reply_to_opted_out_patient_is_refused(client: Any, database_url: str,
