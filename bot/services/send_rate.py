@@ -100,7 +100,7 @@ class SendRate:
         """Reserve a slot and sleep until it; a refusal comes back at once.
 
         A worker that wakes up late (a busy machine) would send right before the next slot's
-        holder, two messages too close together: past a quarter of a slot late, the missed
+        holder, two messages too close together: past half a slot late, the missed
         slot is left unused and a new one reserved, so a late wake-up costs pace, not the limit.
         """
         while True:
@@ -110,7 +110,7 @@ class SendRate:
             due = time.monotonic() + slot.wait
             if slot.wait > 0:
                 time.sleep(slot.wait)
-            if time.monotonic() - due <= self.interval(segments) / 4:
+            if time.monotonic() - due <= self.interval(segments) / 2:
                 return slot
 
     def interval(self, segments: int = 1) -> float:
