@@ -46,6 +46,7 @@ def environment(patients: int) -> Iterator[dict[str, str]]:
         redis_server = LocalRedis().start()
         fake = FakeTwilio()
         fake.start()
+        _current["fake"] = fake
         port = free_port()
         env = {
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
@@ -54,6 +55,9 @@ def environment(patients: int) -> Iterator[dict[str, str]]:
             "TWILIO_AUTH_TOKEN": fake.auth_token,
             "TWILIO_FROM_NUMBER": FAKE_PHONE_NUMBER,
             "TWILIO_API_BASE_URL": fake.base_url,
+            # The carrier pace is measured on its own (bench_send_rate); here it must not be
+            # what limits the worker.
+            "TWILIO_SEGMENTS_PER_SECOND": "100000",
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
             "SECRET_KEY": secrets.token_hex(32),
             "PROGRAM_NAME": "Bench Clinic",
@@ -87,8 +91,17 @@ def environment(patients: int) -> Iterator[dict[str, str]]:
             redis_server.stop()
 
 
+_current: dict[str, FakeTwilio] = {}
+
+
+def current_fake() -> FakeTwilio:
+    """The stand-in of the innermost running `environment` (for benches that configure it)."""
+    return _current["fake"]
+
+
 def phone(i: int) -> str:
-    return f"+1617555{i:04d}"
+    """The i-th bench patient's number: valid, distinct for i up to 5.5 million."""
+    return f"+1617{555 - i // 10000:03d}{i % 10000:04d}"
 
 
 def signed_requests(env: dict[str, str], count: int, patients: int,
@@ -213,11 +226,15 @@ def bench_worker(replies: int = 300, worker_class_name: str = "SimpleWorker") ->
 
 
 def _in_fresh_process(*args: str) -> dict[str, Any]:
+    return in_fresh_process("bench.bench_pipeline", *args)
+
+
+def in_fresh_process(module: str, *args: str) -> dict[str, Any]:
     """Run one measurement in its own interpreter: the workers' per-process runtime (settings,
     database, caches) must not carry over from one measurement to the next."""
     import json
 
-    result = subprocess.run([sys.executable, "-m", "bench.bench_pipeline", *args], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)},
                             capture_output=True, text=True, timeout=1200)
     if result.returncode != 0:

@@ -30,6 +30,18 @@ TASK_TEAMS = ("pharmacy", "scheduling", "nursing", "social_work", "outreach", "b
 #: Send retries for 429 / 5xx / network errors, and the backoff between them (seconds).
 SEND_MAX_RETRIES = 5
 SEND_BACKOFF_SECONDS = (2, 10, 60, 300, 900)
+#: Carrier send rates by sender type, in segments per second (TWILIO_SEGMENTS_PER_SECOND
+#: overrides): a US long code (10DLC) ~1, toll-free 3; a short code (100 and up) and a
+#: Messaging Service (the sum over its numbers) are configured, 1 being the safe guess.
+SEND_RATE_LONG_CODE = 1.0
+SEND_RATE_TOLL_FREE = 3.0
+SEND_RATE_MESSAGING_SERVICE = 1.0
+#: The share of the carrier rate we pace at. The time from a slot to Twilio's acceptance varies
+#: by tens of milliseconds (scheduling, HTTP), which at exactly the rate would now and then put
+#: one message too many into some second; 3% is 30 ms of slack per second at any rate.
+SEND_RATE_HEADROOM = 0.97
+#: The longest a send job sleeps for its slot; a later slot puts the message back (s).
+SEND_RATE_MAX_WAIT_SECONDS = 30.0
 #: Retries for transient carrier failures (30003, 30008) before a task is created.
 CARRIER_RETRY_LIMIT = 2
 CARRIER_RETRY_DELAY_SECONDS = 1800

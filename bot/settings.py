@@ -53,6 +53,9 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     "SAFETY_SECOND_OPINION_TIMEOUT_MS": (100, 30000),
 }
 
+#: Settings read as positive decimal numbers.
+_DECIMALS = frozenset({"TWILIO_SEGMENTS_PER_SECOND"})
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -64,6 +67,8 @@ class Settings:
     TWILIO_AUTH_TOKEN: str | None = field(default=None, repr=False)
     TWILIO_MESSAGING_SERVICE_SID: str | None = None
     TWILIO_FROM_NUMBER: str | None = None
+    #: The sender's carrier rate (segments/s); unset: the usual rate of the sender's type.
+    TWILIO_SEGMENTS_PER_SECOND: float | None = None
     #: Points the twilio client at a stand-in; unset in production.
     TWILIO_API_BASE_URL: str | None = None
     #: The URL Twilio calls us at: signature checks and status callbacks are built on it.
@@ -218,6 +223,14 @@ def load(
             if high is not None and number > high:
                 raise _fail(f.name, f"must be at most {high}")
             values[f.name] = number
+        elif f.name in _DECIMALS:
+            try:
+                decimal = float(raw)
+            except ValueError:
+                raise _fail(f.name, "must be a number") from None
+            if not decimal > 0 or decimal == float("inf"):
+                raise _fail(f.name, "must be a positive number")
+            values[f.name] = decimal
         else:
             values[f.name] = raw
     settings = Settings(**values)  # type: ignore[arg-type]

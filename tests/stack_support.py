@@ -169,6 +169,9 @@ def make_stack(database_url: str, redis_url: str, fake: Any, tmp_dir: Path) -> I
         "TWILIO_AUTH_TOKEN": fake.auth_token,
         "TWILIO_FROM_NUMBER": FAKE_PHONE_NUMBER,
         "TWILIO_API_BASE_URL": fake.base_url,
+        # The carrier pace has its own tests (tests/services/test_services_send_rate.py); here
+        # a long code's one segment a second would only slow every conversation down.
+        "TWILIO_SEGMENTS_PER_SECOND": "1000",
         "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
         "PROGRAM_NAME": "Riverside Clinic",
         "PROGRAM_CONTACT": "555-0100",

@@ -44,6 +44,9 @@ _BY_CODE: dict[int, SendOutcome] = {
     30007: SendOutcome.BLOCKED,
     30034: SendOutcome.BLOCKED,
     30003: SendOutcome.RETRY,
+    # Queue overflow: a Messaging Service held more than it could send in time (we sent too
+    # fast); the message never left, so it is retried later, once.
+    30001: SendOutcome.RETRY,
     30008: SendOutcome.RETRY,
     20429: SendOutcome.RETRY,
     20500: SendOutcome.RETRY,

@@ -25,7 +25,7 @@ import click
 import phonenumbers
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from bot import defaults, i18n
 from bot import settings as settings_mod
@@ -199,11 +199,22 @@ def _channel_for(patient: Patient, flow: Any) -> str:
     return "voice" if patient.preferred_channel == "voice" and "voice" in flow.channels else "sms"
 
 
+#: Patients enrolled per transaction: memory and lock time stay the same at any panel size.
+CAMPAIGN_BATCH = 1000
+
+
 def start_campaign(
     settings: settings_mod.Settings, name: str, limit: int | None = None,
     today: date | None = None,
 ) -> list[int]:
-    """Enrol eligible patients in flow `name`; returns the patient ids enqueued."""
+    """Enrol eligible patients in flow `name`; returns the patient ids enqueued.
+
+    Works through the panel in batches of CAMPAIGN_BATCH patients by id: each batch is one
+    transaction (a session that is then closed, so no batch's rows stay in memory), and its
+    patients' workers are woken once it is committed. A crash part-way leaves whole batches
+    started; running the campaign again the same day picks up the rest (the per-day dedupe key
+    and the one-active-conversation rule skip the ones done).
+    """
     import redis
 
     from bot.services import queues, sweeper
@@ -213,36 +224,47 @@ def start_campaign(
     flow = rt.flows.get(name)
     now = datetime.now(timezone.utc)
     day = (today or now.date()).isoformat()
-    started: list[int] = []
-    with rt.db.session() as s:
-        # One conversation at a time per patient, so a reply is never ambiguous; a patient in
-        # another flow now is picked up by a later run of this campaign.
-        busy = select(Conversation.patient_id).where(Conversation.status == "active")
-        stmt = (select(Patient).where(Patient.consent_status == CONSENT_GRANTED,
-                                      Patient.id.notin_(busy),
-                                      (Patient.phone_status.is_(None)))
-                .order_by(Patient.id))
-        for patient in s.scalars(stmt):
-            if limit is not None and len(started) >= limit:
-                break
-            context = flow_context(patient, flow)
-            if context is None:
-                continue
-            key = f"campaign-{name}-{patient.id}-{day}"
-            if s.scalar(select(InboxEvent.id).where(InboxEvent.dedupe_key == key)):
-                continue
-            conv = Conversation(patient_id=patient.id, flow=flow.name, version=flow.version,
-                                state=flow.start, context=context,
-                                locale=patient.locale, timezone=patient.timezone,
-                                channel=_channel_for(patient, flow), status="active",
-                                campaign=name,
-                                started_at=now, updated_at=now)
-            s.add(conv)
-            s.flush()
-            s.add(rows.start_event(patient.id, conv.id, key, now, {"campaign": name}))
-            started.append(patient.id)
     conn = redis.Redis.from_url(settings.REDIS_URL or "")
-    queues.enqueue_process_patients(conn, started)
+    started: list[int] = []
+    after = 0
+    while limit is None or len(started) < limit:
+        room = CAMPAIGN_BATCH if limit is None else min(CAMPAIGN_BATCH, limit - len(started))
+        with rt.db.session() as s:
+            # One conversation at a time per patient, so a reply is never ambiguous; a patient
+            # in another flow now is picked up by a later run of this campaign. NOT EXISTS
+            # (not NOT IN) so each patient costs one index probe however many are active.
+            busy = exists().where(Conversation.patient_id == Patient.id,
+                                  Conversation.status == "active")
+            patients = list(s.scalars(
+                select(Patient).where(Patient.consent_status == CONSENT_GRANTED, ~busy,
+                                      Patient.phone_status.is_(None), Patient.id > after)
+                .order_by(Patient.id).limit(CAMPAIGN_BATCH)))
+            if not patients:
+                break
+            after = patients[-1].id
+            keys = {p.id: f"campaign-{name}-{p.id}-{day}" for p in patients}
+            done = set(s.scalars(select(InboxEvent.dedupe_key)
+                                 .where(InboxEvent.dedupe_key.in_(list(keys.values())))))
+            enrol: list[tuple[int, Conversation]] = []
+            for patient in patients:
+                if len(enrol) >= room:
+                    break
+                context = flow_context(patient, flow)
+                if context is None or keys[patient.id] in done:
+                    continue
+                enrol.append((patient.id, Conversation(
+                    patient_id=patient.id, flow=flow.name, version=flow.version,
+                    state=flow.start, context=context, locale=patient.locale,
+                    timezone=patient.timezone, channel=_channel_for(patient, flow), status="active",
+                     campaign=name,
+                    started_at=now, updated_at=now)))
+            s.add_all([conv for _, conv in enrol])
+            s.flush()
+            s.add_all([rows.start_event(pid, conv.id, keys[pid], now, {"campaign": name})
+                       for pid, conv in enrol])
+        batch = [pid for pid, _ in enrol]
+        queues.enqueue_process_patients(conn, batch)
+        started.extend(batch)
     sweeper.schedule_sweep(conn)
     return started
 

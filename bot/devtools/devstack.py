@@ -123,6 +123,8 @@ def running_stack(workdir: Path | None = None, *, web_workers: int = 2,
         "TWILIO_AUTH_TOKEN": fake.auth_token,
         "TWILIO_FROM_NUMBER": FAKE_PHONE_NUMBER,
         "TWILIO_API_BASE_URL": fake.base_url,
+        # The stand-in is no carrier: pace it like a short code unless told otherwise.
+        "TWILIO_SEGMENTS_PER_SECOND": os.environ.get("TWILIO_SEGMENTS_PER_SECOND") or "100",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         "PROGRAM_NAME": os.environ.get("PROGRAM_NAME", "Riverside Clinic"),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hmac
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
@@ -53,6 +55,8 @@ class RestRequest:
     query: dict[str, str]
     form: dict[str, list[str]]
     authorization: str | None
+    #: Arrival time (Unix seconds), before any injected latency: when Twilio would count it.
+    received_at: float = dataclasses.field(default_factory=time.time)
 
     def field(self, name: str) -> str | None:
         values = self.form.get(name)
@@ -146,7 +150,7 @@ def create_message(fake: FakeTwilio, request: RestRequest) -> tuple[int, dict[st
     record = fake.state.add_message(
         to, from_, body or "", account_sid=fake.account_sid,
         status="accepted" if service else "queued", messaging_service_sid=service,
-        status_callback=callback,
+        status_callback=callback, accepted_at=request.received_at,
     )
     delivery_error = fake.state.delivery_error(to)
     fake.dispatcher.submit(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+import time
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
@@ -143,6 +144,9 @@ class MessageRecord:
     date_created: datetime = field(default_factory=now)
     date_updated: datetime = field(default_factory=now)
     date_sent: datetime | None = None
+    #: When the create request arrived, to the microsecond (Unix time): the control API's
+    #: `accepted_at`, for measuring a send rate (Twilio's own dates are whole seconds).
+    accepted_at: float = field(default_factory=time.time)
 
     def uri(self) -> str:
         return f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{self.sid}.json"
@@ -190,6 +194,7 @@ class MessageRecord:
             "num_segments": self.num_segments,
             "messaging_service_sid": self.messaging_service_sid,
             "date_created": self.date_created.isoformat(),
+            "accepted_at": self.accepted_at,
         }
 
 

@@ -6,7 +6,8 @@ number that takes no texts (21614) moves the conversation to a phone call
 (`bot.services.calls`), or asks the outreach team to call when it cannot (an
 interpreter call-back for a language Twilio cannot speak); a bad number (21211, 30005) asks
 the outreach team to fix the contact;
-transient carrier failures (30003, 30008) are retried a limited number of times.
+transient carrier failures (30001 queue overflow, 30003, 30008) are retried a limited number
+of times.
 """
 
 from __future__ import annotations

@@ -61,7 +61,12 @@ def enqueue_process_patient(connection: Redis, patient_id: int, *, delay: float 
         due = int(time.time() + delay)
         return q.enqueue_in(timedelta(seconds=delay), PROCESS_JOB, patient_id,
                             job_id=job_id("process", patient_id, "at", due), **kwargs)
-    return q.enqueue(PROCESS_JOB, patient_id, **kwargs)
+    # One round trip: RQ's enqueue without a pipeline makes two (the queue-set SADD, then the
+    # job hash and the push), and this runs on every webhook.
+    with connection.pipeline() as pipe:
+        job = q.enqueue(PROCESS_JOB, patient_id, pipeline=pipe, **kwargs)
+        pipe.execute()
+    return job
 
 
 def enqueue_process_patients(connection: Redis, patient_ids: list[int]) -> list[Job]:

@@ -2,7 +2,8 @@
 
 1. Claim: in a committed transaction the message goes `pending`/`deferred` -> `sending` with
    the claim time; consent, quiet hours and the daily cap are checked again right here.
-2. Call Twilio (status callback = PUBLIC_BASE_URL/twilio/status).
+2. Wait for the sender's next slot at the carrier's rate (bot.services.send_rate), then call
+   Twilio (status callback = PUBLIC_BASE_URL/twilio/status).
 3. Record the sid and status, or act on the error.
 A job that finds `sending` either steps back (the claimer may still be alive) or, once the
 claim is older than any job can live, asks Twilio what it has before ever sending again.
@@ -22,7 +23,7 @@ from bot import defaults
 from bot.channels import twilio_sms
 from bot.channels.twilio_client import make_client
 from bot.errors import TransientSendError
-from bot.services import policy, queues, statuses
+from bot.services import policy, queues, send_rate, statuses
 from bot.services.runtime import Runtime, utcnow
 from bot.settings import Settings
 from bot.store import repositories as repo
@@ -50,10 +51,16 @@ def client(settings: Settings) -> Any:
 def send_message_now(rt: Runtime, message_id: int) -> str:
     """Claim, send and record message `message_id`; returns what happened, for the job log."""
     now = utcnow()
-    claim, to, body = _claim(rt, message_id, now)
+    claim, to, body, segments = _claim(rt, message_id, now)
     if claim != "claimed":
         return claim
     settings = rt.settings
+    slot = send_rate.SendRate.for_settings(rt.redis, settings).wait_for_slot(segments)
+    if not slot.granted:
+        # The sender's queue is further out than a job should sleep: put it back, untried.
+        _release(rt, message_id, undo_attempt=True)
+        queues.enqueue_send(rt.redis, message_id, at=now + timedelta(seconds=slot.wait))
+        return "paced"
     result = twilio_sms.send_sms(
         client(settings), to=to, body=body, status_callback=settings.status_callback_url,
         from_number=settings.TWILIO_FROM_NUMBER,
@@ -77,18 +84,18 @@ def send_message_now(rt: Runtime, message_id: int) -> str:
     return f"failed {result.error_code}"
 
 
-def _claim(rt: Runtime, message_id: int, now: datetime) -> tuple[str, str, str]:
+def _claim(rt: Runtime, message_id: int, now: datetime) -> tuple[str, str, str, int]:
     """Move the message to `sending` in one committed transaction, or say why not.
 
-    Returns the verdict ("claimed" means go) with the address and body to send.
+    Returns the verdict ("claimed" means go) with the address, body and segments to send.
     """
     verdict = _claim_in(rt, message_id, now)
     if isinstance(verdict, str):
-        return verdict, "", ""
-    return "claimed", verdict[0], verdict[1]
+        return verdict, "", "", 0
+    return "claimed", *verdict
 
 
-def _claim_in(rt: Runtime, message_id: int, now: datetime) -> str | tuple[str, str]:
+def _claim_in(rt: Runtime, message_id: int, now: datetime) -> str | tuple[str, str, int]:
     conn = rt.redis
     failed_patient: int | None = None
     with rt.db.session() as s:
@@ -128,11 +135,11 @@ def _claim_in(rt: Runtime, message_id: int, now: datetime) -> str | tuple[str, s
             message.status_rank = STATUS_RANK[MessageStatus.SENDING]
             message.claimed_at = now
             message.send_attempts += 1
-            to, body = message.address, message.body
+            to, body, segments = message.address, message.body, message.segments or 1
     if failed_patient is not None:
         queues.enqueue_process_patient(conn, failed_patient)
         return "gave up"
-    return to, body
+    return to, body, segments
 
 
 def _recheck(rt: Runtime, s: Session, message: Message, now: datetime) -> str | None:
@@ -192,13 +199,16 @@ def _record_sent(rt: Runtime, message_id: int, sid: str | None, status: str | No
     statuses.apply_early(rt, sid)
 
 
-def _release(rt: Runtime, message_id: int) -> None:
-    """Twilio surely did not take it: back to pending for the retry."""
+def _release(rt: Runtime, message_id: int, *, undo_attempt: bool = False) -> None:
+    """Twilio surely did not take it: back to pending for the retry (with `undo_attempt`, as
+    if never claimed: the send was not tried, so it must not count towards giving up)."""
     with rt.db.session() as s:
         message = s.get(Message, message_id)
         if message is not None and message.status == MessageStatus.SENDING \
                 and not message.twilio_sid:
             message.status, message.status_rank = MessageStatus.PENDING, 0
+            if undo_attempt:
+                message.send_attempts = max(0, message.send_attempts - 1)
 
 
 def _record_failure(rt: Runtime, message_id: int, code: int | None, now: datetime) -> None:

@@ -2,8 +2,8 @@
 
 Both are signed by Twilio; both must answer fast (Twilio gives up after 15 s) and be idempotent
 (Twilio may retry, callbacks arrive out of order). The inbound handler only stores the message
-and an inbox event in one transaction, then enqueues the per-patient worker; the conversation
-itself moves in the patient's worker (bot/services/turn.py).
+and an inbox event in one transaction (bot.store.inbound), then enqueues the per-patient worker
+in one Redis round trip; the conversation itself moves in the worker.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, request
 from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -25,14 +26,13 @@ from bot import i18n
 from bot.core import messages
 from bot.core.kinds import MessageKind
 from bot.services import queues, statuses
+from bot.store import inbound, rows
 from bot.store import repositories as repo
-from bot.store import rows
 from bot.store.models import (
     OUTBOUND,
     STATUS_RANK,
     InboxEvent,
     Message,
-    Patient,
     utcnow,
 )
 from bot.web.context import runtime
@@ -84,22 +84,18 @@ def inbound_sms() -> Response:
     rt = runtime()
     now = utcnow()
     reply: str | None = None
-    patient_id: int | None = None
     try:
-        with rt.db.session() as s:
-            # The id only: the webhook must answer fast, and the Patient row (JSON attributes)
-            # is the worker's business.
-            found = s.scalar(select(Patient.id).where(Patient.phone == sender))
-            message = rows.inbound_text(
-                patient_id=found, address=sender, body=form.get("Body", ""), sid=sid,
-                segment_count=_int(form.get("NumSegments")), now=now)
-            s.add(message)
-            s.flush()
-            if found is None:
-                reply = _unknown_number(s, message, now)
-            else:
-                patient_id = found
-                s.add(rows.reply_event(found, message.id, sid, now))
+        # One transaction, two Core INSERTs (bot.store.inbound): committed, so durable, before
+        # Twilio hears 200.
+        with rt.db.engine.begin() as conn:
+            stored = inbound.store_reply(conn, sender=sender, sid=sid,
+                                         body=form.get("Body", ""),
+                                         segments=_int(form.get("NumSegments")), now=now)
+            if stored.patient_id is None:
+                with Session(bind=conn) as s:
+                    reply = _unknown_number(s, sender, stored.message_id, now)
+                    s.flush()
+        patient_id = stored.patient_id
     except IntegrityError:
         # Twilio retried a message we already stored: answer again, store nothing new. Any
         # other refusal must not pass for a duplicate: answering 200 would lose the reply,
@@ -145,12 +141,12 @@ def _patient_of_duplicate(sid: str) -> int | None:
         return event.patient_id
 
 
-def _unknown_number(s: Any, message: Message, now: Any) -> str | None:
+def _unknown_number(s: Session, address: str, message_id: int, now: Any) -> str | None:
     """Record a task and answer politely, at most once per number per day."""
     settings = runtime().settings
     recent = s.scalar(
         select(Message.id).where(
-            Message.address == message.address, Message.direction == OUTBOUND,
+            Message.address == address, Message.direction == OUTBOUND,
             Message.msgid == messages.UNKNOWN_NUMBER_REPLY,
             Message.created_at >= now - UNKNOWN_REPLY_EVERY,
         ).limit(1)
@@ -159,15 +155,15 @@ def _unknown_number(s: Any, message: Message, now: Any) -> str | None:
         return None
     repo.add_task(s, team="outreach", priority="routine", category="unknown_number",
                   reason="Text from a number that matches no patient", now=now,
-                  message_id=message.id)
+                  message_id=message_id)
     locale = i18n.negotiate(settings.OUTREACH_DEFAULT_LOCALE)
     body = i18n.render(messages.UNKNOWN_NUMBER_REPLY,
                        {"program": settings.PROGRAM_NAME, "contact": settings.PROGRAM_CONTACT},
                        locale, settings.DEFAULT_TIMEZONE)
-    s.add(rows.sent_text(address=message.address, body=body, msgid=messages.UNKNOWN_NUMBER_REPLY,
+    s.add(rows.sent_text(address=address, body=body, msgid=messages.UNKNOWN_NUMBER_REPLY,
                          kind=MessageKind.SYSTEM, locale=locale, now=now))
     repo.audit(s, "unknown_number", "inbound text from an unmatched number", now,
-               detail={"message_id": message.id})
+               detail={"message_id": message_id})
     return body
 
 

@@ -33,6 +33,7 @@ PATIENT = "+15550105555"
         (30007, None, SendOutcome.BLOCKED),
         (30034, None, SendOutcome.BLOCKED),
         (30003, None, SendOutcome.RETRY),
+        (30001, None, SendOutcome.RETRY),
         (30008, None, SendOutcome.RETRY),
         (20429, 429, SendOutcome.RETRY),
         (None, 503, SendOutcome.RETRY),
