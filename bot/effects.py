@@ -74,6 +74,11 @@ class CreateTask(Effect):
     reason: str
     state: str | None = None
     category: str | None = None
+    #: The patient's last reply (its message id, never its text) and what the engine made of
+    #: it ("side effects (in the patient's words)", "not understood", "ambiguous: ..."), so the
+    #: person who picks up the task reads the patient's own words.
+    reply_message_id: str | None = None
+    understood: str | None = None
 
 
 @dataclass(frozen=True)

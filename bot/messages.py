@@ -46,6 +46,8 @@ VOICEMAIL = N_(
     "Hello, this is {program} calling for you. Please call us back at {contact}. Thank you."
 )
 NOT_UNDERSTOOD = N_("Sorry, we did not understand your reply.")
+#: Sent before the question again when a reply fits more than one answer.
+ASK_BACK = N_("Just to check, your reply could mean more than one answer. Please choose one.")
 
 ALL: tuple[str, ...] = (
     STOP_CONFIRMATION,
@@ -59,4 +61,5 @@ ALL: tuple[str, ...] = (
     LANGUAGE_CHANGED,
     VOICEMAIL,
     NOT_UNDERSTOOD,
+    ASK_BACK,
 )

@@ -121,4 +121,4 @@ def test_shipped_flows_pass_check() -> None:
     result = load_dir(default_flows_dir())
     assert not result.errors, "\n".join(map(str, result.errors))
     assert {"refill_reminder", "appointment_recovery", "engagement_checkin"} <= set(result.registry.names())
-    assert result.registry.versions("refill_reminder") == [1, 2]
+    assert result.registry.versions("refill_reminder") == [1, 2, 3]

@@ -1,0 +1,98 @@
+"""What patients write about the things in the way: per-locale topic lexicons for free text.
+
+A flow's expectation names topics (``topics: [side_effects]``); a reply that mentions one, in the
+patient's language or in English, matches it as if the patient had typed the option's number.
+One small module per shipped locale (en.py, es.py ...) defines ``TOPICS = Topics(...)`` and a
+reviewer who speaks the language can check it without reading code. Patterns use the syntax of
+bot/lexicon/patterns.py; words are folded like replies (lower case, Latin accents dropped), so
+they may be written with their accents.
+
+Besides topics, each module holds the reply words that decide a menu answer:
+
+- ``hedges``: a reply with one of these is not a yes even when it holds a yes word
+  ("I think so", "I'll try", "creo que sí").
+- ``negations``: no-words beyond the core yes/no lists ("todavía no" and friends are there
+  already; this adds forms patients type such as Latin-letter Russian "net" or Arabizi "la").
+- ``yes_extra``: yes-words in the same spirit ("da", "na3am", "ss").
+- ``frame``: words that may stand around a menu number without making it a sentence
+  ("option 2", "2 please", "4번", "选1") - counters and particles included.
+
+Urgent words are not here: the safety screen runs before any flow expectation and wins.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from bot.lexicon import LOCALES, canonical, fold_pattern
+from bot.lexicon.normalize import normalize
+from bot.lexicon.patterns import PatternSet
+
+#: The topics a flow may name, with what each means (the flow checker refuses others).
+TOPIC_NAMES: Mapping[str, str] = {
+    "side_effects": "side effects or new symptoms (dizzy, nausea, headache, rash ...)",
+    "ran_out": "no medicine left (ran out, finished the pills)",
+    "cost": "cost, copay, money, insurance",
+    "transport": "getting there (ride, car, bus, too far)",
+    "food": "food, hunger, groceries",
+    "housing": "housing, rent, a place to stay",
+    "medicines": "getting medicines (pharmacy, prescriptions)",
+    "talk": "someone to talk to (lonely, sad, stressed)",
+    "feel_better": "feels better, no longer needs the visit",
+    "other_doctor": "sees another doctor or clinic",
+    "call_me": "wants a phone call",
+}
+
+
+@dataclass(frozen=True)
+class Topics:
+    locale: str
+    #: Chinese and Korean: matched on the text with spaces removed.
+    substring: bool = False
+    topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    hedges: tuple[str, ...] = ()
+    negations: tuple[str, ...] = ()
+    yes_extra: tuple[str, ...] = ()
+    frame: tuple[str, ...] = ()
+
+
+def _module(code: str) -> Topics:
+    topics: Topics = importlib.import_module(f"bot.lexicon.topics.{code.lower()}").TOPICS
+    return topics
+
+
+@cache
+def get(locale: str) -> Topics:
+    """The topic lexicon of `locale` (any spelling `bot.lexicon.canonical` accepts)."""
+    return _module(canonical(locale))
+
+
+@cache
+def pattern_set(locale: str, name: str) -> PatternSet:
+    """Compiled patterns of topic `name`, or of `hedges` / `negations` / `yes_extra`."""
+    tp = get(locale)
+    words = tp.topics.get(name, ()) if name in TOPIC_NAMES else getattr(tp, name)
+    return PatternSet(tuple(dict.fromkeys(fold_pattern(p) for p in words)), substring=tp.substring)
+
+
+@cache
+def frame_words(locale: str) -> frozenset[str]:
+    """Normalised frame words of `locale` plus English's."""
+    codes = {canonical(locale), "en"}
+    return frozenset(w for c in codes for w in (normalize(x) for x in get(c).frame) if w)
+
+
+def mentions(text: str, topic: str, locale: str) -> bool:
+    """Does `text` name `topic` in the patient's language or in English?"""
+    norm = normalize(text)
+    if not norm:
+        return False
+    codes = dict.fromkeys((canonical(locale), "en"))
+    return any(pattern_set(code, topic).search(norm) is not None for code in codes)
+
+
+def all_topics() -> tuple[Topics, ...]:
+    return tuple(get(code) for code in LOCALES)
