@@ -28,7 +28,7 @@ from bot.lexicon import topics
 from bot.lexicon.dates import parse_date
 from bot.lexicon.normalize import has_han, light_normalize, normalize
 from bot.lexicon.patterns import Hit, edit_distance
-from bot.reply_numbers import answer_number
+from bot.reply_numbers import answer_number, menu_numbers
 
 __all__ = ["BUILTIN_INTENTS", "Match", "Reading", "match", "match_keywords", "normalize", "polarity",
            "reading", "warm"]
@@ -102,6 +102,13 @@ def _outermost(hits: list[Hit], substring: bool) -> list[Hit]:
     return keep
 
 
+def _negated_yes(hit: Hit, no_hits: list[Hit], substring: bool) -> bool:
+    """A yes-word right after a no-word is negated: "không có" (don't have), "唔得", "di ko
+    kaya" (can't), "not ok". One word (one character in Chinese) may stand between."""
+    start = _span(hit, substring)[0]
+    return any(0 <= start - _span(n, substring)[1] <= 1 for n in no_hits)
+
+
 def _core_reading(norm: str, locale: str) -> Reading | None:
     """Yes/no/unsure words of the first lexicon in the chain that finds any (the patient's
     language before English, so Vietnamese "k" stays a no and is not English "k" = ok)."""
@@ -115,9 +122,11 @@ def _core_reading(norm: str, locale: str) -> Reading | None:
         if not hits:
             continue
         lead = LEAD_CHARS if substring else LEAD_WORDS
+        no_hits = [h for h in hits if h.pattern in sets["no"].patterns]
         return Reading(
-            yes=any(h.pattern in sets["yes"].patterns and h.start < lead for h in hits),
-            no=any(h.pattern in sets["no"].patterns for h in hits),
+            yes=any(h.pattern in sets["yes"].patterns and h.start < lead
+                    and not _negated_yes(h, no_hits, substring) for h in hits),
+            no=bool(no_hits),
             unsure=any(h.pattern in sets["unsure"].patterns for h in hits))
     return None
 
@@ -134,7 +143,7 @@ def reading(text: str, locale: str) -> Reading:
     def extra(name: str) -> bool:
         return any(topics.pattern_set(c, name).search(norm, accented) is not None for c in codes)
 
-    yes_extra = extra("yes_extra") and len(norm.split()) <= LEAD_WORDS
+    yes_extra = any(norm.replace(" ", "") in topics.yes_words(c) for c in codes)
     return Reading(yes=core.yes or yes_extra, no=core.no or extra("negations"),
                    unsure=core.unsure or extra("hedges"))
 
@@ -211,22 +220,23 @@ def _fuzzy_phrase(tokens: list[str], phrase: list[str]) -> bool:
 
 
 def match_keywords(text: str, keywords: list[str], locale: str) -> bool:
-    """Any keyword in `text`. A number keyword ("1") counts only when the reply is that
-    number (bot.reply_numbers); words match whole (a typo allowed in long ones), Chinese
+    """Any keyword in `text`. A number keyword ("1") counts only when the reply is made of
+    menu numbers ("1", "option 1", "1 and 2"; bot.reply_numbers), never a digit in a
+    sentence; words match whole (a typo allowed in long ones), Chinese
     keywords as substrings."""
     norm = normalize(text)
     if not norm:
         return False
     tokens = norm.split()
     compact = norm.replace(" ", "")
-    number: int | None = None
+    numbers: set[int] | None = None
     for keyword in keywords:
         nk = normalize(str(keyword))
         if not nk:
             continue
         if nk.isdigit():
-            number = answer_number(text, locale) if number is None else number
-            if number == int(nk):
+            numbers = menu_numbers(text, locale) if numbers is None else numbers
+            if int(nk) in numbers:
                 return True
         elif has_han(nk):
             if nk.replace(" ", "") in compact:

@@ -36,6 +36,10 @@ class Candidate:
     how: str
     value: Any = None
     polarity: bool | None = None  # for POLARITY candidates: a yes-word (True) or a no-word
+    #: The patient said yes to a yes-question ("yes", its number): never taken beside another.
+    says_yes: bool = False
+    #: The words that named a topic ("other", "other doctor"), for telling nested ones apart.
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,15 @@ class Decision:
         return self.chosen is None and len(self.candidates) > 1
 
 
-def _topic_named(exp: Expectation, text: str, locale: str) -> bool:
-    return any(topics.mentions(text, name, locale) for name in exp.topics)
+def _topic_words(exp: Expectation, text: str, locale: str) -> tuple[str, ...]:
+    return tuple(w for name in exp.topics for w in topics.matches(text, name, locale))
+
+
+def _inside_another(c: Candidate, found: tuple[Candidate, ...]) -> bool:
+    """Every word that named `c` is part of a longer one that named another answer:
+    "other" inside "other doctor", "其他" inside "其他医生"."""
+    return bool(c.words) and all(
+        any(o is not c and any(w != v and w in v for v in o.words) for o in found) for w in c.words)
 
 
 def _candidate(n: int, exp: Expectation, text: str, locale: str, context: dict[str, Any],
@@ -69,12 +80,13 @@ def _candidate(n: int, exp: Expectation, text: str, locale: str, context: dict[s
         if m is not None:
             return Candidate(n, ANSWER, m.value)
     if exp.keywords and intents.match_keywords(text, [k for k in exp.keywords if k.isdigit()], locale):
-        return Candidate(n, ANSWER, intents.normalize(text))
-    if (exp.keywords and intents.match_keywords(text, [k for k in exp.keywords if not k.isdigit()], locale)) \
-            or _topic_named(exp, text, locale):
-        return Candidate(n, NAMED, intents.normalize(text))
+        return Candidate(n, ANSWER, intents.normalize(text), says_yes=exp.intent == "yes")
+    words = _topic_words(exp, text, locale)
+    if words or (exp.keywords and intents.match_keywords(
+            text, [k for k in exp.keywords if not k.isdigit()], locale)):
+        return Candidate(n, NAMED, intents.normalize(text), words=words)
     if exp.intent == "yes" and seen.yes and not (seen.unsure and not seen.no):
-        return Candidate(n, POLARITY, True, polarity=True)
+        return Candidate(n, POLARITY, True, polarity=True, says_yes=True)
     if exp.intent == "no" and seen.no:
         return Candidate(n, POLARITY, False, polarity=False)
     return None
@@ -90,17 +102,20 @@ def decide(expect: Sequence[Expectation], text: str, locale: str, context: dict[
     answer that led there, and nothing else).
     """
     if topics_only:
-        found = tuple(Candidate(n, NAMED, intents.normalize(text)) for n, exp in enumerate(expect)
-                      if any(topics.mentions(text, name, locale)
-                             for name in exp.topics if name in topics_only))
+        found = tuple(Candidate(n, NAMED, intents.normalize(text), words=words)
+                      for n, exp in enumerate(expect)
+                      if (words := tuple(w for name in exp.topics if name in topics_only
+                                         for w in topics.matches(text, name, locale))))
+        found = tuple(c for c in found if not _inside_another(c, found))
         return Decision(found[0] if len(found) == 1 else None, found)
     seen = intents.reading(text, locale)
     found = tuple(c for n, exp in enumerate(expect)
                   if (c := _candidate(n, exp, text, locale, context, now, timezone, seen)) is not None)
+    found = tuple(c for c in found if not _inside_another(c, found))
     if len(found) == 1:
         return Decision(found[0], found)
-    if any(c.how == POLARITY and c.polarity for c in found):
-        return Decision(None, found)  # a yes-word beside any other answer is never taken as yes
+    if any(c.says_yes for c in found):
+        return Decision(None, found)  # a yes beside any other answer is never taken as yes
     named = [c for c in found if c.how != POLARITY]
     if len(named) == 1 and all(c.how == POLARITY and c.polarity is False for c in found if c is not named[0]):
         return Decision(named[0], found)

@@ -31,23 +31,23 @@ def _zh_value(numeral: str) -> int:
     return (_ZH_NUM[tens] if tens else 1) * 10 + (_ZH_NUM[ones] if ones else 0)
 
 
-def _han_answer(compact: str, locale: str) -> int | None:
-    """Chinese: strip frame characters ("选", "第", "号", "个" ...), then one number must remain."""
+def _han_numbers(compact: str, locale: str) -> set[int]:
+    """Chinese: strip frame characters ("选", "第", "号", "个", "和" ...); only numbers may remain."""
     frames = sorted({f for code in (lexicon.canonical(locale), "zh_Hans", "zh_Hant")
                      for f in topics.get(code).frame}, key=len, reverse=True)
     rest = compact
     for frame in frames:
         rest = rest.replace(frame, " ")
     rest = rest.replace("我", " ")
-    parts = rest.split()
-    if len(parts) != 1:
-        return None
-    part = parts[0]
-    if part.isdigit() and len(part) <= 2:
-        return int(part)
-    if _ZH_NUMERAL.match(part):
-        return _zh_value(part)
-    return None
+    values = set()
+    for part in rest.split():
+        if part.isdigit() and len(part) <= 2:
+            values.add(int(part))
+        elif _ZH_NUMERAL.match(part):
+            values.add(_zh_value(part))
+        else:
+            return set()
+    return values
 
 
 def _words_value(tokens: list[str], locale: str) -> int | None:
@@ -59,27 +59,40 @@ def _words_value(tokens: list[str], locale: str) -> int | None:
     return None
 
 
-def answer_number(text: str, locale: str) -> int | None:
-    """The menu number `text` answers with, or None when the reply is not just a number."""
+def menu_numbers(text: str, locale: str) -> set[int]:
+    """Every menu number of a reply made only of numbers, frame words and joiners ("2",
+    "option 2", "1 and 2", "2 or 3"); empty when the reply is a sentence holding a digit."""
     raw = _SCALE.sub("", _HASH.sub(" ", fold_digits(text or "")))
     norm = normalize(_GLUE.sub(" ", raw))
     if not norm:
-        return None
+        return set()
     if has_han(norm):
-        return _han_answer(norm.replace(" ", ""), locale)
+        return _han_numbers(norm.replace(" ", ""), locale)
     frame = topics.frame_words(locale)
     tokens = norm.split()
-    whole = _words_value(tokens, locale)  # "number one", "第一" before frame words are dropped
+    whole = _words_value(tokens, locale)  # "number one", "số hai" before frame words are dropped
     if whole is not None:
-        return whole
+        return {whole}
     kept = [tok for tok in tokens if tok not in frame]
-    if len(kept) == 1 and kept[0].isdigit() and len(kept[0]) <= 2:
-        return int(kept[0])
     if not kept:
-        return None
-    if len(kept) == 1:
-        return _with_suffix(kept[0], frame, locale)
-    return _words_value(kept, locale)
+        return set()
+    if len(kept) > 1:
+        phrase = _words_value(kept, locale)  # "second one", "la primera"
+        if phrase is not None:
+            return {phrase}
+    values = set()
+    for tok in kept:
+        value = int(tok) if tok.isdigit() and len(tok) <= 2 else _with_suffix(tok, frame, locale)
+        if value is None:
+            return set()
+        values.add(value)
+    return values
+
+
+def answer_number(text: str, locale: str) -> int | None:
+    """The menu number `text` answers with, or None when the reply is not just one number."""
+    values = menu_numbers(text, locale)
+    return values.pop() if len(values) == 1 else None
 
 
 def _with_suffix(token: str, frame: frozenset[str], locale: str) -> int | None:

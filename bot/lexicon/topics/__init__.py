@@ -13,7 +13,8 @@ Besides topics, each module holds the reply words that decide a menu answer:
   ("I think so", "I'll try", "creo que sí").
 - ``negations``: no-words beyond the core yes/no lists ("todavía no" and friends are there
   already; this adds forms patients type such as Latin-letter Russian "net" or Arabizi "la").
-- ``yes_extra``: yes-words in the same spirit ("da", "na3am", "ss").
+- ``yes_extra``: whole replies that are a yes ("da", "na3am", "ss", "有" to a symptoms
+  question); only the whole reply counts, so "没有" is never read as "有".
 - ``frame``: words that may stand around a menu number without making it a sentence
   ("option 2", "2 please", "4번", "选1") - counters and particles included.
 
@@ -27,9 +28,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from bot import lexicon
 from bot.lexicon import LOCALES, canonical, fold_pattern
-from bot.lexicon.normalize import normalize
-from bot.lexicon.patterns import PatternSet
+from bot.lexicon.normalize import light_normalize, normalize
+from bot.lexicon.patterns import Hit, PatternSet
 
 #: The topics a flow may name, with what each means (the flow checker refuses others).
 TOPIC_NAMES: Mapping[str, str] = {
@@ -44,6 +46,7 @@ TOPIC_NAMES: Mapping[str, str] = {
     "feel_better": "feels better, no longer needs the visit",
     "other_doctor": "sees another doctor or clinic",
     "call_me": "wants a phone call",
+    "something_else": "another reason, something else",
 }
 
 
@@ -79,19 +82,54 @@ def pattern_set(locale: str, name: str) -> PatternSet:
 
 
 @cache
+def yes_words(locale: str) -> frozenset[str]:
+    """`yes_extra` of `locale`, normalised, spaces removed (whole replies only)."""
+    return frozenset(normalize(w).replace(" ", "") for w in get(locale).yes_extra)
+
+
+@cache
 def frame_words(locale: str) -> frozenset[str]:
     """Normalised frame words of `locale` plus English's."""
     codes = {canonical(locale), "en"}
     return frozenset(w for c in codes for w in (normalize(x) for x in get(c).frame) if w)
 
 
-def mentions(text: str, topic: str, locale: str) -> bool:
-    """Does `text` name `topic` in the patient's language or in English?"""
+#: Topics a negation cancels ("no side effects", "don't call me"). Barrier and need topics
+#: are not among them: "no ride", "no food at home" name the barrier or the need.
+NEGATABLE = frozenset({"side_effects", "feel_better", "call_me"})
+#: How far before a topic word a negator reaches: words, or characters for Chinese/Korean.
+NEGATION_WORDS = 2
+NEGATION_CHARS = 2
+
+
+def _negated(hit: Hit, norm: str, code: str, substring: bool) -> bool:
+    negators = lexicon.get(code).negators
+    if substring:
+        chars = norm.replace(" ", "")[max(0, hit.start - NEGATION_CHARS):hit.start]
+        return any(n in chars for n in negators)
+    words = norm.split()[max(0, hit.start - NEGATION_WORDS):hit.start]
+    return any(word in negators for word in words)
+
+
+def matches(text: str, topic: str, locale: str) -> list[str]:
+    """The words of `text` that name `topic` (patient's language, then English), spaces
+    removed; negated mentions of a NEGATABLE topic left out."""
     norm = normalize(text)
     if not norm:
-        return False
-    codes = dict.fromkeys((canonical(locale), "en"))
-    return any(pattern_set(code, topic).search(norm) is not None for code in codes)
+        return []
+    accented = light_normalize(text)
+    found = []
+    for code in dict.fromkeys((canonical(locale), "en")):
+        patterns = pattern_set(code, topic)
+        for hit in patterns.finditer(norm, accented):
+            if topic not in NEGATABLE or not _negated(hit, norm, code, patterns.substring):
+                found.append(hit.text.replace(" ", ""))
+    return found
+
+
+def mentions(text: str, topic: str, locale: str) -> bool:
+    """Does `text` name `topic` (see `matches`)?"""
+    return bool(matches(text, topic, locale))
 
 
 def all_topics() -> tuple[Topics, ...]:

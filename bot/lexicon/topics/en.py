@@ -44,14 +44,17 @@ TOPICS = Topics(
         "other_doctor": ("other|another|different|new doctor|dr|clinic|provider|physician",
                          "seeing|see someone else", "my own doctor", "switched doctors"),
         "call_me": ("call", "call+me", "phone", "ring me", "give me a call"),
+        "something_else": ("other", "something else", "another reason", "different reason", "other reason"),
     },
     hedges=(
         "i? think so", "probably", "i guess", "i hope so", "hopefully", "we will see", "well see",
         "try", "trying", "if i can", "not sure yet", "might", "maybe", "possibly", "kind+of",
         "sort+of", "depends", "hope to",
     ),
-    negations=("not yet", "not today", "no can do", "later", "cant|cannot make it", "unable"),
-    frame=(
+    negations=("not yet", "not today", "no can do", "later", "cant|cannot make it", "unable",
+               "none", "nothing", "nothing new"),
+    #: joiners let "1 and 2" read as two answers (asked back), not as a sentence
+    frame=("and", "or", "&",
         "option", "opt", "number", "num", "nr", "no", "choice", "choose", "pick", "i", "id", "say",
         "would", "its", "it", "is", "a", "an", "please", "pls", "plz", "thanks", "thank", "you", "thx",
         "ok", "okay", "the", "answer", "reply", "my", "for", "press", "pressed", "hi", "hello",

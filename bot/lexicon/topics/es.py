@@ -39,12 +39,14 @@ TOPICS = Topics(
         "feel_better": ("mejor", "me siento bien", "ya estoy bien", "me recupere", "sane"),
         "other_doctor": ("otro|otra doctor*|medico*|clinica|proveedor", "con alguien mas"),
         "call_me": ("llam*", "telefono", "marcar*"),
+        "something_else": ("otra cosa", "otro", "otra razon", "otro motivo", "algo mas", "otra"),
     },
     hedges=("creo que si", "tal vez", "quizas", "quiza", "a lo mejor", "probablemente",
             "espero que si", "ojala", "voy a intentar", "intentare", "tratare", "si puedo",
             "puede ser", "depende"),
     negations=("todavia no", "aun no", "no puedo", "ahorita no", "hoy no", "mas tarde",
                "no creo"),
-    frame=("opcion", "numero", "num", "el", "la", "por", "favor", "porfa", "gracias", "elijo",
+    #: joiners let "1 and 2" read as two answers (asked back), not as a sentence
+    frame=("un", "una", "y", "o", "opcion", "numero", "num", "el", "la", "por", "favor", "porfa", "gracias", "elijo",
            "escojo", "quiero", "la opcion", "es", "ok", "si", "seria"),
 )

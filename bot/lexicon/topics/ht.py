@@ -23,10 +23,12 @@ TOPICS = Topics(
         "feel_better": ("pi byen", "m refè", "m geri", "m byen kounye a"),
         "other_doctor": ("lòt doktè", "lòt klinik", "lot dokte"),
         "call_me": ("rele", "telefòn", "telefon"),
+        "something_else": ("lòt bagay", "lòt rezon", "lòt"),
     },
     hedges=("petèt", "petet", "m ap eseye", "map eseye", "si m kapab", "si dye vle", "depann",
             "m panse wi"),
-    negations=("poko", "pa ankò", "m pa kapab", "m pa ka", "pita", "non mèsi"),
+    negations=("anyen", "pa bezwen anyen", "poko", "pa ankò", "m pa kapab", "m pa ka", "pita", "non mèsi"),
     yes_extra=("oui", "wi wi", "dako"),
-    frame=("nimewo", "chwa", "chwazi", "m chwazi", "tanpri", "souple", "mèsi", "se", "opsyon"),
+    #: joiners let "1 and 2" read as two answers (asked back), not as a sentence
+    frame=("ak", "oswa", "ou", "nimewo", "chwa", "chwazi", "m chwazi", "tanpri", "souple", "mèsi", "se", "opsyon"),
 )

@@ -29,11 +29,13 @@ TOPICS = Topics(
         "feel_better": ("melhor", "melhorei", "to bem", "estou bem", "sarei"),
         "other_doctor": ("outro|outra medico*|medica|doutor*|clinica",),
         "call_me": ("lig*", "telefone*", "telefonar"),
+        "something_else": ("outra coisa", "outro motivo", "outro", "outra"),
     },
     hedges=("acho que sim", "talvez", "provavelmente", "espero que sim", "vou tentar",
             "se eu puder", "depende", "pode ser"),
     negations=("ainda nao", "nao posso", "hoje nao", "mais tarde", "acho que nao", "nn"),
     yes_extra=("ss", "sim sim"),
-    frame=("opcao", "numero", "o", "a", "por", "favor", "pfv", "obrigado", "obrigada", "escolho",
+    #: joiners let "1 and 2" read as two answers (asked back), not as a sentence
+    frame=("e", "ou", "opcao", "numero", "o", "a", "por", "favor", "pfv", "obrigado", "obrigada", "escolho",
            "quero", "e", "ok"),
 )

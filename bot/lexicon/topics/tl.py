@@ -24,9 +24,11 @@ TOPICS = Topics(
         "feel_better": ("mabuti na", "gumaling", "magaling na", "okay na ako", "ok na ako", "bumuti"),
         "other_doctor": ("ibang doktor|doctor|klinika|clinic",),
         "call_me": ("tawag*", "tumawag", "telepono"),
+        "something_else": ("iba pa", "ibang dahilan", "iba"),
     },
     hedges=("siguro", "baka", "sana", "susubukan", "subukan ko", "depende", "ewan", "yata"),
     negations=("hindi pa", "di pa", "hindi ko kaya", "hindi kaya", "mamaya na", "ayaw"),
-    frame=("numero", "bilang", "pili", "pipiliin", "po", "ang", "yung", "salamat", "ko", "ako",
+    #: joiners let "1 and 2" read as two answers (asked back), not as a sentence
+    frame=("at", "o", "numero", "bilang", "pili", "pipiliin", "po", "ang", "yung", "salamat", "ko", "ako",
            "opsyon"),
 )
