@@ -53,3 +53,10 @@ def test_reported_replies_are_not_confirmed_in_the_simulator(tmp_path: Path, lan
     out = run(tmp_path, "refill_reminder", "--lang", lang, script=reply + "\n")
     assert "outcome confirmed" not in out and "state ask -> confirmed" not in out
     assert "Your refill will be ready" not in out and "Su medicamento estará listo" not in out
+
+
+def test_a_task_shows_what_was_understood_and_the_patients_words(tmp_path: Path) -> None:
+    out = run(tmp_path, "refill_reminder", script="no\nit makes me dizzy\n")
+    assert "TASK pharmacy / high" in out and "outcome handed_off" in out
+    flat = " ".join(out.split())
+    assert "understood: side effects (in the patient's words) - patient wrote: 'it makes me dizzy'" in flat

@@ -47,6 +47,7 @@ TOPIC_NAMES: Mapping[str, str] = {
     "other_doctor": "sees another doctor or clinic",
     "call_me": "wants a phone call",
     "something_else": "another reason, something else",
+    "doing_well": "doing well (good, fine, all good)",
 }
 
 
@@ -96,7 +97,7 @@ def frame_words(locale: str) -> frozenset[str]:
 
 #: Topics a negation cancels ("no side effects", "don't call me"). Barrier and need topics
 #: are not among them: "no ride", "no food at home" name the barrier or the need.
-NEGATABLE = frozenset({"side_effects", "feel_better", "call_me"})
+NEGATABLE = frozenset({"side_effects", "feel_better", "call_me", "doing_well"})
 #: How far before a topic word a negator reaches: words, or characters for Chinese/Korean.
 NEGATION_WORDS = 2
 NEGATION_CHARS = 2

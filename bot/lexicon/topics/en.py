@@ -44,6 +44,7 @@ TOPICS = Topics(
         "other_doctor": ("other|another|different|new doctor|dr|clinic|provider|physician",
                          "seeing|see someone else", "my own doctor", "switched doctors"),
         "call_me": ("call", "call+me", "phone", "ring me", "give me a call"),
+        "doing_well": ("good", "great", "fine", "doing well", "all good", "well", "ok", "okay", "not bad", "pretty good", "excellent"),
         "something_else": ("other", "something else", "another reason", "different reason", "other reason"),
     },
     hedges=(

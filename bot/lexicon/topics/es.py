@@ -39,6 +39,7 @@ TOPICS = Topics(
         "feel_better": ("mejor", "me siento bien", "ya estoy bien", "me recupere", "sane"),
         "other_doctor": ("otro|otra doctor*|medico*|clinica|proveedor", "con alguien mas"),
         "call_me": ("llam*", "telefono", "marcar*"),
+        "doing_well": ("bien", "muy bien", "bastante bien", "todo bien", "excelente", "de maravilla"),
         "something_else": ("otra cosa", "otro", "otra razon", "otro motivo", "algo mas", "otra"),
     },
     hedges=("creo que si", "tal vez", "quizas", "quiza", "a lo mejor", "probablemente",

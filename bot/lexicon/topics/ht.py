@@ -23,6 +23,7 @@ TOPICS = Topics(
         "feel_better": ("pi byen", "m refè", "m geri", "m byen kounye a"),
         "other_doctor": ("lòt doktè", "lòt klinik", "lot dokte"),
         "call_me": ("rele", "telefòn", "telefon"),
+        "doing_well": ("byen", "pa pi mal", "trè byen", "anfòm"),
         "something_else": ("lòt bagay", "lòt rezon", "lòt"),
     },
     hedges=("petèt", "petet", "m ap eseye", "map eseye", "si m kapab", "si dye vle", "depann",

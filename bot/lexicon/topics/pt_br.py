@@ -29,6 +29,7 @@ TOPICS = Topics(
         "feel_better": ("melhor", "melhorei", "to bem", "estou bem", "sarei"),
         "other_doctor": ("outro|outra medico*|medica|doutor*|clinica",),
         "call_me": ("lig*", "telefone*", "telefonar"),
+        "doing_well": ("bem", "muito bem", "tudo bem", "otimo", "ótima", "tranquilo"),
         "something_else": ("outra coisa", "outro motivo", "outro", "outra"),
     },
     hedges=("acho que sim", "talvez", "provavelmente", "espero que sim", "vou tentar",

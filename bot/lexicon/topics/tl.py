@@ -24,6 +24,7 @@ TOPICS = Topics(
         "feel_better": ("mabuti na", "gumaling", "magaling na", "okay na ako", "ok na ako", "bumuti"),
         "other_doctor": ("ibang doktor|doctor|klinika|clinic",),
         "call_me": ("tawag*", "tumawag", "telepono"),
+        "doing_well": ("mabuti", "ayos", "okay lang", "maayos", "mabuti naman"),
         "something_else": ("iba pa", "ibang dahilan", "iba"),
     },
     hedges=("siguro", "baka", "sana", "susubukan", "subukan ko", "depende", "ewan", "yata"),

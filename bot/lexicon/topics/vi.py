@@ -24,6 +24,7 @@ TOPICS = Topics(
         "feel_better": ("khỏe hơn", "đỡ hơn", "đã khỏe", "hết bệnh", "khỏi bệnh", "đỡ rồi"),
         "other_doctor": ("bác sĩ khác", "phòng khám khác", "chỗ khác"),
         "call_me": ("=gọi", "điện thoại", "gọi điện"),
+        "doing_well": ("khỏe", "tốt", "ổn", "bình thường", "khỏe re"),
         "something_else": ("chuyện khác", "lý do khác", "khác"),
     },
     hedges=("chắc vậy", "chắc là", "có lẽ", "có thể", "để xem", "thử", "nếu được", "hy vọng"),
