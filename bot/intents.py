@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from bot import lexicon
 from bot.errors import OutreachError
 from bot.lexicon import topics
 from bot.lexicon.dates import parse_date
-from bot.lexicon.normalize import has_han, light_normalize, normalize
+from bot.lexicon.normalize import has_han, normalize
 from bot.lexicon.patterns import Hit, edit_distance
 from bot.reply_numbers import answer_number, menu_numbers
 
@@ -52,14 +53,18 @@ class UnknownIntent(OutreachError):
 
 
 def warm() -> None:
-    """Compile every shipped locale's reply tables (yes/no/unsure/help patterns, CLDR weekday
-    and month names) now; they are cached for the process, so a forking worker's horses
-    inherit them instead of each building its own."""
+    """Compile every shipped locale's reply tables (yes/no/unsure/help patterns, topics, CLDR
+    weekday and month names) now; they are cached for the process, so a forking worker's
+    horses inherit them instead of each building its own."""
     from bot.lexicon.dates import month_names, weekday_names
 
     for code in lexicon.LOCALES:
         for name in ("yes", "no", "unsure", "help"):
             lexicon.patterns(code, name)
+        for name in (*topics.TOPIC_NAMES, "hedges", "negations"):
+            topics.pattern_set(code, name)
+        topics.frame_words(code)
+        topics.yes_words(code)
         weekday_names(code)
         month_names(code)
 
@@ -131,13 +136,13 @@ def _core_reading(norm: str, locale: str) -> Reading | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def reading(text: str, locale: str) -> Reading:
     """Every yes, no and hedge signal in `text` (see `Reading`)."""
-    norm = normalize(text)
+    norm, accented = topics.forms(text)
     if not norm:
         return Reading()
     core = _core_reading(norm, locale) or Reading()
-    accented = light_normalize(text)
     codes = dict.fromkeys((lexicon.canonical(locale), lexicon.FALLBACK))
 
     def extra(name: str) -> bool:
@@ -219,19 +224,24 @@ def _fuzzy_phrase(tokens: list[str], phrase: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _normalized_keyword(keyword: str) -> str:
+    return normalize(keyword)
+
+
 def match_keywords(text: str, keywords: list[str], locale: str) -> bool:
     """Any keyword in `text`. A number keyword ("1") counts only when the reply is made of
     menu numbers ("1", "option 1", "1 and 2"; bot.reply_numbers), never a digit in a
     sentence; words match whole (a typo allowed in long ones), Chinese
     keywords as substrings."""
-    norm = normalize(text)
+    norm = topics.forms(text)[0]
     if not norm:
         return False
     tokens = norm.split()
     compact = norm.replace(" ", "")
-    numbers: set[int] | None = None
+    numbers: frozenset[int] | None = None
     for keyword in keywords:
-        nk = normalize(str(keyword))
+        nk = _normalized_keyword(str(keyword))
         if not nk:
             continue
         if nk.isdigit():

@@ -9,6 +9,7 @@ and a digit inside a sentence is never read as a menu choice. What may stand aro
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot import lexicon
 from bot.lexicon import topics
@@ -59,40 +60,41 @@ def _words_value(tokens: list[str], locale: str) -> int | None:
     return None
 
 
-def menu_numbers(text: str, locale: str) -> set[int]:
+@lru_cache(maxsize=256)
+def menu_numbers(text: str, locale: str) -> frozenset[int]:
     """Every menu number of a reply made only of numbers, frame words and joiners ("2",
     "option 2", "1 and 2", "2 or 3"); empty when the reply is a sentence holding a digit."""
     raw = _SCALE.sub("", _HASH.sub(" ", fold_digits(text or "")))
     norm = normalize(_GLUE.sub(" ", raw))
     if not norm:
-        return set()
+        return frozenset()
     if has_han(norm):
-        return _han_numbers(norm.replace(" ", ""), locale)
+        return frozenset(_han_numbers(norm.replace(" ", ""), locale))
     frame = topics.frame_words(locale)
     tokens = norm.split()
     whole = _words_value(tokens, locale)  # "number one", "số hai" before frame words are dropped
     if whole is not None:
-        return {whole}
+        return frozenset({whole})
     kept = [tok for tok in tokens if tok not in frame]
     if not kept:
-        return set()
+        return frozenset()
     if len(kept) > 1:
         phrase = _words_value(kept, locale)  # "second one", "la primera"
         if phrase is not None:
-            return {phrase}
+            return frozenset({phrase})
     values = set()
     for tok in kept:
         value = int(tok) if tok.isdigit() and len(tok) <= 2 else _with_suffix(tok, frame, locale)
         if value is None:
-            return set()
+            return frozenset()
         values.add(value)
-    return values
+    return frozenset(values)
 
 
 def answer_number(text: str, locale: str) -> int | None:
     """The menu number `text` answers with, or None when the reply is not just one number."""
     values = menu_numbers(text, locale)
-    return values.pop() if len(values) == 1 else None
+    return next(iter(values)) if len(values) == 1 else None
 
 
 def _with_suffix(token: str, frame: frozenset[str], locale: str) -> int | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from bot import lexicon
 from bot.lexicon import LOCALES, canonical, fold_pattern
@@ -112,20 +112,26 @@ def _negated(hit: Hit, norm: str, code: str, substring: bool) -> bool:
     return any(word in negators for word in words)
 
 
-def matches(text: str, topic: str, locale: str) -> list[str]:
+@lru_cache(maxsize=256)
+def forms(text: str) -> tuple[str, str]:
+    """The folded and the accent-keeping form of a reply (one reply is read for many topics)."""
+    return normalize(text), light_normalize(text)
+
+
+@lru_cache(maxsize=2048)
+def matches(text: str, topic: str, locale: str) -> tuple[str, ...]:
     """The words of `text` that name `topic` (patient's language, then English), spaces
     removed; negated mentions of a NEGATABLE topic left out."""
-    norm = normalize(text)
+    norm, accented = forms(text)
     if not norm:
-        return []
-    accented = light_normalize(text)
+        return ()
     found = []
     for code in dict.fromkeys((canonical(locale), "en")):
         patterns = pattern_set(code, topic)
         for hit in patterns.finditer(norm, accented):
             if topic not in NEGATABLE or not _negated(hit, norm, code, patterns.substring):
                 found.append(hit.text.replace(" ", ""))
-    return found
+    return tuple(found)
 
 
 def mentions(text: str, topic: str, locale: str) -> bool:
