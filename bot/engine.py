@@ -37,7 +37,7 @@ from bot.defaults import MAX_STEPS_PER_TURN
 from bot.errors import EngineError
 from bot.flows.compiler import BEGIN, NEW, CompiledFlow, compile_flow
 from bot.flows.params import message_params
-from bot.flows.schema import Expectation, Flow, Say, State
+from bot.flows.schema import Flow, Say, State
 
 WAITS_KEY = "_waits"  # context key holding the wait counter (engine-internal)
 HEARD_KEY = "_heard"  # the last reply's message id and what was understood (for tasks)
@@ -232,13 +232,6 @@ def _global(t: _Turn, event: Reply) -> bool:
     return True
 
 
-def _understood(exp: Expectation, found: reply_match.Candidate) -> str:
-    if found.how == reply_match.ANSWER and exp.intent in ("choice", "number", "date"):
-        return f"{exp.save_as or exp.intent}: {found.value}"
-    label = exp.label()
-    return f"{label} (in the patient's words)" if found.how == reply_match.NAMED else label
-
-
 def _hear(t: _Turn, event: Reply, understood: str) -> None:
     t.set_context(HEARD_KEY, {"message_id": event.message_id, "understood": understood})
 
@@ -247,7 +240,7 @@ def _take(t: _Turn, st: State, found: reply_match.Candidate, event: Reply) -> No
     exp = st.expect[found.index]
     if exp.save_as:
         t.set_context(exp.save_as, exp.value if exp.value is not None else found.value)
-    _hear(t, event, _understood(exp, found))
+    _hear(t, event, reply_match.understood(exp, found))
     t.cancel_wait()
     t.fire(f"reply:{st.name}:{found.index}")
 

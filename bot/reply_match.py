@@ -52,6 +52,14 @@ class Decision:
         return self.chosen is None and len(self.candidates) > 1
 
 
+def understood(exp: Expectation, found: Candidate) -> str:
+    """What a task says was understood: "side effects (in the patient's words)", "score: 2"."""
+    if found.how == ANSWER and exp.intent in ("choice", "number", "date"):
+        return f"{exp.save_as or exp.intent}: {found.value}"
+    label = exp.label()
+    return f"{label} (in the patient's words)" if found.how == NAMED else label
+
+
 def _topic_words(exp: Expectation, text: str, locale: str) -> tuple[str, ...]:
     return tuple(w for name in exp.topics for w in topics.matches(text, name, locale))
 
