@@ -26,7 +26,7 @@ catalogs: $(STAMP)
 	$(BIN)/outreach i18n compile
 
 demo: install
-	$(BIN)/python -m bot.demo
+	$(BIN)/python -m bot.devtools.demo
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -35,11 +35,14 @@ bench: install
 	$(BIN)/python -m bench
 
 run: install
-	$(BIN)/python -m bot.devstack
+	$(BIN)/python -m bot.devtools.devstack
 
+# ruff and mypy, then the architecture contract in pyproject.toml ([tool.importlinter]): layers
+# that point one way, a pure core, and no import cycles.
 lint: install lock-check
 	$(BIN)/ruff check .
 	$(BIN)/mypy bot workers
+	$(BIN)/lint-imports
 
 # Upgrade on purpose: re-resolve every dependency to the newest release pyproject.toml allows,
 # then run `make test` and commit uv.lock and requirements.lock together.

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.conversation import Conversation, Reply, Start, Timeout
-from bot.engine import step
+from bot.core.conversation import Conversation, Reply, Start, Timeout
+from bot.core.engine import step
 from bot.flows.compiler import _Cursor, compile_flow
 from bot.flows.loader import default_flows_dir, load_dir
 

@@ -27,9 +27,9 @@ from typing import Any
 from twilio.request_validator import RequestValidator
 
 from bench.load import LoadResult, post_forms, wait_for_http
-from bot.channels.fake_twilio import FAKE_PHONE_NUMBER, FakeTwilio
-from bot.devstack import zone_at
-from bot.local_redis import LocalRedis, free_port
+from bot.devtools.devstack import zone_at
+from bot.devtools.fake_twilio import FAKE_PHONE_NUMBER, FakeTwilio
+from bot.devtools.local_redis import LocalRedis, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -39,7 +39,7 @@ QUEUES = ("inbound", "outbound", "default")
 @contextmanager
 def environment(patients: int) -> Iterator[dict[str, str]]:
     """A private Redis, the stand-in, a migrated SQLite with `patients` patients; env for all."""
-    from bot.commands.pipeline import import_patients
+    from bot.cli.pipeline import import_patients
     from bot.store.migrate import upgrade
 
     with tempfile.TemporaryDirectory(prefix="outreach-bench-") as tmp:
@@ -171,7 +171,7 @@ def bench_worker(replies: int = 300, worker_class_name: str = "SimpleWorker") ->
 
     from bench.noop import noop
     from bot.app import create_app
-    from bot.commands.pipeline import start_campaign
+    from bot.cli.pipeline import start_campaign
     from bot.settings import load
     from workers import context
 

@@ -46,10 +46,14 @@ QUEUE_INBOUND = "inbound"
 QUEUE_OUTBOUND = "outbound"
 QUEUE_DEFAULT = "default"
 
-#: A send job is killed after this long (the twilio client itself gives up after 15 s) (s).
-SEND_JOB_TIMEOUT_SECONDS = 30
+#: RQ kills a send or call job after this long: room for a slow provider, though each request
+#: of the twilio client gives up after 15 s (s).
+SEND_JOB_TIMEOUT_SECONDS = 120
 #: A message claimed for sending longer ago than this belongs to a dead job: reconcile it with
-#: Twilio's list before sending again (must exceed SEND_JOB_TIMEOUT_SECONDS) (s).
-SEND_CLAIM_STALE_SECONDS = 45
+#: Twilio's list before sending again. Must exceed SEND_JOB_TIMEOUT_SECONDS, or a live send
+#: could be taken for a dead one (s).
+SEND_CLAIM_STALE_SECONDS = 150
+#: RQ kills a patient job after this long (s).
+PROCESS_JOB_TIMEOUT_SECONDS = 300
 #: How often the sweeper re-arms lost jobs (pending messages, unprocessed events, timeouts) (s).
 SWEEP_INTERVAL_SECONDS = 30

@@ -24,7 +24,7 @@ import pytest
 import redis as redis_lib
 from stack_support import Stack, make_stack
 
-from bot.local_redis import LocalRedis
+from bot.devtools.local_redis import LocalRedis
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -143,7 +143,7 @@ def any_database_url(
 
 @pytest.fixture(scope="module")
 def fake_twilio() -> Iterator[Any]:
-    from bot.channels.fake_twilio import FakeTwilio
+    from bot.devtools.fake_twilio import FakeTwilio
 
     fake = FakeTwilio()
     fake.start()

@@ -157,7 +157,7 @@ class Stack:
 
 def make_stack(database_url: str, redis_url: str, fake: Any, tmp_dir: Path) -> Iterator[Stack]:
     from bot.app import create_app
-    from bot.channels.fake_twilio import FAKE_PHONE_NUMBER
+    from bot.devtools.fake_twilio import FAKE_PHONE_NUMBER
 
     env = dict(os.environ)
     for key in ("TWILIO_MESSAGING_SERVICE_SID", "TWILIO_EDGE", "TWILIO_REGION"):

@@ -9,7 +9,6 @@ Procfile's `worker` line: `rq worker --with-scheduler --worker-class workers.pre
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from typing import Any
@@ -17,58 +16,19 @@ from typing import Any
 from rq import Worker
 
 from bot.errors import SettingsError
+from bot.services import sweeper
+from bot.services.warmup import warm_tables
+from workers import context
 
 log = logging.getLogger(__name__)
-
-#: Modules jobs import lazily (a horse of a worker that did not preload imports them per job).
-_JOB_MODULES = (
-    "bot.engine", "workers.jobs", "workers.delivery", "workers.sweeper", "workers.sending",
-    "bot.channels.voice_calls", "bot.web.webhooks", "twilio.rest",
-    "twilio.rest.api.v2010.account.message", "twilio.rest.api.v2010.account.call",
-)
-#: A reply that exercises every table the global and flow intents use.
-_SAMPLE_REPLY = "yes 2 tomorrow"
-
-
-def warm_tables(rt: Any) -> None:
-    """Load flows, machines, catalogs, Babel data and reply tables for every shipped locale.
-
-    Idempotent and cheap once done (every table is cached for the process).
-    """
-    from babel import Locale
-
-    from bot import i18n, intents, safety
-    from bot.flows.compiler import compile_flow
-
-    for module in _JOB_MODULES:
-        importlib.import_module(module)
-    for name in rt.flows.names():
-        for version in rt.flows.versions(name):
-            compile_flow(rt.flows.get(name, version))
-    if rt.settings.TWILIO_ACCOUNT_SID and rt.settings.TWILIO_AUTH_TOKEN:
-        from workers.sending import client
-
-        _ = client().messages  # the client and its REST modules (else imported per horse)
-    safety.warm()
-    intents.warm()
-    for locale in i18n.SHIPPED_LOCALES:
-        Locale.parse(locale)
-        i18n.translations(locale)
-        # One pass through each path a reply takes, for whatever the tables above miss.
-        safety.classify_global(_SAMPLE_REPLY, locale)
-        for intent in ("yes", "no", "number", "date"):
-            intents.match(intent, _SAMPLE_REPLY, locale)
 
 
 def warm() -> None:
     """Validate the settings, load everything a job needs, arm the sweeper."""
-    from workers import context
-    from workers.jobs import ensure_sweeping
-
     rt = context.runtime()  # builds the runtime and calls warm_tables (not inside a job)
-    warm_tables(rt)
+    warm_tables(rt, extra_modules=context.JOB_MODULES)
     rt.db.engine.dispose()  # horses open their own connections
-    ensure_sweeping(rt.redis)
+    sweeper.ensure_sweeping(rt.redis)
 
 
 class PreloadedWorker(Worker):

@@ -17,7 +17,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from bot.channels.sms import segments
+from bot.i18n.sms_segments import segments
 
 log = logging.getLogger(__name__)
 

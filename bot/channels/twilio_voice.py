@@ -22,8 +22,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from bot import i18n
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import VoiceProfile
-from bot.effects import Effect, SendMessage
-from bot.messages import VOICEMAIL
+from bot.core.effects import Effect, SendMessage
+from bot.core.messages import VOICEMAIL
 
 #: Seconds Twilio waits for the first key or word. Twilio's default is 5; older and unwell
 #: patients need longer to find the keypad after taking the phone from their ear.

@@ -32,15 +32,15 @@ is not Kreyòl, and a robot speaking a language the patient may not understand i
 call, so `ht` has no profile: callers must use `interpreter_task()` (a human calls back with an
 interpreter) and may reach the patient by SMS, which the `ht` catalog covers.
 
-Voice and recogniser tags follow Twilio's text-to-speech and `<Gather>` language tables (checked
-against the copy in shared/reference/twilio.md §4); re-check them when Twilio changes its list.
+Voice and recogniser tags follow Twilio's text-to-speech voice list and `<Gather>` speech
+recognition language table; re-check them when Twilio changes its lists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.effects import CreateTask
+from bot.core.effects import CreateTask
 
 #: Why a call is not placed for a locale Twilio cannot speak (the task's reason).
 KREYOL_INTERPRETER_REASON = "Kreyol interpreter call-back"

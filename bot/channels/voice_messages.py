@@ -1,14 +1,14 @@
-"""What calls say outside any flow, as gettext msgids (extracted like bot/messages.py).
+"""What calls say outside any flow, as gettext msgids (extracted like bot/core/messages.py).
 
 The flow's own wording comes from its `say:` (with a `voice:` variant where it differs); these
 are the few sentences a phone call needs around it: the keypad menu, what to say when nobody
-answers a question, and goodbyes. The voicemail itself is `bot.messages.VOICEMAIL`, which
+answers a question, and goodbyes. The voicemail itself is `bot.core.messages.VOICEMAIL`, which
 carries no health details on purpose: anyone in the household may play it back.
 """
 
 from __future__ import annotations
 
-from bot.messages import N_
+from bot.core.messages import N_
 
 #: One line of the keypad menu, said once per choice: "Press 1 for Yes, I will pick it up."
 PRESS_FOR = N_("Press {digit} for {choice}.")

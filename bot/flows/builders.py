@@ -45,7 +45,7 @@ from bot.flows.schema import (
     TaskSpec,
     parse_duration,
 )
-from bot.lexicon.topics import TOPIC_NAMES
+from bot.understanding.lexicon.topics import TOPIC_NAMES
 
 
 def check_keys(d: MarkedDict, allowed: tuple[str, ...], where: str, issues: IssueList) -> None:
@@ -190,7 +190,7 @@ def build_expectation(d: MarkedDict, what: str, issues: IssueList) -> Expectatio
 
 
 def _topics(d: MarkedDict, what: str, issues: IssueList) -> tuple[str, ...]:
-    """`topics:` names from bot.lexicon.topics.TOPIC_NAMES (free text in every language)."""
+    """`topics:` names from bot.understanding.lexicon.topics.TOPIC_NAMES (free text in every language)."""
     value = d.get("topics")
     if value is None:
         return ()

@@ -15,7 +15,7 @@ from bot.flows.marked import Mark, MarkedDict, MarkedList
 from bot.flows.schema import CARRIER_RESERVED, Flow, Say, State
 from bot.flows.where import reply_marks, state_doc, state_mark
 from bot.i18n import PLACEHOLDER
-from bot.intents import normalize
+from bot.understanding.intents import normalize
 
 FORMATS = ("date", "datetime", "time", "weekday", "number")
 # GSM 03.38 basic set plus the escaped extension characters: anything else forces UCS-2 (70 chars).

@@ -3,7 +3,8 @@
 The machine holds no models (`model=None`) and has `auto_transitions=False`, so the only moves
 that exist are the ones the flow file wrote. The engine restores a conversation by putting its
 saved state on a tiny `_Cursor` and calling `machine.events[name].trigger(cursor)`: no machine
-per message, nothing left attached (see /work/shared/reference/libraries.md section 1).
+per message, nothing left attached (a `Machine` keeps a reference to every model added to it,
+so one machine per conversation would leak).
 
 Event names (stable; coverage and diagrams use them):
   begin                      new conversation -> start state

@@ -1,7 +1,7 @@
 """Flow-file format migrations: one function per old format, each lifting a file one version.
 
-A file says which format it is written in with `format: N` (no key means format 0, the draft
-of DESIGN.md). The loader runs `MIGRATIONS[n]` for n = N .. FORMAT_VERSION-1 on the marked
+A file says which format it is written in with `format: N` (no key means format 0, the first
+draft of the format). The loader runs `MIGRATIONS[n]` for n = N .. FORMAT_VERSION-1 on the marked
 YAML before validating it, so old files keep loading and keep their line numbers. Each
 migration has a fixture pair under tests/flows/fixtures/ (`format<N>_*.yaml` ->
 `format<N+1>_*.yaml`) that the tests compare.

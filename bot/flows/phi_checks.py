@@ -3,39 +3,24 @@
 An outreach text can be read by anyone who sees the patient's phone, and a voicemail by anyone
 in the household, so HIPAA's minimum-necessary standard applies to what a flow says: "your
 refill is ready", not "your metformin is ready". The term list lives with the other safety
-vocabularies (`bot.safety.is_minimum_necessary`); a flow that really must name such things
+vocabularies (`bot.understanding.safety.is_minimum_necessary`); a flow that really must name such things
 (a program whose patients asked for it) sets `allow_phi: true` under `settings:`.
 Context fields declared `phi: true` count too when a message uses them as a placeholder.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from typing import Any
 
-from bot.flows.issues import WARNING, IssueList
+from bot.flows.issues import IssueList
 from bot.flows.marked import Mark, MarkedDict
 from bot.flows.schema import Flow
 from bot.flows.where import reply_marks, say_variant_mark
 from bot.i18n import PLACEHOLDER
+from bot.understanding.safety import is_minimum_necessary
 
 #: Returns the medication/diagnosis terms found in a text (empty: minimum necessary).
 Finder = Callable[[str], list[str]]
-
-
-def default_finder() -> Finder | None:
-    """bot.safety.is_minimum_necessary, or None where bot.safety is not installed."""
-    module: Any = sys.modules.get("bot.safety")
-    if module is None:
-        try:
-            import bot.safety as module
-        except ModuleNotFoundError as exc:
-            if exc.name != "bot.safety":
-                raise
-            return None
-    finder: Finder = module.is_minimum_necessary
-    return finder
 
 
 def flow_texts(flow: Flow, doc: MarkedDict) -> Iterator[tuple[str, str, Mark, str]]:
@@ -53,16 +38,15 @@ def flow_texts(flow: Flow, doc: MarkedDict) -> Iterator[tuple[str, str, Mark, st
 
 
 def check_minimum_necessary(flow: Flow, doc: MarkedDict, issues: IssueList,
-                            find: Finder | None = None) -> None:
-    """Report medication/diagnosis names and PHI placeholders unless `allow_phi: true`."""
+                            find: Finder = is_minimum_necessary) -> None:
+    """Report medication/diagnosis names and PHI placeholders unless `allow_phi: true`.
+
+    `find` is the term finder (the safety vocabularies' by default; tests pass a small one)."""
     if flow.settings.allow_phi:
         return
-    find = find or default_finder()
-    if find is None:
-        issues.add(doc.mark, "minimum-necessary check skipped: bot.safety is not available", WARNING)
     hint = "keep outreach to the minimum necessary, or set allow_phi: true under settings: if this flow must say it"
     for state, where, mark, text in flow_texts(flow, doc):
-        for term in (find(text) if find else []):
+        for term in find(text):
             issues.add(mark, f'{where} in state "{state}" names "{term}" (a medication or diagnosis); {hint}')
         for m in PLACEHOLDER.finditer(text):
             cf = flow.context.get(m.group(1))

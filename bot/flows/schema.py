@@ -28,7 +28,7 @@ OUTCOMES = (
     "escalated", "completed", "delivery_failed", "closed_by_staff", "failed",
 )
 
-#: Intents a flow may expect (bot.intents.BUILTIN_INTENTS minus `help`, which is global).
+#: Intents a flow may expect (bot.understanding.intents.BUILTIN_INTENTS minus `help`, which is global).
 FLOW_INTENTS = ("yes", "no", "number", "choice", "date")
 
 #: Placeholders every host fills from settings, available to every flow.
@@ -144,7 +144,7 @@ class Expectation:
     value: Any = None
     #: How this answer is offered on a phone call ("Press 1 for <say>."); a msgid.
     say: str | None = None
-    #: Free-text topics (bot.lexicon.topics) that count as this answer in every language.
+    #: Free-text topics (bot.understanding.lexicon.topics) that count as this answer in every language.
     topics: tuple[str, ...] = ()
 
     def label(self) -> str:

@@ -3,8 +3,8 @@
 A carrier bills (and may split or reorder) every 153-character GSM-7 or 67-character UCS-2
 part separately, and one curly quote or accented letter outside GSM-7 halves the room. Program
 staff see the cost per message and language in `outreach flows check --segments` before a
-campaign goes out. Counting is `bot.channels.sms.segments` over the catalog translation
-(`bot.i18n_check.segment_report`), placeholders counted as written.
+campaign goes out. Counting is `bot.i18n.sms_segments.segments` over the catalog translation
+(`bot.i18n.gate.segment_report`), placeholders counted as written.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot import i18n
 from bot.flows.schema import Flow
-from bot.i18n_check import segment_report
+from bot.i18n.gate import segment_report
 
 #: From this many segments a message is highlighted: long texts cost more and read worse.
 LONG_SEGMENTS = 3

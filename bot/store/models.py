@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.store.enums import ConsentStatus, Direction, MessageStatus, TaskStatus
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (the only clock the store uses)."""
@@ -72,34 +74,37 @@ class Base(DeclarativeBase):
 
 # --- value sets -------------------------------------------------------------------------------
 
-CONSENT_GRANTED = "granted"
-CONSENT_REVOKED = "revoked"
+CONSENT_GRANTED = ConsentStatus.GRANTED
+CONSENT_REVOKED = ConsentStatus.REVOKED
 
-INBOUND = "in"
-OUTBOUND = "out"
+INBOUND = Direction.INBOUND
+OUTBOUND = Direction.OUTBOUND
 
 #: Message.status values and their rank: a callback may only move a message to a higher rank,
 #: so a late `sent` never overwrites `delivered` (Twilio's callbacks arrive out of order).
 STATUS_RANK: dict[str, int] = {
-    "pending": 0,
-    "deferred": 0,
-    "sending": 1,
-    "accepted": 2,
-    "scheduled": 2,
-    "queued": 2,
-    "sent": 3,
-    "delivered": 5,
-    "undelivered": 5,
-    "failed": 5,
-    "received": 5,
-    "suppressed": 5,
-    "read": 6,
+    MessageStatus.PENDING: 0,
+    MessageStatus.DEFERRED: 0,
+    MessageStatus.SENDING: 1,
+    MessageStatus.ACCEPTED: 2,
+    MessageStatus.SCHEDULED: 2,
+    MessageStatus.QUEUED: 2,
+    MessageStatus.SENT: 3,
+    MessageStatus.DELIVERED: 5,
+    MessageStatus.UNDELIVERED: 5,
+    MessageStatus.FAILED: 5,
+    MessageStatus.RECEIVED: 5,
+    MessageStatus.SUPPRESSED: 5,
+    MessageStatus.READ: 6,
 }
-FINAL_STATUSES = frozenset({"delivered", "undelivered", "failed", "received", "suppressed", "read"})
+FINAL_STATUSES = frozenset({
+    MessageStatus.DELIVERED, MessageStatus.UNDELIVERED, MessageStatus.FAILED,
+    MessageStatus.RECEIVED, MessageStatus.SUPPRESSED, MessageStatus.READ,
+})
 
-TASK_OPEN = "open"
-TASK_CLAIMED = "claimed"
-TASK_RESOLVED = "resolved"
+TASK_OPEN = TaskStatus.OPEN
+TASK_CLAIMED = TaskStatus.CLAIMED
+TASK_RESOLVED = TaskStatus.RESOLVED
 
 
 class Patient(Base):
@@ -140,7 +145,7 @@ class ConsentChange(Base):
 
 
 class Conversation(Base):
-    """The stored form of `bot.conversation.Conversation` (the engine's session)."""
+    """The stored form of `bot.core.conversation.Conversation` (the engine's session)."""
 
     __tablename__ = "conversations"
     __table_args__ = (Index("ix_conversations_patient_status", "patient_id", "status"),)

@@ -179,7 +179,7 @@ def last_patient_messages(session: Session, patient_ids: set[int]) -> dict[int, 
 def counts_by_status(session: Session, f: TaskFilter, now: datetime) -> dict[str, int]:
     """Tasks per status under the filter (ignoring its status part), plus `overdue`."""
     sub = _base(f).subquery()
-    counts = {s: 0 for s in (TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED)}
+    counts: dict[str, int] = {s: 0 for s in (TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED)}
     for status, n in session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)):
         counts[status] = n
     counts["overdue"] = session.scalar(

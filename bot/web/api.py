@@ -18,7 +18,8 @@ from flask import Blueprint, Flask, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from bot.store import staff_replies, tasks_repo, timeline
+from bot.services import staff_replies
+from bot.store import tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import FollowUpTask, Patient, utcnow
 from bot.web import triage

@@ -1,7 +1,6 @@
 """Staff sign-in: Flask-Login sessions, CSRF on every form, roles, and secure cookies.
 
-`init_app(app)` wires the extensions; `init_staff(app)` also registers the staff blueprints
-(login, triage, dashboard, API). The Twilio webhooks are authenticated by their signature, not
+`init_app(app)` wires the extensions (`create_app` registers the staff blueprints). The Twilio webhooks are authenticated by their signature, not
 by a session, so every blueprint serving `/twilio/...` is exempted from CSRF with
 `csrf.exempt(blueprint)`. The exemption is resolved at the first request so it does not depend
 on the order in which `create_app` registers blueprints. The JSON API authenticates only by
@@ -238,21 +237,3 @@ def init_app(app: Flask) -> None:
         return response
 
     app.jinja_env.globals["logout_form"] = LogoutForm
-
-
-def init_staff(app: Flask) -> None:
-    """Everything the staff side needs, for an app not built by `bot.app.create_app`.
-
-    `create_app` registers each module's `bp` and calls its `init_app` itself; this does the
-    same for the auth, triage, dashboard and API modules, skipping what is already there.
-    """
-    from bot.web import api, dashboard, triage
-
-    if "csrf" not in app.extensions:
-        init_app(app)
-    for module in (triage, dashboard, api):
-        if module.bp.name not in app.blueprints:
-            app.register_blueprint(module.bp)
-    if bp.name not in app.blueprints:
-        app.register_blueprint(bp)
-    api.init_app(app)

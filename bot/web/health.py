@@ -13,8 +13,8 @@ from rq import Queue
 from sqlalchemy import func, select, text
 
 from bot import defaults
-from bot.app import runtime
 from bot.store.models import FollowUpTask, InboxEvent, Message
+from bot.web.context import runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)

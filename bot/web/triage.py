@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,7 +31,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from bot.store import staff_replies, tasks_repo, timeline
+from bot.services import staff_replies
+from bot.store import tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import INBOUND, Conversation, FollowUpTask, Message, Patient, utcnow
 from bot.web import timefmt
@@ -248,8 +249,8 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
                user: StaffUser | None = None) -> staff_replies.QueuedReply:
     """Store the reply and hand it to the sending queue (after the row is committed)."""
     user = user or current_user
-    from bot.app import runtime
-    from workers import queues
+    from bot.services import policy, queues
+    from bot.web.context import runtime
 
     with db_session() as session:
         task = load_task(session, task_id, user) if task_id is not None else None
@@ -260,30 +261,16 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
                 task = None
         if patient is None and task is not None and task.patient_id is not None:
             patient = session.get(Patient, task.patient_id)
-        send_after = _quiet_hours_until(session, patient, now)
+        conversation = session.get(Conversation, task.conversation_id) \
+            if task is not None and task.conversation_id else None
+        settings, flows = runtime().settings, runtime().flows
+        send_after = policy.staff_reply_after(session, settings, policy.conversation_flow(
+            flows, conversation), patient, now)
         queued = staff_replies.queue_staff_reply(session, body=body, by=user.email, now=now,
                                                  task=task, patient=patient, send_after=send_after)
     queues.enqueue_send(runtime().redis, queued.message_id, at=queued.send_after)
     log.info("staff reply queued message_id=%s user_id=%s", queued.message_id, user.id)
     return queued
-
-
-def _quiet_hours_until(session: Session, patient: Patient | None, now: datetime) -> datetime | None:
-    """When a staff text may go: now, or the end of the patient's quiet hours — unless the
-    patient texted within the reply window (they are awake and waiting for the answer)."""
-    from bot import rules
-    from bot.app import runtime
-
-    if patient is None:
-        return None
-    last_in = staff_replies.last_inbound_at(session, patient.id)
-    if last_in is not None and now - last_in <= timedelta(
-            minutes=staff_replies.REPLY_WINDOW_MINUTES):
-        return None
-    settings = runtime().settings
-    at = rules.next_allowed_send(now, patient.timezone or settings.DEFAULT_TIMEZONE,
-                      settings.QUIET_HOURS_START, settings.QUIET_HOURS_END)
-    return at if at > now else None
 
 
 def _reply_flash(queued: staff_replies.QueuedReply) -> None:

@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from bot.store.staff_replies import MAX_REPLY_CHARS
+from bot.services.staff_replies import MAX_REPLY_CHARS
 from bot.store.tasks_repo import MAX_NOTE_LENGTH, RESOLUTIONS
 
 

@@ -7,7 +7,7 @@
   engine's `Reply(text, channel="voice")`; silence repeats the question once, then ends the call
   (the conversation keeps waiting and its own timeout decides what comes next).
 - POST /twilio/voice/status?c=<conversation>: call progress; a call nobody took goes to the
-  retry policy (bot.channels.voice_calls).
+  retry policy (bot.services.calls).
 
 Turns run the engine in the request under the patient's lock; the lock wait is short and a busy
 lock answers "one moment" plus a <Redirect> back, so Twilio always has TwiML well within 15 s.
@@ -21,18 +21,18 @@ from flask import Blueprint, Response, abort, request
 from sqlalchemy import select
 
 from bot import i18n
-from bot.app import runtime
 from bot.channels import twilio_voice as tv
-from bot.channels import voice_calls as vc
 from bot.channels import voice_messages as vm
-from bot.channels import voice_turns as vt
 from bot.channels.voice_locales import voice_profile
-from bot.conversation import Reply, Start
-from bot.messages import VOICEMAIL
+from bot.core.conversation import Reply, Start
+from bot.core.messages import VOICEMAIL
+from bot.services import calls as vc
+from bot.services import voice_turns as vt
+from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
 from bot.store.models import INBOUND, STATUS_RANK, Conversation, Message, Patient, utcnow
+from bot.web.context import runtime
 from bot.web.webhooks import signed
-from workers.effects import AfterCommit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")

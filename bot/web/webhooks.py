@@ -3,7 +3,7 @@
 Both are signed by Twilio; both must answer fast (Twilio gives up after 15 s) and be idempotent
 (Twilio may retry, callbacks arrive out of order). The inbound handler only stores the message
 and an inbox event in one transaction, then enqueues the per-patient worker; the conversation
-itself moves in workers/jobs.py.
+itself moves in the patient's worker (bot/services/turn.py).
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import i18n, messages
-from bot.app import runtime
+from bot import i18n
+from bot.core import messages
+from bot.core.kinds import MessageKind
+from bot.services import queues, statuses
 from bot.store import repositories as repo
+from bot.store import rows
 from bot.store.models import (
-    FINAL_STATUSES,
-    INBOUND,
     OUTBOUND,
     STATUS_RANK,
     InboxEvent,
@@ -33,16 +34,13 @@ from bot.store.models import (
     Patient,
     utcnow,
 )
-from workers import queues
+from bot.web.context import runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Redis key holding a status callback that arrived before the send job stored the sid.
-EARLY_STATUS_KEY = "twilio:early-status:{sid}"
-EARLY_STATUS_TTL_SECONDS = 86400
 #: How often an unknown number gets the polite generic answer.
 UNKNOWN_REPLY_EVERY = timedelta(hours=24)
 
@@ -91,20 +89,16 @@ def inbound_sms() -> Response:
             # The id only: the webhook must answer fast, and the Patient row (JSON attributes)
             # is the worker's business.
             found = s.scalar(select(Patient.id).where(Patient.phone == sender))
-            message = Message(
-                patient_id=found, direction=INBOUND, channel="sms",
-                address=sender, body=form.get("Body", ""), twilio_sid=sid, status="received",
-                status_rank=STATUS_RANK["received"], kind="reply", created_at=now,
-                segments=_int(form.get("NumSegments")),
-            )
+            message = rows.inbound_text(
+                patient_id=found, address=sender, body=form.get("Body", ""), sid=sid,
+                segment_count=_int(form.get("NumSegments")), now=now)
             s.add(message)
             s.flush()
             if found is None:
                 reply = _unknown_number(s, message, now)
             else:
                 patient_id = found
-                s.add(InboxEvent(patient_id=found, kind="reply", dedupe_key=sid,
-                                 payload={"message_id": message.id}, created_at=now))
+                s.add(rows.reply_event(found, message.id, sid, now))
     except IntegrityError:
         # Twilio retried a message we already stored: answer again, store nothing new.
         log.info("duplicate inbound webhook ignored")
@@ -146,10 +140,8 @@ def _unknown_number(s: Any, message: Message, now: Any) -> str | None:
     body = i18n.render(messages.UNKNOWN_NUMBER_REPLY,
                        {"program": settings.PROGRAM_NAME, "contact": settings.PROGRAM_CONTACT},
                        locale, settings.DEFAULT_TIMEZONE)
-    s.add(Message(direction=OUTBOUND, channel="sms", address=message.address, body=body,
-                  msgid=messages.UNKNOWN_NUMBER_REPLY, kind="system", locale=locale,
-                  status="sent", status_rank=STATUS_RANK["sent"], created_at=now,
-                  claimed_at=now))
+    s.add(rows.sent_text(address=message.address, body=body, msgid=messages.UNKNOWN_NUMBER_REPLY,
+                         kind=MessageKind.SYSTEM, locale=locale, now=now))
     repo.audit(s, "unknown_number", "inbound text from an unmatched number", now,
                detail={"message_id": message.id})
     return body
@@ -171,48 +163,5 @@ def status_callback() -> Response:
     if not sid or status not in STATUS_RANK:
         return twiml()
     error_code = _int(form.get("ErrorCode"))
-    rt = runtime()
-    outcome = apply_status(rt, sid, status, error_code)
-    if outcome == "unknown":
-        # The callback beat the send job's commit of the sid: keep it for the job to apply.
-        key = EARLY_STATUS_KEY.format(sid=sid)
-        rt.redis.hset(key, mapping={status: "" if error_code is None else str(error_code)})
-        rt.redis.expire(key, EARLY_STATUS_TTL_SECONDS)
-    elif isinstance(outcome, int):
-        queues.enqueue_process_patient(rt.redis, outcome)
+    statuses.record(runtime(), sid, status, error_code)
     return twiml()
-
-
-def apply_status(rt: Any, sid: str, status: str, error_code: int | None) -> int | str | None:
-    """Record one status for message `sid`; never moves a message back (rank order).
-
-    Returns the patient id when a failure event was queued for the worker, "unknown" when no
-    message has that sid yet, else None.
-    """
-    now = utcnow()
-    try:
-        with rt.db.session() as s:
-            message = s.scalar(select(Message).where(Message.twilio_sid == sid).with_for_update())
-            if message is None:
-                return "unknown"
-            rank = STATUS_RANK[status]
-            if rank < message.status_rank or (
-                rank == message.status_rank and message.status in FINAL_STATUSES
-            ):
-                return None
-            message.status = status
-            message.status_rank = rank
-            message.updated_at = now
-            if error_code is not None:
-                message.error_code = error_code
-            if status not in ("failed", "undelivered") or message.patient_id is None:
-                return None
-            s.add(InboxEvent(
-                patient_id=message.patient_id, conversation_id=message.conversation_id,
-                kind="delivery_failed", dedupe_key=f"dlr-{sid}",
-                payload={"message_id": message.id, "error_code": error_code, "status": status},
-                created_at=now,
-            ))
-            return message.patient_id
-    except IntegrityError:
-        return None  # the failure was already recorded by an earlier callback

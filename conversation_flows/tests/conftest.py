@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.flows.loader import load_dir
-from bot.transcripts import coverage, run_transcript, transcript_files, xfail_reason
+from bot.services.transcripts import coverage, run_transcript, transcript_files, xfail_reason
 
 HERE = Path(__file__).resolve().parent
 _LOADED: dict[str, Any] = {}

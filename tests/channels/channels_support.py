@@ -14,8 +14,8 @@ import pytest
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.fake_twilio import FAKE_AUTH_TOKEN, FakeTwilio
 from bot.channels.twilio_client import make_client
+from bot.devtools.fake_twilio import FAKE_AUTH_TOKEN, FakeTwilio
 
 OUR_NUMBER = "+15550100001"
 

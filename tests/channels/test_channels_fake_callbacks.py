@@ -7,9 +7,9 @@ from channels_support import OUR_NUMBER, Receiver
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from bot.channels.fake_twilio import FakeTwilio
-from bot.channels.fake_twilio_control import FakeTwilioControl
 from bot.channels.twilio_client import make_client
+from bot.devtools.fake_twilio import FakeTwilio
+from bot.devtools.fake_twilio_control import FakeTwilioControl
 
 PATIENT = "+15550107777"
 

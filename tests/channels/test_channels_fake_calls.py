@@ -6,7 +6,7 @@ from channels_support import OUR_NUMBER, Receiver
 from twilio.rest import Client
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from bot.channels.fake_twilio import FakeTwilio
+from bot.devtools.fake_twilio import FakeTwilio
 
 PATIENT = "+15550104444"
 

@@ -7,16 +7,16 @@ import signal
 import subprocess
 import sys
 
-from bot.channels.fake_twilio import FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN
-from bot.channels.fake_twilio_control import FakeTwilioControl
 from bot.channels.twilio_client import make_client
 from bot.channels.twilio_sms import SendOutcome, send_sms
+from bot.devtools.fake_twilio import FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN
+from bot.devtools.fake_twilio_control import FakeTwilioControl
 
 
 def test_cli_serves_and_stops_on_sigterm() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "fake-twilio", "--port", "0", "--phone-number",
+        [sys.executable, "-m", "bot.cli.main", "fake-twilio", "--port", "0", "--phone-number",
          "+15550100001", "--landline", "+15550103333", "--callback-delay-ms", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )

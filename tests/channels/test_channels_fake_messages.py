@@ -7,8 +7,8 @@ from channels_support import OUR_NUMBER, Receiver
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from bot.channels.fake_twilio import FakeTwilio
 from bot.channels.twilio_client import make_client
+from bot.devtools.fake_twilio import FakeTwilio
 
 PATIENT = "+15550109999"
 

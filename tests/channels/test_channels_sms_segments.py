@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms import graphemes, non_gsm_chars, segments
+from bot.i18n.sms_segments import graphemes, non_gsm_chars, segments
 
 EMOJI = "\U0001f61c"  # 😜, a surrogate pair in UTF-16
 

@@ -8,7 +8,6 @@ import pytest
 from channels_support import OUR_NUMBER, Receiver
 from twilio.rest import Client
 
-from bot.channels.fake_twilio import FakeTwilio
 from bot.channels.twilio_client import RebasedHttpClient, make_client
 from bot.channels.twilio_sms import (
     SendOutcome,
@@ -17,6 +16,7 @@ from bot.channels.twilio_sms import (
     list_recent,
     send_sms,
 )
+from bot.devtools.fake_twilio import FakeTwilio
 
 PATIENT = "+15550105555"
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot import effects as fx
-from bot import messages
-from bot.conversation import (
+from bot.core import effects as fx
+from bot.core import messages
+from bot.core.conversation import (
     ENDED,
     Conversation,
     DeliveryFailed,
@@ -20,7 +18,7 @@ from bot.conversation import (
     Start,
     Timeout,
 )
-from bot.engine import step
+from bot.core.engine import step
 from bot.errors import EngineError
 from bot.flows.compiler import compile_flow
 from bot.flows.loader import default_flows_dir, load_dir
@@ -157,30 +155,36 @@ class _Hit:
     locale: str | None = None
 
 
+@dataclass
+class _Screen:
+    """A classifier passed to the engine, whose answer each test sets (the real one is tested
+    on its own, and through the engine in test_engine_global_intents.py)."""
+
+    answer: _Hit | None = None
+
+    def classify(self, text: str, locale: str, **_: object) -> _Hit | None:
+        return self.answer
+
+
 @pytest.fixture
-def safety(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """A stand-in bot.safety whose answer each test sets (the real one is tested on its own)."""
-    module = types.ModuleType("bot.safety")
-    module.answer = None  # type: ignore[attr-defined]
-    module.classify_global = lambda text, locale: module.answer  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.safety", module)
-    return module
+def safety() -> _Screen:
+    return _Screen()
 
 
 def test_global_stop_opts_out(safety) -> None:  # type: ignore[no-untyped-def]
     conv, _ = started()
     safety.answer = _Hit("stop", "STOP")
-    conv2, effects = step(REFILL, conv, Reply(text="STOP"), NOW)
-    assert [e.type for e in effects] == ["record_consent", "cancel_timeout", "send_message",
+    conv2, effects = step(REFILL, conv, Reply(text="STOP"), NOW, classify=safety.classify)
+    assert [e.type for e in effects] == ["record_consent", "send_message", "cancel_timeout",
                                          "end_conversation", "audit"]
-    assert effects[2].msgid == messages.STOP_CONFIRMATION and effects[2].kind == fx.SYSTEM
+    assert effects[1].msgid == messages.STOP_CONFIRMATION and effects[1].kind == fx.SYSTEM
     assert conv2.outcome == "opted_out"
 
 
 def test_global_help_keeps_waiting(safety) -> None:  # type: ignore[no-untyped-def]
     conv, _ = started()
     safety.answer = _Hit("help", "HELP")
-    conv2, effects = step(REFILL, conv, Reply(text="HELP"), NOW)
+    conv2, effects = step(REFILL, conv, Reply(text="HELP"), NOW, classify=safety.classify)
     assert [e.msgid for e in effects] == [messages.HELP_REPLY]
     assert conv2.wait_token == conv.wait_token and conv2.state == "ask"
 
@@ -188,7 +192,7 @@ def test_global_help_keeps_waiting(safety) -> None:  # type: ignore[no-untyped-d
 def test_global_urgent_crisis_escalates(safety) -> None:  # type: ignore[no-untyped-def]
     conv, _ = started()
     safety.answer = _Hit("urgent", "hurt myself", category="crisis")
-    conv2, effects = step(REFILL, conv, Reply(text="..."), NOW)
+    conv2, effects = step(REFILL, conv, Reply(text="..."), NOW, classify=safety.classify)
     task = effects[0]
     assert (task.team, task.priority, task.category) == ("behavioral_health", "urgent", "crisis")
     assert effects[1].msgid == messages.CRISIS_REPLY and effects[1].kind == fx.SAFETY
@@ -198,6 +202,6 @@ def test_global_urgent_crisis_escalates(safety) -> None:  # type: ignore[no-unty
 def test_global_language_switches_and_resends_prompt(safety) -> None:  # type: ignore[no-untyped-def]
     conv, _ = started()
     safety.answer = _Hit("language", "espanol", locale="es")
-    conv2, effects = step(REFILL, conv, Reply(text="espanol"), NOW)
+    conv2, effects = step(REFILL, conv, Reply(text="espanol"), NOW, classify=safety.classify)
     assert effects[0] == fx.SetLanguage("es") and conv2.locale == "es"
     assert effects[1].state == "ask" and conv2.wait_token == conv.wait_token

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot.flows.loader import default_flows_dir, load_dir
-from bot.transcripts import run_transcript
+from bot.services.transcripts import run_transcript
 
 
 def test_guide_example_flow_and_transcript_work(tmp_path: Path) -> None:

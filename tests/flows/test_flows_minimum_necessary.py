@@ -5,8 +5,6 @@ from __future__ import annotations
 import textwrap
 from dataclasses import replace
 
-import pytest
-
 from bot.flows.issues import IssueList
 from bot.flows.loader import load_text
 from bot.flows.marked import load_marked
@@ -61,7 +59,6 @@ def test_hook_reports_every_text_with_its_line() -> None:
 
 
 def test_flows_check_uses_the_safety_term_list() -> None:
-    pytest.importorskip("bot.safety")
     flow, issues = load_text(FLOW, "demo.yaml")
     errors = [str(i) for i in issues if i.severity == "error"]
     assert flow is None
@@ -75,10 +72,9 @@ def test_allow_phi_lets_a_flow_name_them() -> None:
 
 
 def test_outreach_flows_check_fails_with_path_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("bot.safety")
     from click.testing import CliRunner
 
-    from bot.commands.flows import flows
+    from bot.cli.flows import flows
 
     path = tmp_path / "demo.yaml"
     path.write_text(FLOW, encoding="utf-8")

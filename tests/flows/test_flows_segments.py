@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.commands.flows import flows
+from bot.cli.flows import flows
 from bot.flows.loader import default_flows_dir, load_dir
 from bot.flows.segments import flow_costs
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.commands.simulate import simulate
+from bot.cli.simulate import simulate
 
 
 def run(tmp_path: Path, *args: str, script: str) -> str:

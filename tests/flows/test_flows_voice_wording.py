@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime, timezone
 
-from bot import effects as fx
-from bot.conversation import Conversation, Reply, Start
-from bot.engine import prompt, step
+from bot.core import effects as fx
+from bot.core.conversation import Conversation, Reply, Start
+from bot.core.engine import prompt, step
 from bot.flows.loader import load_text
 
 MENU = textwrap.dedent("""\

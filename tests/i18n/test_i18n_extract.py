@@ -10,9 +10,9 @@ from pathlib import Path
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 
-from bot.commands.i18n import extract_template
-from bot.i18n_extract import extract_flows
-from bot.messages import ALL as SYSTEM_MESSAGES
+from bot.cli.i18n import extract_template
+from bot.core.messages import ALL as SYSTEM_MESSAGES
+from bot.i18n.extract import extract_flows
 
 FLOW = b"""\
 format: 1
@@ -69,7 +69,7 @@ def test_yaml_that_is_not_a_flow_yields_nothing() -> None:
 
 
 def test_babel_runs_the_extractor_by_its_import_path() -> None:
-    found = list(extract("bot.i18n_extract:extract_flows", io.BytesIO(FLOW)))
+    found = list(extract("bot.i18n.extract:extract_flows", io.BytesIO(FLOW)))
     assert len(found) == 4 and found[0][1] == "Reply YES or NO."
 
 

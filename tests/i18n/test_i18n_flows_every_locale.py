@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot import i18n
-from bot.conversation import Conversation, Reply, Start, Timeout
-from bot.effects import EndConversation, ScheduleTimeout, SendMessage
-from bot.engine import step
+from bot.core.conversation import Conversation, Reply, Start, Timeout
+from bot.core.effects import EndConversation, ScheduleTimeout, SendMessage
+from bot.core.engine import step
 from bot.flows.loader import default_flows_dir, load_dir
 
 FLOWS = ("refill_reminder", "appointment_recovery", "engagement_checkin")

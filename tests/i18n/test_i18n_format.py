@@ -11,7 +11,7 @@ from babel.dates import format_date
 from i18n_catalogs import write_catalog
 
 from bot import i18n
-from bot.messages import HANDOFF_REPLY, LANGUAGE_CHANGED
+from bot.core.messages import HANDOFF_REPLY, LANGUAGE_CHANGED
 
 NOW = datetime(2026, 3, 6, 15, 0, tzinfo=timezone.utc)  # Friday
 #: The CLDR release of the locked Babel. Tests that pin a fact of CLDR's data call

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from i18n_catalogs import write_catalog, write_template
 
 from bot import i18n
-from bot.cli import main
-from bot.commands.i18n import compile_catalogs, completeness, review_states
-from bot.i18n_check import check_catalogs, first_plural_difference, segment_report
+from bot.cli.i18n import compile_catalogs, completeness, review_states
+from bot.cli.main import main
+from bot.i18n.gate import check_catalogs, first_plural_difference, segment_report
 
 MSG = "Hi {first_name}, your visit is on {day:date}."
 DAYS = ("{count} day", "{count} days")
@@ -198,7 +198,7 @@ def test_compile_leaves_fuzzy_entries_out(catalogs: Path) -> None:
 
 
 def test_segment_report_gives_encoding_and_count_per_locale() -> None:
-    from bot.messages import HANDOFF_REPLY, HELP_REPLY
+    from bot.core.messages import HANDOFF_REPLY, HELP_REPLY
 
     rows = segment_report([HANDOFF_REPLY, HELP_REPLY], locales=["en", "es", "zh_Hans"])
     by = {(r.msgid, r.locale): r for r in rows}

@@ -43,7 +43,7 @@ def test_babel_negotiate_misses_scripts_and_ours_does_not() -> None:
 
 
 def test_every_language_menu_name_switches_to_its_catalog() -> None:
-    from bot.messages import LANGUAGE_MENU
+    from bot.core.messages import LANGUAGE_MENU
 
     names = LANGUAGE_MENU.split(":", 1)[1].split(",")
     got = {i18n.negotiate(name) for name in names}

@@ -25,10 +25,10 @@ from typing import Any
 
 import yaml
 
-from bot import effects as fx
-from bot import messages
-from bot.conversation import Conversation, Reply, StaffAction, Start
-from bot.engine import run
+from bot.core import effects as fx
+from bot.core import messages
+from bot.core.conversation import Conversation, Reply, StaffAction, Start
+from bot.core.engine import run
 from bot.flows.loader import default_flows_dir, load_dir
 
 HERE = Path(__file__).resolve().parent / "labelled"

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intents import BUILTIN_INTENTS, Match, UnknownIntent, match, match_keywords, normalize
-from bot.lexicon import LOCALES
+from bot.understanding.intents import (
+    BUILTIN_INTENTS,
+    Match,
+    UnknownIntent,
+    match,
+    match_keywords,
+    normalize,
+)
+from bot.understanding.lexicon import LOCALES
 
 YES = {
     "en": ["yes", "Yes!!", "YES", "yep", "y", "ok sure", "👍", "yesss", "Sure thing", "no problem",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reply_scores
 from reply_scores import load_cases, score
 
-from bot.lexicon import LOCALES
+from bot.understanding.lexicon import LOCALES
 
 MENU_STATES = {
     "refill_reminder/ask", "refill_reminder/barrier", "engagement_checkin/checkin",

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot import effects as fx
-from bot.conversation import Conversation, Reply, Start
-from bot.engine import step
+from bot.core import effects as fx
+from bot.core.conversation import Conversation, Reply, Start
+from bot.core.engine import step
 from bot.flows.loader import default_flows_dir, load_dir
 
 NOW = datetime(2026, 3, 2, 15, tzinfo=timezone.utc)

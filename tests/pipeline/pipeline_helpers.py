@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from typing import Any
 
@@ -10,10 +11,14 @@ from sqlalchemy import func, select
 from bot.store.db import get_database
 from bot.store.models import InboxEvent, Message, Patient
 
+#: Numbers are handed out in turn from a random start: unique within a test run (random draws
+#: from 10,000 numbers collided once a module had made a few dozen patients).
+_NEXT_PHONE = itertools.count(uuid.uuid4().int % 10_000)
+
 
 def new_phone() -> str:
-    """A unique, valid-looking US number in the 555-01xx fictional range (+1 202 555 01xx)."""
-    return "+1202555" + str(uuid.uuid4().int % 10_000).zfill(4)
+    """A unique, valid-looking US number in the fictional +1 202 555 xxxx range."""
+    return "+1202555" + str(next(_NEXT_PHONE) % 10_000).zfill(4)
 
 
 def add_patient(database_url: str, **fields: Any) -> int:
@@ -56,7 +61,7 @@ def enrol_in_refill(stack: Any, **fields: Any) -> tuple[int, str]:
     from stack_support import daytime_timezone
 
     from bot import settings as settings_mod
-    from bot.commands.pipeline import start_campaign
+    from bot.cli.pipeline import start_campaign
 
     fields.setdefault("timezone", daytime_timezone())
     fields.setdefault("attributes", {"due_date": "2030-01-15"})

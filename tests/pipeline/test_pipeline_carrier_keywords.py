@@ -7,13 +7,11 @@ blocks the number (later sends fail with 21610) and START lifts the block.
 from __future__ import annotations
 
 import pytest
-from pipeline_helpers import enrol_in_refill, messages_for
+from pipeline_helpers import add_patient, enrol_in_refill, messages_for
 from sqlalchemy import select
 
 from bot.store.db import get_database
 from bot.store.models import ConsentChange, Conversation, Patient
-
-pytest.importorskip("bot.safety")
 
 
 @pytest.mark.parametrize("keyword", ["STOP", "cancel", "Unsubscribe"])
@@ -34,6 +32,23 @@ def test_carrier_stop_revokes_consent_without_a_second_confirmation(stack, keywo
     # Only the first reminder: Twilio confirms a carrier keyword itself; nothing failed on 21610.
     assert len(outbound) == 1
     assert all(m.error_code is None for m in outbound)
+
+
+def test_carrier_stop_outside_a_conversation_queues_no_confirmation_either(stack):
+    """The reply no flow waits for uses the engine's own mapping of global intents."""
+    from stack_support import daytime_timezone
+
+    pid = add_patient(stack.database_url, timezone=daytime_timezone())
+    with get_database(stack.database_url).session() as s:
+        phone = s.get(Patient, pid).phone
+    assert stack.fake.send_inbound(phone, "STOP").status == 200
+    stack.drain()
+    with get_database(stack.database_url).session() as s:
+        patient = s.get(Patient, pid)
+        change = s.scalars(select(ConsentChange).where(ConsentChange.patient_id == pid)).first()
+    assert patient.consent_status == "revoked"
+    assert change is not None and change.source == "carrier_keyword"
+    assert [m for m in messages_for(stack.database_url, pid) if m.direction == "out"] == []
 
 
 def test_start_after_stop_resubscribes_in_step_with_the_carrier(stack):

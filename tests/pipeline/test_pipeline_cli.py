@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.store.db import get_database
 from bot.store.models import ConsentChange, Patient
 

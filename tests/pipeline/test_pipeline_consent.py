@@ -9,7 +9,7 @@ from pipeline_helpers import add_patient, messages_for
 from sqlalchemy import select
 from stack_support import daytime_timezone
 
-from bot import messages
+from bot.core import messages
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, FollowUpTask, Message, Patient
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from stack_support import daytime_timezone
 
 from bot import settings as settings_mod
-from bot.commands.pipeline import start_campaign
+from bot.cli.pipeline import start_campaign
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask, Patient
 

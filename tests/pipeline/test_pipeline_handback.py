@@ -10,11 +10,10 @@ from pipeline_helpers import add_patient, messages_for
 from sqlalchemy import select
 from stack_support import daytime_timezone
 
-from bot import messages
-from bot.store import staff_replies
+from bot.core import messages
+from bot.services import queues, staff_replies
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, FollowUpTask, Patient
-from workers import queues
 
 
 def _tasks(stack, pid: int) -> list[FollowUpTask]:

@@ -9,10 +9,11 @@ from pipeline_helpers import add_patient, messages_for, only_patient
 from sqlalchemy import select
 from stack_support import daytime_timezone
 
-from bot import defaults, rules
+from bot import defaults
 from bot import settings as settings_mod
-from bot.commands.pipeline import start_campaign
-from bot.devstack import zone_at
+from bot.cli.pipeline import start_campaign
+from bot.core import rules
+from bot.devtools.devstack import zone_at
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Message, Patient, TimeoutIntent
 

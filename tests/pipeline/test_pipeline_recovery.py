@@ -7,13 +7,12 @@ import signal
 import subprocess
 import time
 
-import pytest
 from pipeline_helpers import add_patient, messages_for, only_patient
 from sqlalchemy import select
 from stack_support import ROOT, daytime_timezone
 
 from bot import settings as settings_mod
-from bot.commands.pipeline import start_campaign
+from bot.cli.pipeline import start_campaign
 from bot.store.db import get_database
 from bot.store.models import (
     ConsentChange,
@@ -157,7 +156,6 @@ def test_invalid_number_makes_a_fix_contact_task(stack):
 
 
 def test_opt_out_ends_every_conversation_and_blocks_routine_sends(stack):
-    pytest.importorskip("bot.safety", reason="PENDING: bot.safety (issue 5) has not landed")
     pid, phone = _patient(stack)
     _start(stack, "refill_reminder", pid)
     stack.drain()

@@ -13,11 +13,10 @@ import pytest
 from pipeline_helpers import enrol_in_refill, messages_for
 from sqlalchemy import select
 
-from bot import i18n, messages
+from bot import i18n
+from bot.core import messages
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask, Patient
-
-pytest.importorskip("bot.safety")
 
 # locale: (name, help word, crisis phrase, opt-out word that is not a carrier keyword)
 CASES = {

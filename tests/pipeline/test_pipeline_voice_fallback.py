@@ -10,7 +10,7 @@ from sqlalchemy import select
 from stack_support import daytime_timezone
 
 from bot import settings as settings_mod
-from bot.commands.pipeline import start_campaign
+from bot.cli.pipeline import start_campaign
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask, InboxEvent, Patient
 

@@ -7,7 +7,7 @@ import uuid
 from pipeline_helpers import add_patient, count, events_for, messages_for, new_phone
 from sqlalchemy import select
 
-from bot import messages
+from bot.core import messages
 from bot.store.db import get_database
 from bot.store.models import FollowUpTask, InboxEvent, Message
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.lexicon import LOCALES
-from bot.safety import classify_global
+from bot.understanding.lexicon import LOCALES
+from bot.understanding.safety import classify_global
 
 HERE = Path(__file__).parent
 CRISIS = yaml.safe_load((HERE / "crisis_cases.yaml").read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import GlobalIntent, classify_global, is_minimum_necessary
+from bot.understanding.safety import GlobalIntent, classify_global, is_minimum_necessary
 
 
 @pytest.mark.parametrize("text", ["START", "start", "UNSTOP", " Start "])

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rules import (
+from bot.core.rules import (
     RuleError,
     cap_reached,
     in_quiet_hours,

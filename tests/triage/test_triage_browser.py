@@ -155,7 +155,7 @@ def keyboard_login(page: Any, base_url: str, email: str) -> None:
 
 
 def _patient_in_conversation(live: Any) -> tuple[int, str]:
-    from bot.commands.pipeline import start_campaign
+    from bot.cli.pipeline import start_campaign
 
     pid = add_patient(live.database_url, first_name="Rosa", locale="es",
                       timezone=daytime_timezone())

@@ -6,7 +6,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.store import users as users_store
 from bot.store.db import get_database
 from bot.store.migrate import alembic_config

@@ -15,7 +15,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
 from bot import defaults
-from bot.channels import voice_calls as vc
+from bot.services import calls as vc
 from bot.store.db import get_database
 from bot.store.models import AuditEvent, Conversation, FollowUpTask, Message, Patient
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot import i18n
 from bot.channels import voice_locales as vl
-from bot.effects import CreateTask
+from bot.core.effects import CreateTask
 
 
 @pytest.mark.parametrize("locale", [c for c in i18n.SHIPPED_LOCALES if c != "ht"])

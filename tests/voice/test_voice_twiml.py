@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from bot.channels import twilio_voice as tv
 from bot.channels.voice_locales import voice_profile
-from bot.effects import CreateTask, SendMessage
+from bot.core.effects import CreateTask, SendMessage
 
 HOST = {"program": "Care Outreach", "contact": "555-0100"}
 ACTION = "https://app.example/twilio/voice/gather?c=7"

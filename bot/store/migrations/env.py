@@ -5,18 +5,14 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from alembic import context
 
-from bot.store import models  # noqa: F401  (registers every table on Base.metadata)
+from bot.store import (
+    models,  # noqa: F401  (registers every table on Base.metadata)
+    users,  # noqa: F401  (staff users: their own module, the same Base)
+)
 from bot.store.db import make_engine
 from bot.store.models import Base
-
-# Staff users live in their own module against the same Base.
-if importlib.util.find_spec("bot.store.users") is not None:
-    importlib.import_module("bot.store.users")
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,323 @@
+"""`outreach db upgrade`, `patients import`, `campaign start`, `tasks list`, `conversations show`.
+
+Patients CSV columns (header row required; only `phone` is mandatory):
+  phone               the patient's mobile number; E.164 or national (default region US)
+  first_name, last_name
+  external_ref        your system's id for the patient (unique)
+  preferred_language  as recorded (e.g. "Spanish", "es-MX", "zh-TW"); negotiated to a catalog
+  timezone            IANA name (e.g. America/Chicago); default America/New_York
+  consent             granted (default) or revoked
+Any other column (due_date, appointment_at, ...) is kept for flows to use as a placeholder.
+Bad rows are reported with their line numbers; good rows are imported; an existing phone or
+external_ref updates that patient.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+import phonenumbers
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from bot import i18n
+from bot import settings as settings_mod
+from bot.errors import OutreachError
+from bot.store import repositories as repo
+from bot.store import rows
+from bot.store.db import get_database
+from bot.store.models import (
+    CONSENT_GRANTED,
+    CONSENT_REVOKED,
+    Conversation,
+    FollowUpTask,
+    InboxEvent,
+    Message,
+    Patient,
+)
+
+KNOWN_COLUMNS = ("phone", "first_name", "last_name", "external_ref", "preferred_language",
+                 "timezone", "consent")
+
+
+def _settings(require: frozenset[str] = settings_mod.DATABASE) -> settings_mod.Settings:
+    try:
+        return settings_mod.load(require=require)
+    except OutreachError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+# --- db ---------------------------------------------------------------------------------------
+
+@click.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (safe to run on every release)."""
+    from bot.store.migrate import current, upgrade
+
+    url = _settings().DATABASE_URL
+    upgrade(url)
+    click.echo(f"database at revision {current(url)}")
+
+
+# --- patients ---------------------------------------------------------------------------------
+
+def parse_phone(raw: str, region: str = "US") -> str:
+    """E.164 for `raw`, or ValueError saying why not."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"phone {raw!r} is not a phone number ({exc})") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"phone {raw!r} is not a valid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _row_to_fields(row: dict[str, str]) -> dict[str, Any]:
+    phone = (row.get("phone") or "").strip()
+    if not phone:
+        raise ValueError("phone is missing")
+    fields: dict[str, Any] = {"phone": parse_phone(phone)}
+    for key in ("first_name", "last_name", "external_ref", "preferred_language"):
+        value = (row.get(key) or "").strip()
+        if value:
+            fields[key] = value
+    tz = (row.get("timezone") or "").strip()
+    if tz:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone {tz!r} is not an IANA time zone") from None
+        fields["timezone"] = tz
+    consent = (row.get("consent") or "").strip().lower()
+    if consent and consent not in (CONSENT_GRANTED, CONSENT_REVOKED):
+        raise ValueError("consent must be granted or revoked")
+    fields["consent"] = consent or CONSENT_GRANTED
+    fields["locale"] = i18n.negotiate(fields.get("preferred_language"))
+    fields["attributes"] = {k: v.strip() for k, v in row.items()
+                            if k and k not in KNOWN_COLUMNS and v and v.strip()}
+    return fields
+
+
+def import_patients(url: str, path: Path) -> tuple[int, list[tuple[int, str]]]:
+    """Import `path`; returns (rows imported, [(line, problem)])."""
+    problems: list[tuple[int, str]] = []
+    imported = 0
+    now = datetime.now(timezone.utc)
+    database = get_database(url)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "phone" not in reader.fieldnames:
+            return 0, [(1, "the header row must name a 'phone' column")]
+        for row in reader:
+            line = reader.line_num
+            try:
+                fields = _row_to_fields(row)
+            except ValueError as exc:
+                problems.append((line, str(exc)))
+                continue
+            with database.session() as s:
+                patient = repo.patient_by_phone(s, fields["phone"])
+                ref = fields.get("external_ref")
+                if patient is None and ref:
+                    patient = s.scalar(select(Patient).where(Patient.external_ref == ref))
+                if patient is None:
+                    patient = Patient(phone=fields["phone"], created_at=now)
+                    s.add(patient)
+                consent = fields.pop("consent")
+                attributes = fields.pop("attributes")
+                for key, value in fields.items():
+                    setattr(patient, key, value)
+                patient.attributes = {**(patient.attributes or {}), **attributes}
+                s.flush()
+                if patient.consent_status != consent or patient.consent_updated_at is None:
+                    repo.set_consent(s, patient, consent, "import", now)
+            imported += 1
+    return imported, problems
+
+
+@click.group()
+def patients() -> None:
+    """Patient records."""
+
+
+@patients.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def patients_import(file: Path) -> None:
+    """Import patients from FILE.csv (see `outreach patients import --help` for columns)."""
+    imported, problems = import_patients(_settings().DATABASE_URL, file)
+    for line, problem in problems:
+        click.echo(f"{file}:{line}: {problem}", err=True)
+    click.echo(f"imported {imported} patient(s); {len(problems)} row(s) rejected")
+    if problems:
+        raise SystemExit(1)
+
+
+patients_import.__doc__ = (patients_import.__doc__ or "") + "\n\n" + (__doc__ or "").split(
+    "\n\n", 1)[1]
+
+
+# --- campaign ---------------------------------------------------------------------------------
+
+#: How a CSV cell holds a list (e.g. appointment `slots`): values separated by this.
+LIST_SEPARATOR = ";"
+
+
+def flow_context(patient: Patient, flow: Any) -> dict[str, Any] | None:
+    """What flow `flow` may use for `patient`, typed as the flow declares it.
+
+    None when the patient lacks a field the flow requires (`settings.required_context`): a
+    campaign enrols only the patients whose record carries what the flow needs, so a refill
+    reminder goes to patients with a `due_date` and a missed-visit flow to those with `slots`.
+    """
+    context: dict[str, Any] = {"first_name": patient.first_name}
+    context.update(patient.attributes or {})
+    for name, spec in flow.context.items():
+        value = context.get(name)
+        if spec.type == "list" and isinstance(value, str):
+            context[name] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+    if any(not context.get(name) for name in flow.settings.required_context):
+        return None
+    return context
+
+
+def start_campaign(
+    settings: settings_mod.Settings, name: str, limit: int | None = None,
+    today: date | None = None,
+) -> list[int]:
+    """Enrol eligible patients in flow `name`; returns the patient ids enqueued."""
+    import redis
+
+    from bot.services import queues, sweeper
+    from bot.services.runtime import build_runtime
+
+    rt = build_runtime(settings)
+    flow = rt.flows.get(name)
+    now = datetime.now(timezone.utc)
+    day = (today or now.date()).isoformat()
+    started: list[int] = []
+    with rt.db.session() as s:
+        # One conversation at a time per patient, so a reply is never ambiguous; a patient in
+        # another flow now is picked up by a later run of this campaign.
+        busy = select(Conversation.patient_id).where(Conversation.status == "active")
+        stmt = (select(Patient).where(Patient.consent_status == CONSENT_GRANTED,
+                                      Patient.id.notin_(busy),
+                                      (Patient.phone_status.is_(None)))
+                .order_by(Patient.id))
+        for patient in s.scalars(stmt):
+            if limit is not None and len(started) >= limit:
+                break
+            context = flow_context(patient, flow)
+            if context is None:
+                continue
+            key = f"campaign-{name}-{patient.id}-{day}"
+            if s.scalar(select(InboxEvent.id).where(InboxEvent.dedupe_key == key)):
+                continue
+            conv = Conversation(patient_id=patient.id, flow=flow.name, version=flow.version,
+                                state=flow.start, context=context,
+                                locale=patient.locale, timezone=patient.timezone,
+                                channel="sms", status="active", campaign=name,
+                                started_at=now, updated_at=now)
+            s.add(conv)
+            s.flush()
+            s.add(rows.start_event(patient.id, conv.id, key, now, {"campaign": name}))
+            started.append(patient.id)
+    conn = redis.Redis.from_url(settings.REDIS_URL or "")
+    queues.enqueue_process_patients(conn, started)
+    sweeper.schedule_sweep(conn)
+    return started
+
+
+@click.group()
+def campaign() -> None:
+    """Outreach campaigns."""
+
+
+@campaign.command("start")
+@click.argument("name")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Enrol at most this many patients.")
+def campaign_start(name: str, limit: int | None) -> None:
+    """Start flow NAME for every consented patient with the data it needs and no active conversation."""
+    settings = _settings(frozenset({"DATABASE_URL", "REDIS_URL"}))
+    try:
+        started = start_campaign(settings, name, limit)
+    except OutreachError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"campaign {name}: {len(started)} patient(s) enrolled")
+
+
+# --- tasks and conversations ------------------------------------------------------------------
+
+@click.group()
+def tasks() -> None:
+    """Follow-up tasks for the care team."""
+
+
+@tasks.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--status", default=None, help="Only tasks with this status (open, claimed, resolved).")
+def tasks_list(as_json: bool, status: str | None) -> None:
+    """List follow-up tasks, most urgent first."""
+    order = {"urgent": 0, "high": 1, "routine": 2, "low": 3}
+    with get_database(_settings().DATABASE_URL).session() as s:
+        stmt = select(FollowUpTask)
+        if status:
+            stmt = stmt.where(FollowUpTask.status == status)
+        rows = sorted(s.scalars(stmt), key=lambda t: (order.get(t.priority, 9), t.sla_due_at))
+        data: list[dict[str, Any]] = [{"id": t.id, "patient_id": t.patient_id, "team": t.team, "priority": t.priority,
+                 "status": t.status, "reason": t.reason, "category": t.category,
+                 "sla_due_at": t.sla_due_at.isoformat(), "assignee": t.assignee} for t in rows]
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    table = Table(title=f"{len(data)} task(s)")
+    for col in ("id", "priority", "team", "status", "patient", "due (UTC)", "reason"):
+        table.add_column(col)
+    for t in data:
+        table.add_row(str(t["id"]), t["priority"], t["team"], t["status"],
+                      str(t["patient_id"] or "-"), t["sla_due_at"][:16], t["reason"])
+    Console().print(table)
+
+
+@click.group()
+def conversations() -> None:
+    """Conversations with patients."""
+
+
+@conversations.command("show")
+@click.argument("patient")
+def conversations_show(patient: str) -> None:
+    """Show PATIENT's conversations and messages (PATIENT: id, external ref or phone)."""
+    console = Console()
+    with get_database(_settings().DATABASE_URL).session() as s:
+        found = repo.find_patient(s, patient)
+        if found is None:
+            raise click.ClickException(f"no patient {patient!r}")
+        console.print(f"[bold]Patient {found.id}[/bold] {found.first_name} {found.last_name} "
+                      f"locale={found.locale} consent={found.consent_status}")
+        for conv in s.scalars(select(Conversation).where(Conversation.patient_id == found.id)
+                              .order_by(Conversation.id)):
+            console.print(f"conversation {conv.id}: {conv.flow} v{conv.version} "
+                          f"state={conv.state} status={conv.status} outcome={conv.outcome or '-'}")
+        table = Table()
+        for col in ("when (UTC)", "dir", "kind", "status", "text"):
+            table.add_column(col)
+        for m in s.scalars(select(Message).where(Message.patient_id == found.id)
+                           .order_by(Message.created_at, Message.id)):
+            table.add_row(m.created_at.isoformat()[:19], m.direction, m.kind, m.status, m.body)
+        console.print(table)
+
+
+COMMANDS: list[click.Command] = [db, patients, campaign, tasks, conversations]

@@ -1,0 +1,202 @@
+"""`outreach simulate NAME`: chat with a flow in the terminal, clock under your control.
+
+Type what the patient would text. Lines starting with `/` are commands:
+  /wait 25h        advance the clock; due timeouts fire (nudges, hand-offs)
+  /state           show the state, wait token, attempts and saved answers
+  /staff close | /staff resume | /staff goto STATE
+  /fail [CODE]     the last message could not be delivered (Twilio error CODE)
+  /quit
+Nothing is sent and nothing is stored: effects are only printed. With `--channel voice` each
+step is shown as the TwiML the call would get (the same builder the voice endpoints use); type
+what the patient says, or the digits they press.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from xml.dom import minidom
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.syntax import Syntax
+
+from bot import i18n
+from bot.channels.twilio_voice import render_turn_twiml
+from bot.channels.voice_locales import voice_profile
+from bot.cli.flows import _load, flows_dir
+from bot.core import effects as fx
+from bot.core.conversation import (
+    ACTIVE,
+    Conversation,
+    DeliveryFailed,
+    Event,
+    Reply,
+    StaffAction,
+    Start,
+    Timeout,
+)
+from bot.core.engine import run
+from bot.errors import OutreachError
+from bot.flows.marked import load_marked, plain
+from bot.flows.schema import Flow, parse_duration
+from bot.services.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, pop_due, spoken_or_sent
+
+
+def sample_context(flow: Flow) -> dict[str, Any]:
+    """The context of the first transcript for this flow, so a simulation starts at once."""
+    for path in sorted((flows_dir() / "tests").glob("*.yaml")):
+        doc = plain(load_marked(path.read_text(encoding="utf-8")))
+        if doc.get("flow") == flow.name:
+            return dict(doc.get("context") or {})
+    return {}
+
+
+#: Where the simulated call would post answers (shown in the TwiML; nothing listens).
+SIM_GATHER_URL = "/twilio/voice/gather?conversation=simulator"
+
+
+class Simulator:
+    def __init__(self, flow: Flow, conv: Conversation, now: datetime, console: Console) -> None:
+        self.flow, self.conv, self.now, self.out = flow, conv, now, console
+        self.timers: dict[str, datetime] = {}
+        self.words: dict[str, str] = {}  # reply message id -> what the patient typed
+        self.profile = voice_profile(conv.locale) if conv.channel == "voice" else None
+
+    def apply(self, event: Event) -> None:
+        before = self.conv.state
+        result = run(self.flow, self.conv, event, self.now)
+        self.conv = Conversation.from_dict(json.loads(json.dumps(result.conversation.to_dict(), default=str)))
+        for name in result.trace:
+            self.out.print(f"[dim]  transition {name}[/dim]")
+        if self.conv.state != before:
+            self.out.print(f"[cyan]  state {before or '(new)'} -> {self.conv.state}[/cyan]")
+        for eff in result.effects:
+            self.show(eff)
+        if self.conv.channel == "voice" and any(isinstance(e, fx.SendMessage) for e in result.effects):
+            self.show_twiml(result.effects)
+
+    def show_twiml(self, effects: list[fx.Effect]) -> None:
+        """The TwiML of this voice turn: <Gather> while the flow waits, else <Hangup/>."""
+        if self.profile is None:
+            self.out.print(f"[red]  no Twilio voice for {self.conv.locale}: a real call is not placed "
+                           "(an interpreter call-back task is created instead)[/red]")
+            return
+        state = self.flow.states.get(self.conv.state)
+        waiting = self.conv.status == ACTIVE and state is not None and state.waits
+        xml = render_turn_twiml(effects, waiting=waiting, profile=self.profile, locale=self.conv.locale,
+                                timezone=self.conv.timezone, action_url=SIM_GATHER_URL,
+                                host_params=DEFAULT_HOST_PARAMS)
+        pretty = minidom.parseString(xml).toprettyxml(indent="  ").split("\n", 1)[1].rstrip()
+        self.out.print("[bold green]  TwiML:[/bold green]")
+        self.out.print(Syntax(pretty, "xml", word_wrap=True, theme="ansi_dark"))
+
+    def show(self, eff: fx.Effect) -> None:
+        if isinstance(eff, fx.SendMessage):
+            if self.conv.channel == "voice":
+                return  # said in the turn's TwiML, shown after the other effects
+            for text in spoken_or_sent(eff, self.conv, DEFAULT_HOST_PARAMS):
+                self.out.print(f"[bold green]bot ({eff.kind}):[/bold green] {escape(text)}", highlight=False)
+        elif isinstance(eff, fx.CreateTask):
+            self.out.print(f"[bold yellow]  TASK[/bold yellow] {eff.team} / {eff.priority}: {escape(eff.reason)}")
+            if eff.understood:
+                words = self.words.get(eff.reply_message_id or "")
+                said = f" - patient wrote: {escape(repr(words))}" if words is not None else ""
+                self.out.print(f"[yellow]       understood: {escape(eff.understood)}{said}[/yellow]")
+        elif isinstance(eff, fx.ScheduleTimeout):
+            self.timers[eff.wait_token] = eff.at
+            self.out.print(f"[dim]  timeout {eff.wait_token} at {eff.at.isoformat()}[/dim]")
+        elif isinstance(eff, fx.CancelTimeout):
+            self.timers.pop(eff.wait_token, None)
+        elif isinstance(eff, fx.EndConversation):
+            self.out.print(f"[bold magenta]  END[/bold magenta] outcome {eff.outcome}")
+        else:
+            self.out.print(f"[dim]  {eff.to_dict()}[/dim]")
+
+    def wait(self, delta: timedelta) -> None:
+        until = self.now + delta
+        for token, at in pop_due(self.timers, until):
+            self.now = max(self.now, at)
+            self.out.print(f"[dim]  clock {self.now.isoformat()}: timeout fires[/dim]")
+            self.apply(Timeout(wait_token=token))
+        self.now = until
+        self.out.print(f"[dim]  clock now {self.now.isoformat()}[/dim]")
+
+    def command(self, line: str) -> bool:
+        """Handle one input line; False means quit."""
+        parts = line.split()
+        if not parts:
+            return True
+        if parts[0] in ("/quit", "/exit"):
+            return False
+        if parts[0] == "/wait":
+            delta = parse_duration(parts[1] if len(parts) > 1 else "")
+            if delta is None:
+                self.out.print("[red]use /wait 30m, /wait 24h or /wait 2d[/red]")
+            else:
+                self.wait(delta)
+        elif parts[0] == "/state":
+            c = self.conv
+            self.out.print(f"  state={c.state} status={c.status} outcome={c.outcome} "
+                           f"wait={c.wait_token} attempts={c.attempts} locale={c.locale}")
+        elif parts[0] == "/staff" and len(parts) > 1:
+            self.apply(StaffAction(action=parts[1], state=parts[2] if len(parts) > 2 else None,
+                                   staff_id="simulator"))
+        elif parts[0] == "/fail":
+            self.apply(DeliveryFailed(error_code=int(parts[1]) if len(parts) > 1 else 30003))
+        elif parts[0].startswith("/"):
+            self.out.print("[red]commands: /wait D, /state, /staff close|resume|goto S, /fail [CODE], /quit[/red]")
+        else:
+            self.out.print(f"[bold blue]patient:[/bold blue] {line}", highlight=False)
+            message_id = f"sim-{len(self.words) + 1}"
+            self.words[message_id] = line
+            self.apply(Reply(text=line, channel=self.conv.channel, message_id=message_id))
+        return True
+
+
+@click.command()
+@click.argument("name")
+@click.option("--lang", "lang", default="en", show_default=True, help="Patient locale.")
+@click.option("--channel", type=click.Choice(["sms", "voice"]), default="sms", show_default=True)
+@click.option("--script", "script", type=click.Path(exists=True, dir_okay=False),
+              help="Read inputs (replies and /commands) from a file instead of the keyboard.")
+@click.option("--version", "version", type=int, default=None, help="Flow version (default newest).")
+@click.option("--context", "context_json", default=None, help="Patient context as JSON.")
+def simulate(name: str, lang: str, channel: str, script: str | None, version: int | None,
+             context_json: str | None) -> None:
+    """Chat with flow NAME in the terminal. Type /wait 25h to let timeouts fire."""
+    registry = _load().registry
+    try:
+        flow = registry.get(name, version)
+    except OutreachError as exc:
+        raise click.ClickException(str(exc)) from None
+    context = json.loads(context_json) if context_json else sample_context(flow)
+    conv = Conversation(id="simulator", patient_id="simulator", flow=flow.name, version=flow.version,
+                        state="", locale=i18n.negotiate(lang), channel=channel, context=context)
+    console = Console(highlight=False)
+    console.print(f"[bold]{flow.name} v{flow.version}[/bold] ({channel}, {conv.locale}). "
+                  "Type replies; /wait 25h advances the clock; /quit ends.")
+    sim = Simulator(flow, conv, datetime.fromisoformat(DEFAULT_NOW), console)
+    sim.apply(Start())
+    lines = Path(script).read_text(encoding="utf-8").splitlines() if script else None
+    while True:
+        if lines is not None:
+            if not lines:
+                break
+            line = lines.pop(0)
+            if line.startswith("/"):
+                console.print(f"[dim]> {line}[/dim]")
+        else:
+            try:
+                line = input("> ")
+            except EOFError:
+                break
+        if not sim.command(line.strip()):
+            break
+    console.print(f"[bold]done:[/bold] state {sim.conv.state}, status {sim.conv.status}, "
+                  f"outcome {sim.conv.outcome}")
+    sys.stdout.flush()

@@ -1,0 +1,1 @@
+"""Pure: conversation, effects, engine, global intents, rules. No I/O, no clock reads."""

@@ -1,0 +1,1 @@
+"""Transactions around the core: runtime, turns, effects, sending, delivery, calls."""
