@@ -69,6 +69,7 @@ class Simulator:
     def __init__(self, flow: Flow, conv: Conversation, now: datetime, console: Console) -> None:
         self.flow, self.conv, self.now, self.out = flow, conv, now, console
         self.timers: dict[str, datetime] = {}
+        self.words: dict[str, str] = {}  # reply message id -> what the patient typed
         self.profile = voice_profile(conv.locale) if conv.channel == "voice" else None
 
     def apply(self, event: Event) -> None:
@@ -149,7 +150,11 @@ class Simulator:
             for text in spoken_or_sent(eff, self.conv, DEFAULT_HOST_PARAMS):
                 self.out.print(f"[bold green]bot ({eff.kind}):[/bold green] {escape(text)}", highlight=False)
         elif isinstance(eff, fx.CreateTask):
-            self.out.print(f"[bold yellow]  TASK[/bold yellow] {eff.team} / {eff.priority}: {eff.reason}")
+            self.out.print(f"[bold yellow]  TASK[/bold yellow] {eff.team} / {eff.priority}: {escape(eff.reason)}")
+            if eff.understood:
+                words = self.words.get(eff.reply_message_id or "")
+                said = f" - patient wrote: {escape(repr(words))}" if words is not None else ""
+                self.out.print(f"[yellow]       understood: {escape(eff.understood)}{said}[/yellow]")
         elif isinstance(eff, fx.ScheduleTimeout):
             self.timers[eff.wait_token] = eff.at
             self.out.print(f"[dim]  timeout {eff.wait_token} at {eff.at.isoformat()}[/dim]")
@@ -195,7 +200,9 @@ class Simulator:
             self.out.print("[red]commands: /wait D, /state, /staff close|resume|goto S, /fail [CODE], /quit[/red]")
         else:
             self.out.print(f"[bold blue]patient:[/bold blue] {line}", highlight=False)
-            self.apply(Reply(text=line, channel=self.conv.channel))
+            message_id = f"sim-{len(self.words) + 1}"
+            self.words[message_id] = line
+            self.apply(Reply(text=line, channel=self.conv.channel, message_id=message_id))
         return True
 
 

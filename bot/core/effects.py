@@ -74,8 +74,16 @@ class CreateTask(Effect):
     reason: str
     state: str | None = None
     category: str | None = None
-    #: The inbound message the task is about: staff read the patient's words there.
+    #: The inbound message the task is about (its id, never its text): staff read the patient's
+    #: words there. Set by the safety screen for the message it flagged, and by the engine for
+    #: the patient's last reply.
     message_id: str | None = None
+    #: The patient's last reply as the engine saw it: the same as `message_id` when both are
+    #: set; kept apart so a safety task and a flow task each say which message they mean.
+    reply_message_id: str | None = None
+    #: What the engine made of the reply ("side effects (in the patient's words)", "not
+    #: understood", "ambiguous: ...").
+    understood: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ cannot happen. Wait tokens are derived from the conversation id and a counter ke
 context (`_waits`), so the same inputs always give the same outputs.
 
 Order on a reply: global intents first (stop, start, help, urgent, language: read by the
-safety classifier, answered by bot.core.global_intents), then
-the waiting state's own expectations in file order, then not-understood handling.
+safety classifier, answered by bot.core.global_intents), then the waiting state's expectations,
+all of them (bot.core.reply_match: one fit moves, several are asked back once or handed to a
+person, none is not-understood handling).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import effects as fx
-from bot.core import global_intents, messages
+from bot.core import global_intents, messages, reply_match
 from bot.core.conversation import (
     ACTIVE,
     ENDED,
@@ -36,10 +37,12 @@ from bot.defaults import MAX_STEPS_PER_TURN
 from bot.errors import EngineError
 from bot.flows.compiler import BEGIN, NEW, CompiledFlow, compile_flow
 from bot.flows.params import message_params
-from bot.flows.schema import Expectation, Flow, Say, State
-from bot.understanding import intents, safety
+from bot.flows.schema import Flow, Say, State
+from bot.understanding import safety
 
 WAITS_KEY = "_waits"  # context key holding the wait counter (engine-internal)
+HEARD_KEY = "_heard"  # the last reply's message id and what was understood (for tasks)
+ASKED_KEY = "_asked_back"  # the wait token of the question already asked back once
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,11 @@ class _Turn:
         for _ in range(MAX_STEPS_PER_TURN):
             st = self.flow.states[self.state]
             if st.task:
+                heard = self.context.get(HEARD_KEY) or {}
                 self.effects.append(fx.CreateTask(
                     team=st.task.team, priority=st.task.priority_for(self.context),
-                    reason=st.task.reason, state=st.name))
+                    reason=st.task.reason, state=st.name,
+                    reply_message_id=heard.get("message_id"), understood=heard.get("understood")))
             if st.say:
                 self.say(st.say, st.name)
             if st.end:
@@ -163,26 +168,6 @@ def _on_start(t: _Turn) -> None:
     t.enter()
 
 
-def _match(exp: Expectation, text: str, t: _Turn) -> tuple[bool, Any]:
-    conv = t.conv
-    if exp.intent == "choice":
-        items = list(t.context.get(exp.options_from or "", []) or [])
-        options = [{"value": n, "keywords": []} for n in range(1, len(items) + 1)]
-        m = intents.match("choice", text, t.locale, params={"options": options},
-                          now=t.now, timezone=conv.timezone)
-        if m is None:
-            m = intents.match("number", text, t.locale, params={"min": 1, "max": len(items)},
-                              now=t.now, timezone=conv.timezone)
-        if m is not None and isinstance(m.value, int) and 1 <= m.value <= len(items):
-            return True, items[m.value - 1]
-    elif exp.intent:
-        params = {"min": exp.min, "max": exp.max} if exp.intent == "number" else None
-        m = intents.match(exp.intent, text, t.locale, params=params, now=t.now, timezone=conv.timezone)
-        if m is not None:
-            return True, m.value
-    if exp.keywords and intents.match_keywords(text, list(exp.keywords), t.locale):
-        return True, intents.normalize(text)
-    return False, None
 
 
 def _global(t: _Turn, event: Reply) -> bool:
@@ -213,13 +198,66 @@ def _global(t: _Turn, event: Reply) -> bool:
 
 
 def _answers_question(t: _Turn, text: str) -> bool:
-    """True when the current question lists `text` among its own words for an answer.
+    """True when the current question's own answers (a menu number, an option's words or
+    topics) are named in `text`.
 
-    Only the author's keywords count: a built-in intent such as "no" would also claim "please
-    don't text me before 9am", which is a preference, not an answer.
+    A yes- or no-word alone does not count: "no" would also claim "please don't text me before
+    9am", which is a preference, not an answer.
     """
-    return any(exp.keywords and intents.match_keywords(text, list(exp.keywords), t.locale)
-               for exp in t.flow.states[t.state].expect)
+    decision = reply_match.decide(t.flow.states[t.state].expect, text, t.locale, t.context,
+                                  now=t.now, timezone=t.conv.timezone)
+    return any(c.how in (reply_match.ANSWER, reply_match.NAMED) for c in decision.candidates)
+
+
+def _hear(t: _Turn, event: Reply, understood: str) -> None:
+    t.set_context(HEARD_KEY, {"message_id": event.message_id, "understood": understood})
+
+
+def _take(t: _Turn, st: State, found: reply_match.Candidate, event: Reply) -> None:
+    exp = st.expect[found.index]
+    if exp.save_as:
+        t.set_context(exp.save_as, exp.value if exp.value is not None else found.value)
+    _hear(t, event, reply_match.understood(exp, found))
+    t.cancel_wait()
+    t.fire(f"reply:{st.name}:{found.index}")
+
+
+def _carry(t: _Turn, mark: int, event: Reply, carried: tuple[str, ...]) -> None:
+    """A reply that already answers the question it led to ("no, I ran out": no, then ran out)
+    is read again there, by the topics of the answer that led there and nothing else; that
+    question is then not sent."""
+    st = t.flow.states[t.state]
+    if not carried or t.status != ACTIVE or t.wait_token is None or not st.expect:
+        return
+    found = reply_match.decide(st.expect, event.text, t.locale, t.context, topics_only=carried).chosen
+    if found is None:
+        return
+    token = t.wait_token
+    t.effects[mark:] = [e for e in t.effects[mark:]
+                        if not (isinstance(e, fx.SendMessage) and e.state == st.name)
+                        and not (isinstance(e, fx.ScheduleTimeout) and e.wait_token == token)]
+    t.wait_token = None
+    _take(t, st, found, event)
+    t.enter()
+
+
+def _on_ambiguous(t: _Turn, st: State, decision: reply_match.Decision, event: Reply) -> None:
+    labels = dict.fromkeys(st.expect[c.index].label() for c in decision.candidates)
+    _hear(t, event, "ambiguous: " + " or ".join(labels))
+    if st.ambiguous.ask and t.context.get(ASKED_KEY) != t.wait_token:
+        t.set_context(ASKED_KEY, t.wait_token)
+        t.system(messages.ASK_BACK, kind=fx.REPLY)
+        if st.say:
+            t.say(st.say, st.name)
+        return
+    then = ("ambiguous" if st.ambiguous.then else
+            "not_understood" if st.not_understood else None)
+    if then is None:
+        t.system(messages.ASK_BACK, kind=fx.REPLY)
+        return
+    t.cancel_wait()
+    t.fire(f"{then}:{st.name}")
+    t.enter()
 
 
 def _on_reply(t: _Turn, event: Reply) -> None:
@@ -228,15 +266,18 @@ def _on_reply(t: _Turn, event: Reply) -> None:
     if _global(t, event):
         return
     st = t.flow.states[t.state]
-    for n, exp in enumerate(st.expect):
-        ok, value = _match(exp, event.text, t)
-        if ok:
-            if exp.save_as:
-                t.set_context(exp.save_as, exp.value if exp.value is not None else value)
-            t.cancel_wait()
-            t.fire(f"reply:{st.name}:{n}")
-            t.enter()
-            return
+    decision = reply_match.decide(st.expect, event.text, t.locale, t.context, now=t.now,
+                                  timezone=t.conv.timezone)
+    if decision.chosen is not None:
+        _take(t, st, decision.chosen, event)
+        mark = len(t.effects)
+        t.enter()
+        _carry(t, mark, event, st.expect[decision.chosen.index].topics)
+        return
+    if decision.ambiguous:
+        _on_ambiguous(t, st, decision, event)
+        return
+    _hear(t, event, "not understood")
     nu = st.not_understood
     if nu is None:
         return

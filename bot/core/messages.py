@@ -58,6 +58,8 @@ PREFERENCE_NOTED = N_(
 WRONG_NUMBER_REPLY = N_(
     "Thank you for letting us know. We will not text this number again."
 )
+#: Sent before the question again when a reply fits more than one answer.
+ASK_BACK = N_("Just to check, your reply could mean more than one answer. Please choose one.")
 
 ALL: tuple[str, ...] = (
     STOP_CONFIRMATION,
@@ -75,4 +77,5 @@ ALL: tuple[str, ...] = (
     PREFERENCE_CALL,
     PREFERENCE_NOTED,
     WRONG_NUMBER_REPLY,
+    ASK_BACK,
 )

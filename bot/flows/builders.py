@@ -12,6 +12,7 @@ from bot.defaults import DEFAULT_REPROMPTS, TASK_PRIORITIES, TASK_TEAMS
 from bot.flows.issues import IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList, plain
 from bot.flows.schema import (
+    AMBIGUOUS_KEYS,
     BRANCH_KEYS,
     CHANNELS,
     CONDITION_OPS,
@@ -28,6 +29,7 @@ from bot.flows.schema import (
     SETTINGS_KEYS,
     STATE_KEYS,
     TASK_KEYS,
+    Ambiguous,
     Branch,
     Condition,
     ContextField,
@@ -43,6 +45,7 @@ from bot.flows.schema import (
     TaskSpec,
     parse_duration,
 )
+from bot.understanding.lexicon.topics import TOPIC_NAMES
 
 
 def check_keys(d: MarkedDict, allowed: tuple[str, ...], where: str, issues: IssueList) -> None:
@@ -153,8 +156,9 @@ def build_expectation(d: MarkedDict, what: str, issues: IssueList) -> Expectatio
     goto = _text(d, "goto", what, issues)
     intent = d.get("intent")
     keywords = d.get("keywords")
-    if intent is None and keywords is None:
-        issues.add(d.mark, f'{what} needs "intent:" (one of {", ".join(FLOW_INTENTS)}) or "keywords:"')
+    topic_names = _topics(d, what, issues)
+    if intent is None and keywords is None and not topic_names:
+        issues.add(d.mark, f'{what} needs "intent:" (one of {", ".join(FLOW_INTENTS)}), "keywords:" or "topics:"')
         return None
     if intent is not None and str(intent) not in FLOW_INTENTS:
         hint = " (help is handled for every flow; do not expect it)" if str(intent) == "help" else suggest(str(intent), FLOW_INTENTS)
@@ -182,7 +186,43 @@ def build_expectation(d: MarkedDict, what: str, issues: IssueList) -> Expectatio
         return None
     return Expectation(goto=goto, intent=str(intent) if intent else None, keywords=words,
                        min=lo, max=hi, options_from=options_from, save_as=save_as,
-                       value=plain(d.get("value")), say=label)
+                       value=plain(d.get("value")), say=label, topics=topic_names)
+
+
+def _topics(d: MarkedDict, what: str, issues: IssueList) -> tuple[str, ...]:
+    """`topics:` names from bot.understanding.lexicon.topics.TOPIC_NAMES (free text in every language)."""
+    value = d.get("topics")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        issues.add(d.value_mark("topics"), f'"topics" in {what} must be a list of topic names')
+        return ()
+    names = []
+    for name in map(str, value):
+        if name not in TOPIC_NAMES:
+            issues.add(d.value_mark("topics"), f'unknown topic "{name}" in {what}{suggest(name, tuple(TOPIC_NAMES))}'
+                       f' (topics: {", ".join(TOPIC_NAMES)})')
+        else:
+            names.append(name)
+    return tuple(names)
+
+
+def _ambiguous(d: MarkedDict, what: str, issues: IssueList) -> Ambiguous:
+    """`ambiguous: ask` (the default), `ambiguous: handoff`, or `{ask: 0|1, then: STATE}`."""
+    value = d.get("ambiguous")
+    if value is None or value == "ask":
+        return Ambiguous()
+    if value == "handoff":
+        return Ambiguous(ask=0)
+    m = _mapping(value, d.mark_of("ambiguous"), f"ambiguous in {what}", issues)
+    if m is None:
+        return Ambiguous()
+    check_keys(m, AMBIGUOUS_KEYS, f"ambiguous of {what}", issues)
+    ask = _int(m, "ask", f"ambiguous of {what}", issues)
+    if ask is not None and ask not in (0, 1):
+        issues.add(m.value_mark("ask"), f"ask in ambiguous of {what} must be 0 or 1 (ask back at most once)")
+        ask = 1
+    return Ambiguous(ask=1 if ask is None else ask, then=_text(m, "then", f"ambiguous of {what}", issues, required=False))
 
 
 def _build_expect(value: Any, mark: Mark, what: str, issues: IssueList) -> tuple[Expectation, ...]:
@@ -242,7 +282,7 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
                     branch.append(Branch(when, goto))
     return State(
         name=name, say=say, task=task, expect=expect, no_reply=no_reply,
-        not_understood=not_understood, end=end,
+        not_understood=not_understood, end=end, ambiguous=_ambiguous(d, what, issues),
         goto=_text(d, "goto", what, issues, required=False),
         branch=tuple(branch), else_goto=_text(d, "else", what, issues, required=False),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.flows import loop_checks, phi_checks, voice_checks
+from bot.flows import loop_checks, phi_checks, reply_checks, voice_checks
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
 from bot.flows.schema import CARRIER_RESERVED, Flow, Say, State
@@ -30,7 +30,7 @@ def _targets(sdoc: MarkedDict) -> Iterator[tuple[str, Mark, str]]:
     for key in ("goto", "else"):
         if isinstance(sdoc.get(key), str):
             yield str(sdoc[key]), sdoc.value_mark(key), key
-    for section, key in (("no_reply", "goto"), ("not_understood", "then")):
+    for section, key in (("no_reply", "goto"), ("not_understood", "then"), ("ambiguous", "then")):
         sub = sdoc.get(section)
         if isinstance(sub, MarkedDict) and isinstance(sub.get(key), str):
             yield str(sub[key]), sub.value_mark(key), f"{section} {key}"
@@ -180,7 +180,7 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
 
 CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_replies, check_context,
           *voice_checks.CHECKS, *phi_checks.CHECKS,
-          *loop_checks.CHECKS)
+          *loop_checks.CHECKS, *reply_checks.CHECKS)
 
 
 def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:

@@ -11,6 +11,7 @@ Event names (stable; coverage and diagrams use them):
   reply:<state>:<n>          the n-th (0-based) expected reply of <state>
   no_reply:<state>           the wait timed out
   not_understood:<state>     re-prompts used up
+  ambiguous:<state>          a reply fit more than one answer (after asking back, when set)
   next:<state>               a state with goto: moved on
   branch:<state>:<n>         the n-th branch condition held
   else:<state>               no branch condition held
@@ -68,6 +69,8 @@ def flow_transitions(flow: Flow) -> list[Transition]:
             out.append(Transition(f"no_reply:{name}", name, st.no_reply.goto, f"no reply {hours:g}h"))
         if st.not_understood:
             out.append(Transition(f"not_understood:{name}", name, st.not_understood.then, "not understood"))
+        if st.expect and st.ambiguous.then:
+            out.append(Transition(f"ambiguous:{name}", name, st.ambiguous.then, "ambiguous"))
         if st.goto:
             out.append(Transition(f"next:{name}", name, st.goto, ""))
         for n, br in enumerate(st.branch):

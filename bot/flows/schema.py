@@ -42,10 +42,11 @@ CHANNELS = ("sms", "voice")
 #: Allowed keys per section (the checker suggests the nearest one for a typo).
 FLOW_KEYS = ("format", "flow", "version", "description", "channels", "context", "settings",
              "start", "states", "on_delivery_failure")
-STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "task", "end", "goto", "branch",
-              "else", "note")
-EXPECT_KEYS = ("intent", "keywords", "min", "max", "options_from", "save_as", "value", "say",
-               "goto", "note")
+STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "ambiguous", "task", "end", "goto",
+              "branch", "else", "note")
+EXPECT_KEYS = ("intent", "keywords", "topics", "min", "max", "options_from", "save_as", "value",
+               "say", "goto", "note")
+AMBIGUOUS_KEYS = ("ask", "then")
 NO_REPLY_KEYS = ("after", "goto")
 NOT_UNDERSTOOD_KEYS = ("reprompt", "say", "then")
 TASK_KEYS = ("team", "priority", "reason", "escalate")
@@ -143,6 +144,16 @@ class Expectation:
     value: Any = None
     #: How this answer is offered on a phone call ("Press 1 for <say>."); a msgid.
     say: str | None = None
+    #: Free-text topics (bot.understanding.lexicon.topics) that count as this answer in every language.
+    topics: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        """What this answer means, for a task ("understood: side effects")."""
+        if self.say:
+            return self.say
+        if self.value is not None:
+            return str(self.value).replace("_", " ")
+        return self.intent or (self.keywords[0] if self.keywords else self.goto)
 
     def digit(self) -> int | None:
         """The single keypad key (1-9) among the keywords, which numbers this choice on a call."""
@@ -161,6 +172,15 @@ class NotUnderstood:
     reprompt: int
     then: str
     say: Say | None = None
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """A reply that fits more than one answer: ask back `ask` times (0 or 1), then go to
+    `then` (a hand-off state; by default the state's not_understood `then`)."""
+
+    ask: int = 1
+    then: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,7 @@ class State:
     goto: str | None = None
     branch: tuple[Branch, ...] = ()
     else_goto: str | None = None
+    ambiguous: Ambiguous = Ambiguous()
 
     @cached_property
     def choices(self) -> tuple[str, ...]:
@@ -200,7 +221,8 @@ class State:
         out += [b.goto for b in self.branch]
         for extra in (self.goto, self.else_goto,
                       self.no_reply.goto if self.no_reply else None,
-                      self.not_understood.then if self.not_understood else None):
+                      self.not_understood.then if self.not_understood else None,
+                      self.ambiguous.then):
             if extra:
                 out.append(extra)
         return out

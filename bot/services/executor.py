@@ -163,10 +163,14 @@ def _send(scope: Scope, e: fx.SendMessage) -> None:
 
 def _task(scope: Scope, e: fx.CreateTask) -> None:
     conv = scope.conversation
+    # The reply the task is about: the person who picks it up reads the patient's own words.
+    reply = int(e.reply_message_id) if e.reply_message_id and e.reply_message_id.isdigit() else None
     repo.add_task(scope.session, team=e.team, priority=e.priority, reason=e.reason,
                   category=e.category, now=scope.now, patient_id=scope.patient.id,
                   conversation_id=conv.id if conv else None,
-                  message_id=int(e.message_id) if e.message_id else None)
+                  message_id=reply if reply is not None else (
+                      int(e.message_id) if e.message_id else None),
+                  understood=e.understood)
 
 
 def _schedule(scope: Scope, e: fx.ScheduleTimeout) -> None:

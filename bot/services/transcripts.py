@@ -80,8 +80,11 @@ class _Host:
         self.timers: dict[str, datetime] = {}
         self.result_events: set[str] = set()
         self.states: set[str] = set()
+        self.words: dict[str, str] = {}  # reply message id -> the patient's text
 
     def apply(self, event: Event, out: Observed) -> None:
+        if isinstance(event, Reply) and event.message_id:
+            self.words[event.message_id] = event.text
         result = run(self.flow, self.conv, event, self.now)
         self.result_events.update(result.trace)
         compiled = compile_flow(self.flow)
@@ -93,7 +96,9 @@ class _Host:
             if isinstance(eff, fx.SendMessage):
                 out.bot.extend(spoken_or_sent(eff, conv, self.host))
             elif isinstance(eff, fx.CreateTask):
-                out.tasks.append({"team": eff.team, "priority": eff.priority, "reason": eff.reason})
+                out.tasks.append({"team": eff.team, "priority": eff.priority, "reason": eff.reason,
+                                  "understood": eff.understood,
+                                  "words": self.words.get(eff.reply_message_id or "")})
             elif isinstance(eff, fx.ScheduleTimeout):
                 self.timers[eff.wait_token] = eff.at
             elif isinstance(eff, fx.CancelTimeout):
@@ -133,11 +138,11 @@ def spoken_or_sent(eff: fx.SendMessage, conv: Conversation, host: dict[str, Any]
     return [i18n.render(eff.msgid, {**host, **eff.params}, conv.locale, conv.timezone)]
 
 
-def _event(turn: dict[str, Any]) -> Event | timedelta | None:
+def _event(turn: dict[str, Any], n: int = 0) -> Event | timedelta | None:
     if "start" in turn:
         return Start()
     if "patient" in turn:
-        return Reply(text=str(turn["patient"]))
+        return Reply(text=str(turn["patient"]), message_id=f"turn-{n}")
     if "wait" in turn:
         return parse_duration(turn["wait"])
     if "staff" in turn:
@@ -186,7 +191,7 @@ def run_transcript(path: str | Path, registry: FlowRegistry) -> TranscriptResult
     result = TranscriptResult(str(path), flow.key)
     for n, turn in enumerate(doc.get("turns") or [], 1):
         seen = Observed()
-        event = _event(turn)
+        event = _event(turn, n)
         if event is None:
             result.failures.append(f"turn {n}: needs one of {', '.join(TURN_KINDS)}")
             continue

@@ -263,6 +263,9 @@ class FollowUpTask(Base):
     priority: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(64))
+    #: What the engine made of the patient's last reply ("side effects (in the patient's
+    #: words)", "not understood", "ambiguous: ..."); the reply itself is `message`.
+    understood: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default=TASK_OPEN)
     assignee: Mapped[str | None] = mapped_column(String(255))
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -69,7 +69,7 @@ def next_event(session: Session, patient_id: int) -> InboxEvent | None:
 def add_task(
     session: Session, *, team: str, priority: str, reason: str, now: datetime,
     patient_id: int | None = None, conversation_id: int | None = None,
-    message_id: int | None = None, category: str | None = None,
+    message_id: int | None = None, category: str | None = None, understood: str | None = None,
 ) -> FollowUpTask:
     """A follow-up task due per the priority's SLA (`defaults.TASK_SLA_HOURS`)."""
     if priority not in defaults.TASK_SLA_HOURS:
@@ -77,6 +77,7 @@ def add_task(
     task = FollowUpTask(
         patient_id=patient_id, conversation_id=conversation_id, message_id=message_id,
         team=team, priority=priority, reason=reason, category=category,
+        understood=understood[:255] if understood else None,
         sla_due_at=now + timedelta(hours=defaults.TASK_SLA_HOURS[priority]), created_at=now,
     )
     session.add(task)

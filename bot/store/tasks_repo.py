@@ -22,11 +22,13 @@ from bot.defaults import TASK_PRIORITIES
 from bot.errors import OutreachError
 from bot.store import repositories as repo
 from bot.store.models import (
+    INBOUND,
     TASK_CLAIMED,
     TASK_OPEN,
     TASK_RESOLVED,
     Conversation,
     FollowUpTask,
+    Message,
     Patient,
 )
 
@@ -89,6 +91,8 @@ class QueueRow:
     language: str | None
     flow: str | None
     overdue: bool
+    #: The patient's newest text, so the queue shows their own words on every row.
+    last_message: str | None = None
 
     @property
     def urgent(self) -> bool:
@@ -145,8 +149,10 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
         resolved_last = case((FollowUpTask.status == TASK_RESOLVED, 1), else_=0)
         stmt = stmt.order_by(resolved_last, priority_rank(), FollowUpTask.sla_due_at,
                              FollowUpTask.id)
+    found = list(session.execute(stmt.limit(limit)))
+    last = last_patient_messages(session, {task.patient_id for task, _, _ in found if task.patient_id})
     rows = []
-    for task, patient, conv in session.execute(stmt.limit(limit)):
+    for task, patient, conv in found:
         name = f"{patient.first_name} {patient.last_name}".strip() if patient else ""
         rows.append(QueueRow(
             task=task,
@@ -154,8 +160,20 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
             language=(patient.preferred_language or patient.locale) if patient else None,
             flow=conv.flow if conv else None,
             overdue=task.status != TASK_RESOLVED and task.sla_due_at < now,
+            last_message=last.get(task.patient_id) if task.patient_id else None,
         ))
     return rows
+
+
+def last_patient_messages(session: Session, patient_ids: set[int]) -> dict[int, str]:
+    """Each patient's newest inbound text (one query, whatever the number of rows)."""
+    if not patient_ids:
+        return {}
+    newest = (select(func.max(Message.id))
+              .where(Message.direction == INBOUND, Message.patient_id.in_(patient_ids))
+              .group_by(Message.patient_id))
+    stmt = select(Message.patient_id, Message.body).where(Message.id.in_(newest))
+    return {pid: body for pid, body in session.execute(stmt) if pid is not None}
 
 
 def counts_by_status(session: Session, f: TaskFilter, now: datetime) -> dict[str, int]:

@@ -18,19 +18,21 @@ bot.understanding.safety, which the engine consults before a flow's expectations
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from bot.errors import OutreachError
 from bot.understanding import lexicon
+from bot.understanding.lexicon import topics
 from bot.understanding.lexicon.dates import parse_date
-from bot.understanding.lexicon.normalize import fold_digits, has_han, normalize
+from bot.understanding.lexicon.normalize import has_han, normalize
 from bot.understanding.lexicon.patterns import Hit, edit_distance
+from bot.understanding.reply_numbers import answer_number, menu_numbers
 
-__all__ = ["BUILTIN_INTENTS", "Match", "match", "match_keywords", "normalize", "polarity",
-           "warm"]
+__all__ = ["BUILTIN_INTENTS", "Match", "Reading", "match", "match_keywords", "normalize", "polarity",
+           "reading", "warm"]
 
 BUILTIN_INTENTS = ("yes", "no", "help", "number", "choice", "date")
 
@@ -38,12 +40,6 @@ BUILTIN_INTENTS = ("yes", "no", "help", "number", "choice", "date")
 #: that mentions "yes" somewhere): word positions in most languages, characters in Chinese.
 LEAD_WORDS = 4
 LEAD_CHARS = 6
-
-_DIGITS = re.compile(r"(?<![\d:/.,-])#?(\d{1,4})(?![\d:/]|[.,]\d)")
-_ZH_NUM = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "兩": 2, "贰": 2, "三": 3,
-           "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_ZH_FRAME = re.compile(r"^(?:我?选|我?選|选择|選擇|第|号|號)?([零〇一壹二两兩贰三四五六七八九十]{1,3})"
-                       r"(?:个|個|号|號|项|項|号选项|个选项|個選項)?$")
 
 
 @dataclass(frozen=True)
@@ -56,84 +52,119 @@ class UnknownIntent(OutreachError):
     """`match` was asked for an intent it does not know (a caller bug, not patient input)."""
 
 
-def _best(hits: list[Hit], substring: bool) -> Hit | None:
-    """The earliest hit; at the same place the longest ("no problem" beats "no")."""
-    if not hits:
-        return None
-    size = (lambda h: len(h.text)) if substring else (lambda h: len(h.text.split()))
-    return min(hits, key=lambda h: (h.start, -size(h)))
-
-
 def warm() -> None:
-    """Compile every shipped locale's reply tables (yes/no/unsure/help patterns, CLDR weekday
-    and month names) now; they are cached for the process, so a forking worker's horses
-    inherit them instead of each building its own."""
+    """Compile every shipped locale's reply tables (yes/no/unsure/help patterns, topics, CLDR
+    weekday and month names) now; they are cached for the process, so a forking worker's
+    horses inherit them instead of each building its own."""
     from bot.understanding.lexicon.dates import month_names, weekday_names
 
     for code in lexicon.LOCALES:
         for name in ("yes", "no", "unsure", "help"):
             lexicon.patterns(code, name)
+        for name in (*topics.TOPIC_NAMES, "hedges", "negations"):
+            topics.pattern_set(code, name)
+        topics.frame_words(code)
+        topics.yes_words(code)
         weekday_names(code)
         month_names(code)
 
 
-def polarity(text: str, locale: str) -> bool | None:
-    """True for a yes, False for a no, None when the reply is neither or unsure."""
-    norm = normalize(text)
-    if not norm:
+@dataclass(frozen=True)
+class Reading:
+    """The yes/no signals in one reply. A reply may hold both ("yes but I can't pay")."""
+
+    yes: bool = False
+    no: bool = False
+    unsure: bool = False
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.yes and self.no
+
+    @property
+    def verdict(self) -> bool | None:
+        """True only for an unhedged yes with no no-word anywhere; False for a plain no."""
+        if self.no:
+            return None if self.yes else False
+        if self.yes and not self.unsure:
+            return True
         return None
+
+
+def _span(hit: Hit, substring: bool) -> tuple[int, int]:
+    return hit.start, hit.start + (len(hit.text) if substring else len(hit.text.split()))
+
+
+def _outermost(hits: list[Hit], substring: bool) -> list[Hit]:
+    """Drop hits inside a longer one: "no problem" is a yes, its "no" is not a no."""
+    spans = [_span(h, substring) for h in hits]
+    keep = []
+    for i, (a, b) in enumerate(spans):
+        inside = any(j != i and c <= a and b <= d and (d - c) > (b - a)
+                     for j, (c, d) in enumerate(spans))
+        if not inside:
+            keep.append(hits[i])
+    return keep
+
+
+def _negated_yes(hit: Hit, no_hits: list[Hit], substring: bool) -> bool:
+    """A yes-word right after a no-word is negated: "không có" (don't have), "唔得", "di ko
+    kaya" (can't), "not ok". One word (one character in Chinese) may stand between."""
+    start = _span(hit, substring)[0]
+    return any(0 <= start - _span(n, substring)[1] <= 1 for n in no_hits)
+
+
+def _core_reading(norm: str, locale: str) -> Reading | None:
+    """Yes/no/unsure words of the first lexicon in the chain that finds any (the patient's
+    language before English, so Vietnamese "k" stays a no and is not English "k" = ok)."""
     for lex in lexicon.chain(locale):
         sets = {name: lexicon.patterns(lex.locale, name) for name in ("yes", "no", "unsure")}
         substring = sets["yes"].substring
         if substring and not has_han(norm):
             continue
-        hits = [h for name in ("unsure", "yes", "no") for h in sets[name].finditer(norm)]
-        best = _best(hits, substring)
-        if best is None or best.start >= (LEAD_CHARS if substring else LEAD_WORDS):
+        hits = _outermost([h for name in ("unsure", "yes", "no") for h in sets[name].finditer(norm)],
+                          substring)
+        if not hits:
             continue
-        if best.pattern in sets["unsure"].patterns:
-            return None
-        return best.pattern in sets["yes"].patterns
+        lead = LEAD_CHARS if substring else LEAD_WORDS
+        no_hits = [h for h in hits if h.pattern in sets["no"].patterns]
+        return Reading(
+            yes=any(h.pattern in sets["yes"].patterns and h.start < lead
+                    and not _negated_yes(h, no_hits, substring) for h in hits),
+            no=bool(no_hits),
+            unsure=any(h.pattern in sets["unsure"].patterns for h in hits))
     return None
 
 
-def _number_words(norm: str, locale: str) -> set[int]:
-    if has_han(norm):
-        m = _ZH_FRAME.match(norm.replace(" ", ""))
-        if m:
-            return {_zh_value(m.group(1))}
-    found: set[int] = set()
-    tokens = norm.split()
-    for lex in lexicon.chain(locale):
-        i = 0
-        while i < len(tokens):  # longest phrase first: "second one", "двадцать один"
-            for size in (3, 2, 1):
-                phrase = " ".join(tokens[i:i + size])
-                if len(tokens) - i >= size and phrase in lex.numbers:
-                    found.add(lex.numbers[phrase])
-                    i += size
-                    break
-            else:
-                i += 1
-    return found
+@lru_cache(maxsize=256)
+def reading(text: str, locale: str) -> Reading:
+    """Every yes, no and hedge signal in `text` (see `Reading`)."""
+    norm, accented = topics.forms(text)
+    if not norm:
+        return Reading()
+    core = _core_reading(norm, locale) or Reading()
+    codes = dict.fromkeys((lexicon.canonical(locale), lexicon.FALLBACK))
+
+    def extra(name: str) -> bool:
+        return any(topics.pattern_set(c, name).search(norm, accented) is not None for c in codes)
+
+    yes_extra = any(norm.replace(" ", "") in topics.yes_words(c) for c in codes)
+    return Reading(yes=core.yes or yes_extra, no=core.no or extra("negations"),
+                   unsure=core.unsure or extra("hedges"))
 
 
-def _zh_value(numeral: str) -> int:
-    if "十" not in numeral:
-        return int("".join(str(_ZH_NUM[c]) for c in numeral))
-    tens, _, ones = numeral.partition("十")
-    return (_ZH_NUM[tens] if tens else 1) * 10 + (_ZH_NUM[ones] if ones else 0)
+def polarity(text: str, locale: str) -> bool | None:
+    """True for a yes, False for a no, None when the reply is neither, unsure or both."""
+    return reading(text, locale).verdict
 
 
 def _number(text: str, locale: str, params: dict[str, Any]) -> Match | None:
-    """One number in range: digits ("2", "#2", "option 2", "٢") or a number word."""
-    norm = normalize(text)
-    values = {int(m.group(1)) for m in _DIGITS.finditer(fold_digits(text))}
-    if not values:
-        values = _number_words(norm, locale)
+    """One number in range, when the reply is that number (bot.understanding.reply_numbers)."""
+    value = answer_number(text, locale)
     low, high = params.get("min"), params.get("max")
-    values = {v for v in values if (low is None or v >= low) and (high is None or v <= high)}
-    return Match("number", values.pop()) if len(values) == 1 else None
+    if value is None or (low is not None and value < low) or (high is not None and value > high):
+        return None
+    return Match("number", value)
 
 
 def _choice(text: str, locale: str, params: dict[str, Any]) -> Match | None:
@@ -193,18 +224,31 @@ def _fuzzy_phrase(tokens: list[str], phrase: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _normalized_keyword(keyword: str) -> str:
+    return normalize(keyword)
+
+
 def match_keywords(text: str, keywords: list[str], locale: str) -> bool:
-    """Whole-word (or whole-phrase) match of any keyword; substring for Chinese keywords."""
-    norm = normalize(text)
+    """Any keyword in `text`. A number keyword ("1") counts only when the reply is made of
+    menu numbers ("1", "option 1", "1 and 2"; bot.understanding.reply_numbers), never a digit in a
+    sentence; words match whole (a typo allowed in long ones), Chinese
+    keywords as substrings."""
+    norm = topics.forms(text)[0]
     if not norm:
         return False
     tokens = norm.split()
     compact = norm.replace(" ", "")
+    numbers: frozenset[int] | None = None
     for keyword in keywords:
-        nk = normalize(str(keyword))
+        nk = _normalized_keyword(str(keyword))
         if not nk:
             continue
-        if has_han(nk):
+        if nk.isdigit():
+            numbers = menu_numbers(text, locale) if numbers is None else numbers
+            if int(nk) in numbers:
+                return True
+        elif has_han(nk):
             if nk.replace(" ", "") in compact:
                 return True
         elif _fuzzy_phrase(tokens, nk.split()):

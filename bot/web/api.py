@@ -81,6 +81,7 @@ def task_json(task: FollowUpTask, patient: Patient | None = None) -> dict[str, A
         "first_contact_at": iso(task.first_contact_at), "resolved_at": iso(task.resolved_at),
         "resolution": task.resolution, "version": task.version,
         "patient_id": task.patient_id, "conversation_id": task.conversation_id,
+        "understood": task.understood, "message_id": task.message_id,
     }
     if patient is not None:
         data["patient"] = {

@@ -34,7 +34,7 @@ from wtforms.fields.choices import SelectChoice
 from bot.services import staff_replies
 from bot.store import safety_marks, tasks_repo, timeline
 from bot.store import users as users_store
-from bot.store.models import Conversation, FollowUpTask, Patient, utcnow
+from bot.store.models import INBOUND, Conversation, FollowUpTask, Message, Patient, utcnow
 from bot.web import timefmt
 from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import (
@@ -153,6 +153,7 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         thread = [timeline.message_entry(m) for m in timeline.task_messages(session, task)]
         words = safety_marks.task_message(session, task)
         mark_form = SafetyMarkForm(message_id=str(words.id)) if words is not None else None
+        reply = session.get(Message, task.message_id) if task.message_id else None
         assign_form = AssignForm(version=str(task.version))
         assign_form.assignee.choices = [
             SelectChoice(u.email, f"{u.name or u.email} ({u.role.replace('_', ' ')})")
@@ -160,7 +161,8 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         ]
     return render_template(
         "triage/task.html", task=task, patient=patient, conversation=conversation,
-        thread=thread, now=utcnow(), claim_form=ActionForm(version=str(task.version)),
+        thread=thread, reply=reply if reply is not None and reply.direction == INBOUND else None,
+        now=utcnow(), claim_form=ActionForm(version=str(task.version)),
         release_form=ActionForm(), assign_form=assign_form, note_form=NoteForm(),
         resolve_form=ResolveForm(), reply_form=ReplyForm(),
         resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form,

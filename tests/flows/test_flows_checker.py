@@ -121,4 +121,56 @@ def test_shipped_flows_pass_check() -> None:
     result = load_dir(default_flows_dir())
     assert not result.errors, "\n".join(map(str, result.errors))
     assert {"refill_reminder", "appointment_recovery", "engagement_checkin"} <= set(result.registry.names())
-    assert result.registry.versions("refill_reminder") == [1, 2]
+    assert result.registry.versions("refill_reminder") == [1, 2, 3]
+
+
+REPLY_CHECKS_FLOW = """\
+format: 1
+flow: demo
+version: 1
+context: [first_name]
+start: ask
+states:
+  ask:
+    say: "Hi {first_name}, reply 1 for food or 2 for housing."
+    expect:
+      - {keywords: ["1"], topics: [food], goto: done}
+      - {keywords: ["housing"], goto: done}
+    no_reply: {after: 24h, goto: done}
+    not_understood: {reprompt: 1, then: thanks}
+    ambiguous: {ask: 1, then: helped}
+  thanks:
+    say: "Thanks."
+    goto: done
+  helped:
+    task: {team: outreach, priority: routine, reason: "Read the patient's words."}
+    goto: done
+  done:
+    end: completed
+"""
+
+
+def test_reply_checks_warn_about_unseen_words_and_english_only_answers(tmp_path) -> None:
+    from bot.flows.loader import load_file
+
+    path = tmp_path / "demo.yaml"
+    path.write_text(REPLY_CHECKS_FLOW, encoding="utf-8")
+    flow, issues = load_file(path)
+    assert flow is not None
+    messages = {f"{i.line}: {i.message}" for i in issues if i.severity == "warning"}
+    assert ('13: a reply not understood in state "ask" leads to an end with no task: the patient\'s '
+            "words would be seen by no one (hand it to a person with a task)") in messages
+    assert any(m.startswith('11: expected reply 2 of state "ask" is matched only by its keywords')
+               for m in messages)
+    assert not any("ambiguous" in m for m in messages)  # the ambiguous hand-off has a task
+    assert len(messages) == 2
+
+
+def test_unknown_topic_is_refused_with_the_known_ones(tmp_path) -> None:
+    from bot.flows.loader import load_file
+
+    path = tmp_path / "demo.yaml"
+    path.write_text(REPLY_CHECKS_FLOW.replace("topics: [food]", "topics: [fod]"), encoding="utf-8")
+    flow, issues = load_file(path)
+    errors = [i.message for i in issues if i.severity == "error"]
+    assert flow is None and any('unknown topic "fod"' in e and 'did you mean "food"' in e for e in errors)

@@ -45,10 +45,10 @@ def test_check_segments_reports_each_locale_of_the_shipped_flows() -> None:
     result = CliRunner().invoke(flows, ["check", path, "--segments", "--locale", "en", "--locale", "ar"])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("info:")]
-    assert "info: refill_reminder v2 confirmed en GSM-7 1 segment" in lines
-    assert "info: refill_reminder v2 confirmed ar UCS-2 1 segment" in lines
-    # Every SMS text of the flow (ten states say something), in both languages.
-    assert len(lines) == 2 * 10
+    assert "info: refill_reminder v3 confirmed en GSM-7 1 segment" in lines
+    assert "info: refill_reminder v3 confirmed ar UCS-2 1 segment" in lines
+    # Every SMS text of the flow (thirteen states say something), in both languages.
+    assert len(lines) == 2 * 13
 
 
 def test_segments_are_only_shown_when_asked() -> None:

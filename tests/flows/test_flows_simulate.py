@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli.simulate import simulate
@@ -39,3 +40,26 @@ def test_sms_channel_prints_texts_not_twiml(tmp_path: Path) -> None:
     out = run(tmp_path, "engagement_checkin", script="5\nno\n0\n")
     assert "<Response>" not in out
     assert "Reply with a number from 1 to 5" in out and "outcome completed" in out
+
+
+ISSUE_TABLE = [
+    ("en", "I ran out 1 week ago"),
+    ("en", "No. 1 more week"),
+    ("en", "can't, I only have 1 pill left"),
+    ("en", "yes but I cannot pay for it"),
+    ("es", "no puedo, se me acabó hace 1 semana"),
+]
+
+
+@pytest.mark.parametrize(("lang", "reply"), ISSUE_TABLE)
+def test_reported_replies_are_not_confirmed_in_the_simulator(tmp_path: Path, lang: str, reply: str) -> None:
+    out = run(tmp_path, "refill_reminder", "--lang", lang, script=reply + "\n")
+    assert "outcome confirmed" not in out and "state ask -> confirmed" not in out
+    assert "Your refill will be ready" not in out and "Su medicamento estará listo" not in out
+
+
+def test_a_task_shows_what_was_understood_and_the_patients_words(tmp_path: Path) -> None:
+    out = run(tmp_path, "refill_reminder", script="no\nit makes me dizzy\n")
+    assert "TASK pharmacy / high" in out and "outcome handed_off" in out
+    flat = " ".join(out.split())
+    assert "understood: side effects (in the patient's words) - patient wrote: 'it makes me dizzy'" in flat

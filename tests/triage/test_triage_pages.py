@@ -245,3 +245,23 @@ def test_dashboard_caseload(client: Any, database_url: str, people: dict) -> Non
     nursing = next(t for t in data["teams"] if t["key"] == "nursing")
     assert nursing["open"] >= 1 and nursing["overdue"] >= 1
     assert nursing["median_first_contact_seconds"] is not None
+
+
+def test_queue_row_and_task_page_show_the_patients_words_and_what_was_understood(
+        client: Any, database_url: str, people: dict) -> None:
+    pid = add_patient(database_url)
+    task_id = add_task(database_url, pid, team="nursing", reason="Patient reports side effects.",
+                       inbound="me da mucho mareo la pastilla nueva",
+                       understood="side effects (in the patient's words)")
+    other = add_task(database_url, add_patient(database_url), team="nursing", inbound=None)
+    login(client, people["nurse"])
+    html = client.get("/tasks").get_data(as_text=True)
+    row = re.search(rf'data-task-id="{task_id}">(.*?)</tr>', html, re.S)
+    assert row, "the task is on the queue"
+    assert "Patient wrote: <q>me da mucho mareo la pastilla nueva</q>" in row.group(1)
+    assert "Understood: side effects (in the patient&#39;s words)" in row.group(1)
+    bare = re.search(rf'data-task-id="{other}">(.*?)</tr>', html, re.S)
+    assert bare and "Patient wrote" not in bare.group(1)
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert re.search(r'id="task-reply"><q>me da mucho mareo la pastilla nueva</q>', page)
+    assert 'id="task-understood">side effects (in the patient&#39;s words)<' in page

@@ -48,7 +48,8 @@ def add_patient(database_url: str, *, first_name: str = "Ana", locale: str = "es
 def add_task(database_url: str, patient_id: int | None, *, team: str = "nursing",
              priority: str = "routine", reason: str = "Needs a call",
              created: datetime | None = None, flow: str | None = "refill_reminder",
-             inbound: str | None = "No puedo pagar la medicina") -> int:
+             inbound: str | None = "No puedo pagar la medicina",
+             understood: str | None = None) -> int:
     """A task (with a conversation and the patient's text that raised it, when given)."""
     now = created or utcnow()
     with get_database(database_url).session() as s:
@@ -69,7 +70,8 @@ def add_task(database_url: str, patient_id: int | None, *, team: str = "nursing"
             s.flush()
             msg_id = msg.id
         task = repo.add_task(s, team=team, priority=priority, reason=reason, now=now,
-                             patient_id=patient_id, conversation_id=conv_id, message_id=msg_id)
+                             patient_id=patient_id, conversation_id=conv_id, message_id=msg_id,
+                             understood=understood)
         s.flush()
         return task.id
 
