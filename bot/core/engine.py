@@ -175,7 +175,8 @@ def _global(t: _Turn, event: Reply) -> bool:
     hit = t.classify(event.text, t.locale)
     if hit is None:
         return False
-    if hit.kind in global_intents.YIELDS_TO_ANSWERS and _answers_question(t, event.text):
+    ways = global_intents.YIELDS_TO_ANSWERS.get(hit.kind)
+    if ways and _answers_question(t, event.text, ways):
         return False
     again = global_intents.asks_again(hit.kind, event.channel)
     question = prompt(t.flow, t.state, t.context, t.kind) if again else None
@@ -197,16 +198,16 @@ def _global(t: _Turn, event: Reply) -> bool:
     return True
 
 
-def _answers_question(t: _Turn, text: str) -> bool:
-    """True when the current question's own answers (a menu number, an option's words or
-    topics) are named in `text`.
+def _answers_question(t: _Turn, text: str, ways: frozenset[str]) -> bool:
+    """True when `text` gives one of the current question's own answers in one of `ways`
+    (a menu number or value; an option's words or topics).
 
     A yes- or no-word alone does not count: "no" would also claim "please don't text me before
     9am", which is a preference, not an answer.
     """
     decision = reply_match.decide(t.flow.states[t.state].expect, text, t.locale, t.context,
                                   now=t.now, timezone=t.conv.timezone)
-    return any(c.how in (reply_match.ANSWER, reply_match.NAMED) for c in decision.candidates)
+    return any(c.how in ways for c in decision.candidates)
 
 
 def _hear(t: _Turn, event: Reply, understood: str) -> None:

@@ -37,9 +37,16 @@ Classifier = Callable[..., "GlobalHit | None"]
 #: patient was never reached on this phone); a preference leaves the question waiting.
 ENDS_WITH = {"stop": "opted_out", "urgent": "escalated", "person": "handed_off",
              "concern": "handed_off", "wrong_number": "delivery_failed"}
-#: Intents that give way to an answer the current question lists in its own words: "call me" is
-#: a contact preference in general, but the answer itself where the question offers a call.
-YIELDS_TO_ANSWERS = frozenset({"preference"})
+#: Intents that give way to an answer the current question itself names, and how the answer
+#: must be found ("answer": a menu number or value; "named": an option's own words or topics).
+#: "call me" is a contact preference in general, but the answer where the question offers a
+#: call; "it makes me dizzy" is a concern in general, but the answer where the question asks
+#: what is in the way and offers side effects (the task then says so, with the patient's words).
+#: A concern never gives way to a bare number: "1, but I feel hopeless" stays a concern.
+YIELDS_TO_ANSWERS: dict[str, frozenset[str]] = {
+    "preference": frozenset({"answer", "named"}),
+    "concern": frozenset({"named"}),
+}
 #: Intents after which the current question is asked again, by channel: a call cannot leave
 #: the caller in silence after a help line or an "are you sure?", a text thread can.
 ASKS_AGAIN = {"sms": frozenset({"language"}),
