@@ -10,7 +10,7 @@ TOPICS = Topics(
             "queasy", "vomit*", "throw*|threw up", "headache*", "head .. hurts|aches|pounding",
             "rash*", "hives", "itch*", "sick", "makes|made|making me .. sick|dizzy|tired|sleepy|nauseous|weird|ill",
             "upset stomach", "stomach .. hurt*|ache*|upset|pain|problems", "diarrh*", "constipat*",
-            "tired", "fatigue*", "exhausted", "sleepy", "drowsy", "weak", "shaky",
+            "fatigue*", "exhausted", "sleepy", "drowsy", "weak", "shaky",
             "feel|feeling|felt .. bad|awful|terrible|weird|funny|worse|off|horrible|ill",
             "bad reaction", "reaction to", "swell*", "swollen", "cough*", "cramp*", "muscle .. pain|ache*",
             "symptom*", "doesnt|dont agree with me", "hurts me", "bother* me", "not working for me",
