@@ -42,7 +42,7 @@ from bot.store.models import INBOUND, AuditEvent, Conversation, Message, Patient
 from bot.understanding import call_intents
 from bot.understanding.safety import GlobalIntent
 from bot.web.context import runtime
-from bot.web.voice_common import busy_twiml, conversation_id, hangup, xml
+from bot.web.voice_common import busy_twiml, call_for, caller_answer, conversation_id, hangup, xml
 from bot.web.webhooks import signed
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,8 @@ def answer() -> Response:
     base = rt.settings.public_base_url
     answered_by = request.form.get("AnsweredBy", "")
     with rt.db.session() as s:
-        found = vt.load(s, cid)
-        if found is None or found[1].phone != request.form.get("To"):
+        found = call_for(s, cid)
+        if found is None:
             log.warning("voice answer for an unknown call conversation=%s", cid)
             return hangup()
         row, patient = found
@@ -115,13 +115,10 @@ def gather() -> Response:
     rt = runtime()
     host = vt.Host(rt, utcnow())
     base = rt.settings.public_base_url
-    digits = (request.form.get("Digits") or "").strip()
-    text = digits or (request.form.get("SpeechResult") or "").strip()
-    keyed = bool(digits) or request.args.get("k") == "1"
-    sid = request.form.get("CallSid", "")
+    text, keyed, sid = caller_answer()
     with rt.db.session() as s:
-        found = vt.load(s, cid)
-        if found is None or found[1].phone != request.form.get("To"):
+        found = call_for(s, cid)
+        if found is None:
             return hangup()
         row, patient = found
         if not ci.confirmed(s, row.id, sid):

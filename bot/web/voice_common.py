@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Response, abort, request
@@ -10,6 +11,7 @@ from bot import i18n
 from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import VoiceProfile, voice_profile
+from bot.services import voice_turns as vt
 
 #: Busy-record redirects one answer may take before the call apologises and ends; each waits
 #: `tv.RETRY_PAUSE_SECONDS` plus the lock wait, so the caller never hears a long silence.
@@ -25,6 +27,23 @@ def conversation_id() -> int:
     if not raw.isdigit():
         abort(400)
     return int(raw)
+
+
+def caller_answer() -> tuple[str, bool, str]:
+    """What the caller answered: (keys or speech, whether it was keyed, the CallSid)."""
+    digits = (request.form.get("Digits") or "").strip()
+    text = digits or (request.form.get("SpeechResult") or "").strip()
+    keyed = bool(digits) or request.args.get("k") == "1"
+    return text, keyed, request.form.get("CallSid", "")
+
+
+def call_for(s: Any, cid: int) -> Any:
+    """The conversation and patient of this call, or None when the request's number is not the
+    patient's (a stale or forged callback)."""
+    found = vt.load(s, cid)
+    if found is None or found[1].phone != request.form.get("To"):
+        return None
+    return found
 
 
 def hangup() -> Response:

@@ -29,7 +29,7 @@ from bot.store import repositories as repo
 from bot.store.models import INBOUND, Conversation, Message, Patient, utcnow
 from bot.understanding import call_intents
 from bot.web.context import runtime
-from bot.web.voice_common import busy_twiml, conversation_id, hangup, xml
+from bot.web.voice_common import busy_twiml, call_for, caller_answer, conversation_id, hangup, xml
 from bot.web.webhooks import signed
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,10 @@ def identify() -> Response:
     tries = int(request.args.get("n", "0") or 0)
     rt = runtime()
     host = vt.Host(rt, utcnow())
-    digits = (request.form.get("Digits") or "").strip()
-    text = digits or (request.form.get("SpeechResult") or "").strip()
-    keyed = bool(digits) or request.args.get("k") == "1"
-    sid = request.form.get("CallSid", "")
+    text, keyed, sid = caller_answer()
     with rt.db.session() as s:
-        found = vt.load(s, cid)
-        if found is None or found[1].phone != request.form.get("To"):
+        found = call_for(s, cid)
+        if found is None:
             return hangup()
         row, patient = found
         heard_id = request.args.get("m", "")
@@ -137,8 +134,8 @@ def dialed() -> Response:
     rt = runtime()
     host = vt.Host(rt, utcnow())
     with rt.db.session() as s:
-        found = vt.load(s, cid)
-        if found is None or found[1].phone != request.form.get("To"):
+        found = call_for(s, cid)
+        if found is None:
             return hangup()
         row, patient = found
         repo.audit(s, "crisis_transfer_result", outcome or "unknown", host.now,
