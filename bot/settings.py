@@ -51,6 +51,10 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     "PROXY_HOPS": (0, 5),
     # A second opinion slower than this is dropped (the word lists already decided).
     "SAFETY_SECOND_OPINION_TIMEOUT_MS": (100, 30000),
+    # The sweep: at least a second apart, at most ten minutes (a lost reply waits that long).
+    "SWEEP_INTERVAL_SECONDS": (1, 600),
+    # Younger than a couple of seconds, a reply's own job may still be on its way.
+    "SWEEP_STALE_EVENTS_SECONDS": (2, 3600),
 }
 
 #: Settings read as positive decimal numbers.
@@ -82,6 +86,10 @@ class Settings:
     QUIET_HOURS_END: str = defaults.QUIET_HOURS_END
     MAX_ROUTINE_MESSAGES_PER_DAY: int = defaults.MAX_ROUTINE_MESSAGES_PER_DAY
     DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
+    #: How often the clock queues a sweep for work whose job was lost (s), and how old an
+    #: unprocessed reply must be before the sweep queues it again (s).
+    SWEEP_INTERVAL_SECONDS: int = defaults.SWEEP_INTERVAL_SECONDS
+    SWEEP_STALE_EVENTS_SECONDS: int = defaults.SWEEP_STALE_EVENTS_SECONDS
     #: Seconds between the triage queue page's checks for new tasks (bot/web/triage.py).
     TRIAGE_POLL_SECONDS: int = 10
     #: FHIR Bulk Data export (`outreach panel fetch`): the EHR's FHIR base URL and Group id;
