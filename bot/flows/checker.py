@@ -103,6 +103,20 @@ def _says(st: State) -> Iterator[tuple[Say, str]]:
         yield st.not_understood.say, "not_understood"
 
 
+def _check_placeholders(text: str, provided: set[str], mark: Mark, where: str, issues: IssueList,
+                        unknown: str) -> None:
+    """Each `{name}` / `{name:format}` of `text` must be provided, with a known format;
+    `unknown` says why not, with `{hint}` where the "did you mean" goes."""
+    for m in PLACEHOLDER.finditer(text):
+        field, fmt = m.group(1), m.group(2)
+        if field.partition(".")[0] not in provided:
+            issues.add(mark, f'placeholder "{{{field}}}" in {where} '
+                             + unknown.replace("{hint}", suggest(field, provided)))
+        if fmt and fmt not in FORMATS:
+            issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in {where}'
+                             f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
+
+
 def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
     """Placeholders must come from the declared context; text should stay GSM-7 for SMS."""
     provided = flow.provided_fields()
@@ -112,15 +126,9 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             owner = sdoc if key == "say" else sdoc.get("not_understood")
             mark = owner.value_mark("say") if isinstance(owner, MarkedDict) else state_mark(doc, name)
             for text in filter(None, (say.sms, say.voice)):
-                for m in PLACEHOLDER.finditer(text):
-                    field, fmt = m.group(1), m.group(2)
-                    if field.partition(".")[0] not in provided:
-                        issues.add(mark, f'placeholder "{{{field}}}" in state "{name}" is not in the flow\'s '
-                                         f"context{suggest(field, provided)}; declare it under context: "
-                                         "or save an answer with save_as:")
-                    if fmt and fmt not in FORMATS:
-                        issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in state "{name}"'
-                                         f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
+                _check_placeholders(text, provided, mark, f'state "{name}"', issues,
+                                    "is not in the flow's context{hint}; declare it under context: "
+                                    "or save an answer with save_as:")
             bad = sorted({ch for ch in say.sms if ch not in GSM7})
             if bad:
                 issues.add(mark, f'say in state "{name}" uses {"".join(bad)!r}, outside the GSM-7 SMS '
@@ -144,15 +152,9 @@ def check_task_reasons(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
     never provides would reach staff as a literal `{dya}`, so it is refused here."""
     provided = flow.provided_fields() - HOST_FIELDS
     for reason, mark, whose in _task_reasons(flow, doc):
-        for m in PLACEHOLDER.finditer(reason):
-            field, fmt = m.group(1), m.group(2)
-            if field.partition(".")[0] not in provided:
-                issues.add(mark, f'placeholder "{{{field}}}" in the reason of {whose} is neither a context '
-                                 f"field nor a saved answer{suggest(field, provided)}; a reason may name "
-                                 "context fields and answers saved with save_as:")
-            if fmt and fmt not in FORMATS:
-                issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in the reason of {whose}'
-                                 f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
+        _check_placeholders(reason, provided, mark, f"the reason of {whose}", issues,
+                            "is neither a context field nor a saved answer{hint}; a reason may name "
+                            "context fields and answers saved with save_as:")
 
 
 def check_replies(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
