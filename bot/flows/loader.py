@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import UnknownFlow
-from bot.flows import builders
+from bot.flows import builders, yaml_errors
 from bot.flows.checker import check_flow
 from bot.flows.issues import ERROR, WARNING, Issue, IssueList
 from bot.flows.marked import Mark, MarkedDict, load_marked
@@ -24,12 +24,14 @@ from bot.flows.schema import FLOW_KEYS, FORMAT_VERSION, Flow
 def load_text(text: str, path: str = "<flow>") -> tuple[Flow | None, list[Issue]]:
     """Parse, migrate, validate and check one flow; the Flow is None when any error was found."""
     issues = IssueList(path)
+    tabs = yaml_errors.tab_issues(text)
+    for where, message in tabs:
+        issues.add(where, message)
     try:
         doc = load_marked(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
-        issues.add(where, f"YAML syntax error: {exc.problem or exc}")
+        if not tabs:
+            issues.add(*yaml_errors.explain(exc, text))
         return None, list(issues)
     except yaml.YAMLError as exc:
         issues.add(Mark(1, 1), f"YAML error: {exc}")
