@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import UnknownFlow
-from bot.flows import builders, yaml_errors
+from bot.flows import builders, reminders, yaml_errors
 from bot.flows.checker import check_flow
 from bot.flows.issues import ERROR, WARNING, Issue, IssueList
 from bot.flows.marked import Mark, MarkedDict, load_marked
@@ -50,11 +50,13 @@ def load_text(text: str, path: str = "<flow>") -> tuple[Flow | None, list[Issue]
     if fmt < FORMAT_VERSION and all(n in MIGRATIONS for n in range(fmt, FORMAT_VERSION)):
         doc = migrate(doc, fmt, FORMAT_VERSION)
     builders.check_keys(doc, FLOW_KEYS, "the flow", issues)
+    added = reminders.expand(doc, issues)
     flow = builders.build_flow(doc, path, issues)
     if flow is not None:
         check_flow(flow, doc, issues)
-    bad = any(i.severity == ERROR for i in issues)
-    return (None if bad else flow), sorted(issues, key=lambda i: (i.line, i.col))
+    found = reminders.drop_echoes(list(issues), added)
+    bad = any(i.severity == ERROR for i in found)
+    return (None if bad else flow), sorted(found, key=lambda i: (i.line, i.col))
 
 
 def load_file(path: str | Path) -> tuple[Flow | None, list[Issue]]:
