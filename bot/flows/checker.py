@@ -63,8 +63,11 @@ def check_reachable(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             if nxt in flow.states and nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
+    meant = {close for name in flow.states for target, _, _ in _targets(state_doc(doc, name))
+             if target not in flow.states
+             for close in difflib.get_close_matches(target, list(flow.states), n=1, cutoff=0.6)}
     for name in flow.states:
-        if name not in seen:
+        if name not in seen and name not in meant:  # a misspelt goto is reported as itself
             issues.add(state_mark(doc, name),
                        f'state "{name}" is unreachable: no state leads to it from "{flow.start}"')
 
@@ -91,6 +94,8 @@ def check_ways_out(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
         mark = state_mark(doc, name)
         sdoc = state_doc(doc, name)
         written = set(sdoc) | _typos(sdoc) if name in _doc_states(doc) else _built_keys(st)
+        if st.reminder_of:  # a reminder shares its state's answers, and so its typos
+            written |= _typos(state_doc(doc, st.reminder_of))
         moves = [k for k in ("expect", "goto", "branch", "end") if k in written]
         if not moves:
             issues.add(mark, f'state "{name}" is a dead end: give it expect:, goto:, branch: or end:')

@@ -68,7 +68,6 @@ def _indentation(lines: list[str], line0: int, col: int) -> tuple[Mark, str]:
         if _key_col(lines[i]) < prev_col:
             break
         block.append(i)
-    parent = next((i for i in above if _key_col(lines[i]) < col), None)
     owner = next((i for i in above if _key_col(lines[i]) < prev_col), None)
     prev_step = _indent(lines[prev]) - (_key_col(lines[owner]) if owner is not None else 0)
     if len(block) == 1 and prev_step != _usual_step(lines):
@@ -77,11 +76,16 @@ def _indentation(lines: list[str], line0: int, col: int) -> tuple[Mark, str]:
                 f"this line is indented more than the one below it: {_key_name(lines[prev])} has {prev_col} "
                 f"spaces and {here} on line {line0 + 1} has {col}. Keys side by side must start in the "
                 "same column: use the same number of spaces for both")
-    parent_note = (f' nor {_key_name(lines[parent])} on line {parent + 1} ({_key_col(lines[parent])} spaces)'
-                   if parent is not None else "")
+    ladder, depth = [], prev_col + 1
+    for i in above:  # the keys above, each shallower than the last, down to one left of this line
+        if _key_col(lines[i]) < depth:
+            depth = _key_col(lines[i])
+            ladder.append(f"{_key_name(lines[i])} on line {i + 1} ({depth} spaces)")
+            if depth < col:
+                break
     return (Mark(line0 + 1, col + 1),
-            f"this line is indented {col} spaces, which lines up with neither {_key_name(lines[prev])} "
-            f"above it ({prev_col} spaces){parent_note}: use the same spaces as the key it belongs beside")
+            f"this line is indented {col} spaces, which lines up with none of the keys above it: "
+            f"{', '.join(ladder)}. Use the same spaces as the key it belongs beside")
 
 
 def _indent(line: str) -> int:
