@@ -252,16 +252,17 @@ def coverage(flows: list[Flow], results: list[TranscriptResult]) -> Coverage:
             seen.setdefault(r.flow, set()).update(r.events)
     missing = {}
     for flow in flows:
-        done = seen.get(flow.key, set())
+        done = {_shared_event(flow, e) for e in seen.get(flow.key, set())}
         events = [f"{t.event} ({t.source} -> {t.dest})" for t in compile_flow(flow).transitions
-                  if t.event not in done and _shared_event(flow, t.event) not in done]
+                  if _shared_event(flow, t.event) not in done]
         missing[flow.key] = events
     return Coverage(missing)
 
 
 def _shared_event(flow: Flow, event: str) -> str:
     """A reminder state's answers are its original state's (bot.flows.reminders): a reply,
-    not-understood or ambiguous event of the reminder counts as covered when the original's is."""
+    not-understood or ambiguous event of either is named as the original's, so testing an
+    answer in one state covers it in both."""
     kind, _, rest = event.partition(":")
     state, _, tail = rest.partition(":")
     st = flow.states.get(state)
