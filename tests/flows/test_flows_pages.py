@@ -4,8 +4,8 @@ texts in the language chosen and each translation's review state."""
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
