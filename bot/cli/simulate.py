@@ -45,6 +45,7 @@ from bot.core.conversation import (
 from bot.core.engine import StepResult, run
 from bot.flows.marked import load_marked, plain
 from bot.flows.schema import Flow, parse_duration
+from bot.flows.translation_checks import translation_issues
 from bot.i18n import render
 from bot.services import voice_turns as vt
 from bot.services.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, pop_due, spoken_or_sent
@@ -282,6 +283,11 @@ def simulate(flow_arg: str, lang: str, channel: str, script: str | None, version
     console = Console(highlight=False)
     console.print(f"[bold]{flow.name} v{flow.version}[/bold] ({channel}, {conv.locale}). "
                   "Type replies; /wait 25h advances the clock; /quit ends.")
+    untranslated = [i for i in translation_issues([flow], [conv.locale]) if "not translated" in i.message]
+    if untranslated:
+        console.print(f"[yellow]warning: {len(untranslated)} text(s) of this flow have no {conv.locale} "
+                      "translation and are sent in English here (as they would be to a patient); see "
+                      '"Get your flow translated" in conversation_flows/README.md[/yellow]')
     sim = Simulator(flow, conv, datetime.fromisoformat(DEFAULT_NOW), console)
     sim.apply(Start())
     lines = Path(script).read_text(encoding="utf-8").splitlines() if script else None

@@ -117,3 +117,19 @@ def test_a_borrowed_context_says_where_it_came_from(tmp_path: Path) -> None:
     flat = " ".join(out.split())
     assert "context: {" in flat and "(taken from the transcript " in flat
     assert "pass --context to use your own)" in flat
+
+
+def test_simulating_in_a_language_without_the_flows_translation_says_so(tmp_path: Path) -> None:
+    from bot.flows.loader import default_flows_dir
+
+    flow = tmp_path / "copy.yaml"
+    text = (default_flows_dir() / "refill_reminder.yaml").read_text(encoding="utf-8")
+    flow.write_text(text.replace("flow: refill_reminder", "flow: copy")
+                    .replace("A pharmacist will contact you today.", "A pharmacist will call you today."))
+    (tmp_path / "empty.txt").write_text("")
+    context = "{first_name: Ana, due_date: 2026-03-05}"
+    code, out = invoke(str(flow), "--lang", "es", "--context", context, "--script", str(tmp_path / "empty.txt"))
+    flat = " ".join(out.split())
+    assert code == 0 and "warning: 1 text(s) of this flow have no es translation and are sent in English" in flat
+    code, out = invoke(str(flow), "--lang", "en", "--context", context, "--script", str(tmp_path / "empty.txt"))
+    assert "warning:" not in out
