@@ -9,6 +9,7 @@ found the error lists the folders searched and the three ways to point at anothe
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,9 +73,11 @@ def is_flow_file(path: Path) -> bool:
 
 def not_found(name: str, searched: Iterable[str], available: Iterable[str], command: str) -> str:
     """The "not found" message: what was searched, what is there, and how to point elsewhere."""
-    lines = [f'no flow named "{name}" was found. Searched:']
-    lines += [f"  - {where}" for where in searched]
     names = sorted(available)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    lines = [f'no flow named "{name}" was found{hint}. Searched:']
+    lines += [f"  - {where}" for where in searched]
     if names:
         lines.append(f"Flows found there: {', '.join(names)}.")
     lines += [

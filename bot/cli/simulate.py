@@ -1,4 +1,8 @@
-"""`outreach simulate NAME`: chat with a flow in the terminal, clock under your control.
+"""`outreach simulate FLOW`: chat with a flow in the terminal, clock under your control.
+
+FLOW is a flow's file or a name in the flows folder (bot.cli.flow_source). The patient context
+comes from `--context` (YAML or JSON, or @FILE), else from the flow's first transcript, said so;
+a missing required field stops before anything is simulated.
 
 Type what the patient would text. Lines starting with `/` are commands:
   /wait 25h        advance the clock; due timeouts fire (nudges, hand-offs)

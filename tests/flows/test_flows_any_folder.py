@@ -101,3 +101,9 @@ def test_help_texts_mention_the_flows_folder_setting() -> None:
     for args in (("simulate", "--help"), ("flows", "--help"), ("flows", "test", "--help")):
         out = outreach(*args).output
         assert "OUTREACH_FLOWS_DIR" in out, args
+
+
+def test_a_misspelt_name_gets_a_suggestion() -> None:
+    result = outreach("flows", "graph", "refill_remider")
+    assert result.exit_code == 1
+    assert 'no flow named "refill_remider" was found (did you mean "refill_reminder"?). Searched:' in result.output
