@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -26,11 +27,12 @@ from bot.flows.schema import Flow
 FLOWS_DIR_ENV = "OUTREACH_FLOWS_DIR"
 FLOWS_DIR_HELP = ("Folder of flows to use (default: the OUTREACH_FLOWS_DIR environment variable, "
                   "else this checkout's conversation_flows/).")
+Command = TypeVar("Command", bound=Callable[..., Any])
 #: A top-level `states:` key tells a flow file from a transcript or campaign in the same folder.
 _FLOW_FILE = re.compile(r"^states\s*:", re.M)
 
 
-def flows_dir_option(f):  # type: ignore[no-untyped-def]
+def flows_dir_option(f: Command) -> Command:
     """`--flows-dir DIR` (or OUTREACH_FLOWS_DIR) on every flow command."""
     return click.option("--flows-dir", "flows_dir", envvar=FLOWS_DIR_ENV, default=None,
                         type=click.Path(file_okay=False), help=FLOWS_DIR_HELP)(f)

@@ -26,15 +26,6 @@ from bot.flows.loader import LoadResult
 from bot.flows.schema import Flow
 
 
-def flows_dir() -> Path:
-    """OUTREACH_FLOWS_DIR when set, else the conversation_flows/ folder of this checkout."""
-    import os
-
-    from bot.flows.loader import default_flows_dir
-
-    return Path(os.environ.get(FLOWS_DIR_ENV) or default_flows_dir())
-
-
 @click.group(epilog=f"Flows are read from the folder named by --flows-dir or the {FLOWS_DIR_ENV} "
                     "environment variable (default: this checkout's conversation_flows/). Every "
                     "command also takes a flow's file path instead of its name.")

@@ -24,14 +24,11 @@ from bot.flows.schema import FLOW_KEYS, FORMAT_VERSION, Flow
 def load_text(text: str, path: str = "<flow>") -> tuple[Flow | None, list[Issue]]:
     """Parse, migrate, validate and check one flow; the Flow is None when any error was found."""
     issues = IssueList(path)
-    tabs = yaml_errors.tab_issues(text)
-    for where, message in tabs:
-        issues.add(where, message)
     try:
         doc = load_marked(text)
     except yaml.MarkedYAMLError as exc:
-        if not tabs:
-            issues.add(*yaml_errors.explain(exc, text))
+        for where, message in yaml_errors.syntax_issues(exc, text):
+            issues.add(where, message)
         return None, list(issues)
     except yaml.YAMLError as exc:
         issues.add(Mark(1, 1), f"YAML error: {exc}")

@@ -31,6 +31,17 @@ def tab_issues(text: str) -> list[tuple[Mark, str]]:
     return out
 
 
+def syntax_issues(exc: yaml.MarkedYAMLError, text: str) -> list[tuple[Mark, str]]:
+    """The problems behind one parser error: every tab-indented line when a tab stopped the
+    parser (it stops at the first), else the one mistake `explain` finds."""
+    problem = str(exc.problem or "")
+    if "'\\t'" in problem or "\t" in problem:
+        tabs = tab_issues(text)
+        if tabs:
+            return tabs
+    return [explain(exc, text)]
+
+
 def _content_lines(lines: list[str], before: int) -> list[int]:
     """0-based numbers of non-blank, non-comment lines before line `before`, nearest first."""
     return [i for i in range(before - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")]

@@ -107,7 +107,8 @@ def picture(flow: Flow, locale: str, review: Review) -> Picture:
         if kind == "answer":
             n = int(t.event.rsplit(":", 1)[1])
             exp = flow.states[t.source].expect[n]
-            label = " / ".join(filter(None, [t.label, exp.say and f'"{exp.say}"', ", ".join(exp.topics)]))
+            offered = (review(exp.say, locale).text or exp.say) if exp.say else ""
+            label = " / ".join(filter(None, [t.label, offered and f'"{offered}"', ", ".join(exp.topics)]))
         elif kind == "silence":
             label = f"no reply for {_duration(flow.states[t.source])}"
         elif kind == "not_understood":

@@ -91,3 +91,8 @@ def test_a_missing_placeholder_names_every_kind_of_field_without_odd_punctuation
     assert found == ['demo.yaml:14:10: placeholder "{frist_name}" in state "done" is not in the flow\'s '
                      "context; declare it under context: or save an answer with save_as:"]
     assert "context:;" not in found[0]
+
+
+def test_a_tab_inside_text_is_not_an_indentation_error() -> None:
+    text = FLOW.replace('say: "Thanks."', 'say: |\n      Thanks.\n      \tSee you.')
+    assert messages(text) == []
