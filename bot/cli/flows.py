@@ -14,10 +14,13 @@ import click
 
 from bot.cli.flow_source import (
     FLOWS_DIR_ENV,
+    FlowsFolder,
     flows_dir_option,
     flows_folder,
     load_folder,
     load_one,
+    looks_like_path,
+    not_found,
     registry_for_transcripts,
     report,
 )
@@ -34,7 +37,7 @@ def flows() -> None:
 
 
 @flows.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1)
 @click.option("--segments", "show_segments", is_flag=True,
               help="Also report each text's encoding and SMS segment count per language.")
 @click.option("--locale", "locales", multiple=True,
@@ -43,7 +46,7 @@ def flows() -> None:
 @flows_dir_option
 def check(paths: tuple[str, ...], show_segments: bool, locales: tuple[str, ...],
           flows_dir: str | None) -> None:
-    """Check flow files or folders PATHS (default: the flows folder). Exits 1 on any error.
+    """Check flow files, folders or flow names PATHS (default: the flows folder). Exits 1 on any error.
 
     Also warns about flow texts that have no reviewed translation in a language the program
     serves (see --locale).
@@ -52,7 +55,8 @@ def check(paths: tuple[str, ...], show_segments: bool, locales: tuple[str, ...],
     from bot.flows.loader import load_paths
     from bot.flows.translation_checks import translation_issues
 
-    result = load_paths(list(paths)) if paths else load_folder(flows_folder(flows_dir))
+    folder = flows_folder(flows_dir)
+    result = load_paths(_check_targets(paths, folder)) if paths else load_folder(folder)
     report(result.issues)
     chosen = tuple(i18n.negotiate(code) for code in locales) or i18n.SHIPPED_LOCALES
     for issue in translation_issues(result.registry.latest(), chosen):
@@ -67,6 +71,23 @@ def check(paths: tuple[str, ...], show_segments: bool, locales: tuple[str, ...],
     if result.errors:
         click.echo(f"{len(result.errors)} error(s)", err=True)
         sys.exit(1)
+
+
+def _check_targets(args: tuple[str, ...], folder: FlowsFolder) -> list[str | Path]:
+    """Files and folders as given; a flow name becomes the files of that flow in the flows folder."""
+    out: list[str | Path] = []
+    for arg in args:
+        if Path(arg).exists():
+            out.append(arg)
+        elif looks_like_path(arg):
+            raise click.BadParameter(f"no such file or folder: {arg}", param_hint="PATHS")
+        else:
+            loaded = load_folder(folder)
+            if arg not in loaded.registry.names():
+                raise click.ClickException(not_found(arg, [folder.describe()], loaded.registry.names(),
+                                                     "flows check"))
+            out += [f.path for f in loaded.registry if f.name == arg]
+    return out
 
 
 @flows.command("graph")

@@ -107,3 +107,13 @@ def test_a_misspelt_name_gets_a_suggestion() -> None:
     result = outreach("flows", "graph", "refill_remider")
     assert result.exit_code == 1
     assert 'no flow named "refill_remider" was found (did you mean "refill_reminder"?). Searched:' in result.output
+
+
+def test_flows_check_takes_a_name_too(own_folder: Path) -> None:
+    by_name = outreach("flows", "check", "my_refill", "--locale", "en", "--flows-dir", str(own_folder))
+    assert by_name.exit_code == 0, by_name.output
+    assert by_name.output.strip() == f"ok  my_refill v3  (15 states)  {own_folder / 'my_refill.yaml'}"
+    missing = outreach("flows", "check", "my_refil", "--flows-dir", str(own_folder))
+    assert missing.exit_code == 1 and '(did you mean "my_refill"?)' in missing.output
+    absent = outreach("flows", "check", "nope.yaml")
+    assert absent.exit_code == 2 and "no such file or folder: nope.yaml" in absent.output
