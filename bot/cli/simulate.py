@@ -285,6 +285,11 @@ def simulate(flow_arg: str, lang: str, channel: str, script: str | None, version
             f"(settings: required_context); nothing was simulated. Pass them with "
             f"--context '{{{example}}}'")
     console = Console(highlight=False)
+    absent = [name for name in flow.context if context.get(name) in (None, "", [])]
+    if absent:
+        console.print(f"[yellow]warning: the context has no {', '.join(absent)}: texts that use "
+                      f"{'them' if len(absent) > 1 else 'it'} will show the placeholder as written "
+                      "(pass --context to fill them)[/yellow]")
     console.print(f"[bold]{flow.name} v{flow.version}[/bold] ({channel}, {conv.locale}). "
                   "Type replies; /wait 25h advances the clock; /quit ends.")
     untranslated = [i for i in translation_issues([flow], [conv.locale]) if "not translated" in i.message]

@@ -133,3 +133,17 @@ def test_simulating_in_a_language_without_the_flows_translation_says_so(tmp_path
     assert code == 0 and "warning: 1 text(s) of this flow have no es translation and are sent in English" in flat
     code, out = invoke(str(flow), "--lang", "en", "--context", context, "--script", str(tmp_path / "empty.txt"))
     assert "warning:" not in out
+
+
+def test_an_optional_context_field_left_out_is_named_before_the_chat(tmp_path: Path) -> None:
+    from bot.flows.loader import default_flows_dir
+
+    flow = tmp_path / "copy.yaml"
+    text = (default_flows_dir() / "refill_reminder.yaml").read_text(encoding="utf-8")
+    flow.write_text(text.replace("required_context: [first_name, due_date]", "required_context: [due_date]"))
+    (tmp_path / "empty.txt").write_text("")
+    code, out = invoke(str(flow), "--context", "{due_date: 2026-03-05}", "--script", str(tmp_path / "empty.txt"))
+    flat = " ".join(out.split())
+    assert code == 0
+    assert ("warning: the context has no first_name: texts that use it will show the placeholder as "
+            "written (pass --context to fill them)") in flat
