@@ -17,6 +17,7 @@ from bot.cli.flow_source import (
     FlowsFolder,
     flows_dir_option,
     flows_folder,
+    is_flow_file,
     load_folder,
     load_one,
     looks_like_path,
@@ -105,7 +106,11 @@ def _transcripts(paths: tuple[str, ...]) -> list[Path]:
 
     files: list[Path] = []
     for p in map(Path, paths):
-        files += transcript_files(p / "tests" if (p / "tests").is_dir() else p) if p.is_dir() else [p]
+        if p.is_dir():  # its tests/ folder, or the transcripts beside the flows in it
+            folder = p / "tests" if (p / "tests").is_dir() else p
+            files += [f for f in transcript_files(folder) if not is_flow_file(f)]
+        else:
+            files.append(p)
     return files
 
 

@@ -117,3 +117,12 @@ def test_flows_check_takes_a_name_too(own_folder: Path) -> None:
     assert missing.exit_code == 1 and '(did you mean "my_refill"?)' in missing.output
     absent = outreach("flows", "check", "nope.yaml")
     assert absent.exit_code == 2 and "no such file or folder: nope.yaml" in absent.output
+
+
+def test_transcripts_may_sit_beside_the_flow_in_one_folder(own_folder: Path) -> None:
+    (own_folder / "tests" / "my_refill_yes.yaml").rename(own_folder / "my_refill_yes.yaml")
+    (own_folder / "tests").rmdir()
+    result = outreach("flows", "test", str(own_folder), "--no-coverage")
+    assert result.exit_code == 0, result.output
+    assert f"ok   {own_folder / 'my_refill_yes.yaml'}" in result.output
+    assert "1 transcript(s), all passed" in result.output
