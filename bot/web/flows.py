@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from bot import i18n
 from bot.errors import UnknownFlow
 from bot.i18n.review import message_review, review_states
+from bot.web.flow_overview import overview
 from bot.web.flow_picture import picture
 
 bp = Blueprint("flows", __name__)
@@ -56,6 +57,6 @@ def show(name: str) -> ResponseReturnValue:
         return message_review(msgid, loc, states=states)
 
     pic = picture(flow, locale, review)
-    return render_template("flows/show.html", pic=pic, flow=flow, versions=registry.versions(name),
+    return render_template("flows/show.html", pic=pic, overview=overview(pic), flow=flow, versions=registry.versions(name),
                            languages=_languages(), locale=locale,
                            catalog_state=states.get(locale, {}).get("state", "unknown"))

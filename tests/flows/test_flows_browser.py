@@ -83,6 +83,13 @@ def test_program_manager_reviews_a_flow_and_its_spanish_texts(browser: Any, live
     assert "Book a flu shot on {day:date}." in page.locator("#state-booked .flow-task").inner_text()
     assert "counted as success" in page.locator("#state-already").inner_text()
 
+    # The overview drawing: one box per step, one arrow per way out, each box a link to its details.
+    overview = page.locator("#flow-overview")
+    assert overview.locator("a.node").count() == 8 and overview.locator("path.arrow").count() == 5 + 5 + 3
+    assert "no reply for 3 days" in overview.locator("path.arrow-silence title").first.text_content()
+    overview.locator('a[href="#state-booked"]').click()
+    assert page.evaluate("document.querySelector(':target').id") == "state-booked"
+
     # An arrow is a link to the box it leads to.
     ask.get_by_role("link", name="ask reminder").click()
     assert page.url.endswith("#state-ask_reminder")
