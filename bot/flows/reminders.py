@@ -58,7 +58,7 @@ def expand(doc: MarkedDict, issues: IssueList) -> dict[str, str]:
             issues.add(nr.mark_of("remind"), f'{what} has remind:, which adds a state "{reminder}", but a '
                                              "state of that name is already written: rename one of them")
             continue
-        body_doc: MarkedDict = body  # type: ignore[assignment]
+        body_doc: MarkedDict = body
         order.append((reminder, _reminder_body(name, body_doc, nr), nr.mark_of("remind")))
         body_doc["no_reply"] = _first_wait(nr, reminder)
         added[reminder] = name

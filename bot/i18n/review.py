@@ -18,7 +18,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.i18n.catalogs import DOMAIN, LOCALES_DIR, SHIPPED_LOCALES, SOURCE_LOCALE, catalog_paths
+from bot.i18n.catalogs import LOCALES_DIR, SHIPPED_LOCALES, SOURCE_LOCALE, catalog_paths
 
 README = LOCALES_DIR / "README.md"
 SOURCE, REVIEWED, DRAFTED = "source", "reviewed", "drafted"
@@ -97,5 +97,5 @@ def message_review(msgid: str, locale: str, directory: Path | None = None,
     return MessageReview(locale, text, FUZZY if fuzzy else TRANSLATED, catalog_state)
 
 
-__all__ = ["DOMAIN", "DRAFTED", "FUZZY", "MISSING", "REVIEWED", "SOURCE", "TRANSLATED",
+__all__ = ["DRAFTED", "FUZZY", "MISSING", "REVIEWED", "SOURCE", "TRANSLATED",
            "MessageReview", "message_review", "review_states"]

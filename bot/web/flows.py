@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from bot import i18n
 from bot.errors import UnknownFlow
-from bot.i18n.review import message_review, review_states
+from bot.i18n.review import MessageReview, message_review, review_states
 from bot.web.flow_overview import overview
 from bot.web.flow_picture import picture
 
@@ -53,7 +53,7 @@ def show(name: str) -> ResponseReturnValue:
     locale = i18n.negotiate(request.args.get("lang") or i18n.SOURCE_LOCALE)
     states = review_states()
 
-    def review(msgid: str, loc: str):  # type: ignore[no-untyped-def]
+    def review(msgid: str, loc: str) -> MessageReview:
         return message_review(msgid, loc, states=states)
 
     pic = picture(flow, locale, review)
