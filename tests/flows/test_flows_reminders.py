@@ -131,3 +131,20 @@ def test_the_reminder_text_is_extracted_for_translators() -> None:
     found = [(line, text, comments) for line, _, text, comments in
              extract_flows(io.BytesIO(FLOW.encode()), {}, (), {})]
     assert (15, "Just checking: can you come? Reply 1 or 2.", ["flow demo v1, state ask, no_reply"]) in found
+
+
+def test_a_reminder_may_have_its_own_phone_wording() -> None:
+    text = FLOW.replace('remind: "Just checking: can you come? Reply 1 or 2."',
+                        'remind: {sms: "Just checking: reply 1 or 2.", voice: "Just checking: can you come?"}')
+    flow, issues = load_text(text, "demo.yaml")
+    assert flow is not None, issues
+    say = flow.states["ask_reminder"].say
+    assert say is not None and (say.sms, say.voice) == ("Just checking: reply 1 or 2.", "Just checking: can you come?")
+
+
+def test_the_picture_puts_the_reminder_beside_the_answers_it_shares() -> None:
+    from bot.web.flow_picture import ranks
+
+    flow, _ = load_text(FLOW, "demo.yaml")
+    assert flow is not None
+    assert ranks(flow) == [["ask"], ["ask_reminder", "yes_state", "no_state", "person"], ["silent"]]
