@@ -30,6 +30,7 @@ BLUEPRINT_MODULES = (
     "bot.web.dashboard",
     "bot.web.events",
     "bot.web.campaigns",
+    "bot.web.flows",
     "bot.web.access_audit",
 )
 

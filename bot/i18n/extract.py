@@ -1,7 +1,8 @@
 """Babel extractor for conversation flow YAML (`flowyaml`, registered in pyproject.toml).
 
 Every text a patient can receive becomes a msgid: each state's `say` (a string, or a mapping
-with `sms:` / `voice:` wordings, both extracted) and the re-prompt `say` under `not_understood`
+with `sms:` / `voice:` wordings, both extracted), the re-prompt `say` under `not_understood`
+and the reminder `remind` under `no_reply`
 (format 1, see bot/flows/schema.py). The flow and
 state go into a translator comment ("flow refill_reminder, state ask, voice") rather than a
 msgctxt, because the engine looks messages up by msgid alone (`SendMessage.msgid`) and the same
@@ -20,7 +21,7 @@ from typing import IO, Any
 import yaml
 
 #: Keys whose string value (or {sms:, voice:} mapping) is sent to the patient.
-TEXT_KEYS = frozenset({"say"})
+TEXT_KEYS = frozenset({"say", "remind"})
 #: Keys whose sub-tree holds no patient-facing text: staff-facing text (task reasons, notes,
 #: descriptions) and reply keywords (understanding, not messages).
 SKIP_KEYS = frozenset({"task", "note", "description", "keywords", "context", "settings"})
