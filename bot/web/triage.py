@@ -31,11 +31,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
+from bot.defaults import TASK_PRIORITIES
 from bot.services import staff_replies
-from bot.store import safety_marks, tasks_repo, timeline
+from bot.store import (
+    patient_voice,
+    registry,
+    safety_marks,
+    task_history,
+    tasks_repo,
+    timeline,
+)
+from bot.store import repositories as repo
 from bot.store import users as users_store
-from bot.store.models import INBOUND, Conversation, FollowUpTask, Message, Patient, utcnow
-from bot.web import timefmt
+from bot.store.models import (
+    INBOUND,
+    Conversation,
+    FollowUpTask,
+    Message,
+    Patient,
+    utcnow,
+)
+from bot.web import answers, display, languages, timefmt
 from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import (
     ActionForm,
@@ -51,6 +67,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("triage", __name__, template_folder="templates", static_folder="static",
                static_url_path="/staff-static")
 timefmt.register(bp)
+languages.register(bp)
+display.register(bp)
 
 #: Seconds between the queue page's checks for new tasks (TRIAGE_POLL_SECONDS overrides).
 DEFAULT_POLL_SECONDS = 10
@@ -65,6 +83,7 @@ def viewer_filter(args: Any, user: StaffUser | None = None) -> tasks_repo.TaskFi
     assignee = (args.get("assignee") or "").strip() or None
     if assignee == "me":
         assignee = user.email
+    priority = args.get("priority") or None
     return tasks_repo.TaskFilter(
         teams=teams,
         team=team if team in teams else None,
@@ -72,6 +91,8 @@ def viewer_filter(args: Any, user: StaffUser | None = None) -> tasks_repo.TaskFi
         language=(args.get("language") or "").strip()[:16] or None,
         flow=(args.get("flow") or "").strip()[:64] or None,
         assignee=assignee[:255] if assignee else None,
+        priority=priority if priority in TASK_PRIORITIES else None,
+        overdue=args.get("due") == "overdue",
     )
 
 
@@ -95,6 +116,7 @@ def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]
     rows = tasks_repo.list_tasks(session, f, now)
     return {
         "rows": rows,
+        "names": users_store.display_names(session, [r.task.assignee for r in rows]),
         "counts": tasks_repo.counts_by_status(session, f, now),
         "signature": tasks_repo.queue_signature(session, f),
         "max_id": max((r.task.id for r in rows), default=0),
@@ -112,6 +134,7 @@ def queue() -> ResponseReturnValue:
         if request.args.get("partial") == "1":
             return render_template("triage/_queue.html", **ctx)
         ctx["choices"] = _choices(session)
+        ctx["names"].update(users_store.display_names(session, ctx["choices"]["assignees"]))
     query = {k: v for k, v in request.args.items() if k != "partial" and v}
     return render_template(
         "triage/queue.html", query=urlencode(query),
@@ -145,6 +168,7 @@ def load_task(session: Session, task_id: int, user: StaffUser | None = None) -> 
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def task_detail(task_id: int) -> ResponseReturnValue:
+    now = utcnow()
     with db_read() as session:
         task = load_task(session, task_id)
         patient = session.get(Patient, task.patient_id) if task.patient_id else None
@@ -155,17 +179,29 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         mark_form = SafetyMarkForm(message_id=str(words.id)) if words is not None else None
         reply = session.get(Message, task.message_id) if task.message_id else None
         assign_form = AssignForm(version=str(task.version))
-        assign_form.assignee.choices = [
+        assign_form.assignee.choices = [SelectChoice("", "Choose a colleague")] + [
             SelectChoice(u.email, f"{u.name or u.email} ({u.role.replace('_', ' ')})")
             for u in users_store.colleagues(session, task.team)
         ]
+        siblings = [t for t in tasks_repo.tasks_for_patient(session, task.patient_id)
+                    if t.id != task.id and t.status in tasks_repo.ACTIVE_STATUSES
+                    and t.team in current_user.visible_teams] if task.patient_id else []
+        names = users_store.display_names(
+            session, [task.assignee, *(t.assignee for t in siblings)])
+        voice = patient_voice.holder(session, task.patient_id)
+        history = task_history.task_history(session, task)
+        upcoming = tasks_repo.next_task(session, viewer_filter({}), now, task.patient_id) \
+            if task.status == "resolved" else None
     return render_template(
         "triage/task.html", task=task, patient=patient, conversation=conversation,
         thread=thread, reply=reply if reply is not None and reply.direction == INBOUND else None,
-        now=utcnow(), claim_form=ActionForm(version=str(task.version)),
+        now=now, claim_form=ActionForm(version=str(task.version)),
         release_form=ActionForm(), assign_form=assign_form, note_form=NoteForm(),
-        resolve_form=ResolveForm(), reply_form=ReplyForm(),
-        resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form,
+        resolve_form=ResolveForm(version=str(task.version)),
+        reply_form=ReplyForm(version=str(task.version)),
+        resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form, siblings=siblings,
+        names=names, voice=voice, history=history, upcoming=upcoming,
+        answers=answers.structured_answers(conversation.context if conversation else None),
     )
 
 
@@ -188,7 +224,7 @@ def _act(task_id: int, done: str, change: Callable[[Session], object]) -> Respon
             change(session)
         flash(done, "info")
     except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
+        flash(_sentence(str(exc)), "error")
     return _back(task_id)
 
 
@@ -263,7 +299,8 @@ def note(task_id: int) -> ResponseReturnValue:
         return _back(task_id)
     return _act(task_id, "Note saved.", lambda session: tasks_repo.add_note(
         session, task_id, current_user.email, form.note.data or "", utcnow(),
-        contacted=bool(form.contacted.data)))
+        contacted=bool(form.contacted.data), zone=timefmt.program_zone(),
+        signed=current_user.display_name))
 
 
 @bp.route("/tasks/<int:task_id>/resolve", methods=["POST"])
@@ -273,14 +310,21 @@ def resolve(task_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(task_id)
+    version = form.version.data or ""
     return _act(task_id, "Task resolved.", lambda session: tasks_repo.resolve(
         session, task_id, current_user.email, form.resolution.data, utcnow(),
-        note=form.closing_note.data or "", override=current_user.sees_all_teams))
+        note=form.closing_note.data or "", override=current_user.sees_all_teams,
+        expected_version=int(version) if version.isdigit() else None,
+        zone=timefmt.program_zone(), signed=current_user.display_name))
 
 
 def send_reply(task_id: int | None, patient_id: int | None, body: str, now: datetime,
-               user: StaffUser | None = None) -> staff_replies.QueuedReply:
-    """Store the reply and hand it to the sending queue (after the row is committed)."""
+               user: StaffUser | None = None, expected_version: int | None = None,
+               take_over: bool = False) -> staff_replies.QueuedReply:
+    """Store the reply and hand it to the sending queue (after the row is committed).
+
+    `expected_version` is the task version the sender's page showed, `take_over` their
+    explicit choice to answer a patient a colleague holds (see bot.store.patient_voice)."""
     user = user or current_user
     from bot.services import policy, queues
     from bot.web.context import runtime
@@ -299,8 +343,9 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
         settings, flows = runtime().settings, runtime().flows
         send_after = policy.staff_reply_after(session, settings, policy.conversation_flow(
             flows, conversation), patient, now)
-        queued = staff_replies.queue_staff_reply(session, body=body, by=user.email, now=now,
-                                                 task=task, patient=patient, send_after=send_after)
+        queued = staff_replies.queue_staff_reply(
+            session, body=body, by=user.email, now=now, task=task, patient=patient,
+            send_after=send_after, expected_version=expected_version, take_over=take_over)
     queues.enqueue_send(runtime().redis, queued.message_id, at=queued.send_after)
     log.info("staff reply queued message_id=%s user_id=%s", queued.message_id, user.id)
     return queued
@@ -322,11 +367,18 @@ def reply(task_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(task_id)
+    version = form.version.data or ""
     try:
-        _reply_flash(send_reply(task_id, None, form.body.data or "", utcnow()))
+        _reply_flash(send_reply(task_id, None, form.body.data or "", utcnow(),
+                                expected_version=int(version) if version.isdigit() else None,
+                                take_over=bool(form.take_over.data)))
     except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
+        flash(_sentence(str(exc)), "error")
     return _back(task_id)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def viewer_teams(user: StaffUser) -> tuple[str, ...] | None:
@@ -359,8 +411,48 @@ def patient_detail(patient_id: int) -> ResponseReturnValue:
         entries = timeline.patient_timeline(session, patient_id, viewer_teams(current_user))
         tasks = [t for t in tasks_repo.tasks_for_patient(session, patient_id)
                  if t.team in current_user.visible_teams]
+        voice = patient_voice.holder(session, patient_id)
+        names = users_store.display_names(session, [t.assignee for t in tasks])
     return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,
-                           reply_form=ReplyForm(), now=utcnow())
+                           reply_form=ReplyForm(), now=utcnow(), voice=voice, names=names)
+
+
+def registry_filter(args: Any, user: StaffUser | None = None) -> registry.RegistryFilter:
+    """The registry's filter from query parameters, limited to what the viewer may see."""
+    user = user or current_user
+    team = args.get("team") or None
+    consent = args.get("consent") or None
+    return registry.RegistryFilter(
+        teams=None if user.sees_all_teams else user.visible_teams,
+        query=(args.get("q") or "").strip()[:100],
+        campaign=(args.get("campaign") or "").strip()[:64] or None,
+        team=team if team in user.visible_teams else None,
+        consent=consent if consent in display.CONSENT_WORDS else None,
+    )
+
+
+@bp.route("/patients")
+@login_required
+def patients() -> ResponseReturnValue:
+    """Search and list patients; a search names people, so its results are an audited read."""
+    f = registry_filter(request.args)
+    with db_read() as session:
+        rows = registry.search(session, f)
+        campaign_names = registry.campaigns(session)
+    if f.query:
+        record_search([r.patient.id for r in rows])
+    return render_template("triage/patients.html", rows=rows, filter=f,
+                           campaigns=campaign_names, consents=display.CONSENT_WORDS,
+                           limit=registry.REGISTRY_LIMIT)
+
+
+def record_search(patient_ids: list[int]) -> None:
+    """Audit a registry search: who searched and which patients they were shown (ids only;
+    the query may be a phone number or a name, so it is not kept)."""
+    with db_session() as session:
+        repo.audit(session, "staff_searched", "patient search", utcnow(),
+                   detail={"user_id": current_user.id, "by": current_user.email,
+                           "patient_ids": patient_ids[:registry.REGISTRY_LIMIT]})
 
 
 @bp.route("/patients/<int:patient_id>/reply", methods=["POST"])
@@ -374,7 +466,8 @@ def patient_reply(patient_id: int) -> ResponseReturnValue:
         _form_errors(form)
         return back
     try:
-        _reply_flash(send_reply(None, patient_id, form.body.data or "", utcnow()))
+        _reply_flash(send_reply(None, patient_id, form.body.data or "", utcnow(),
+                                take_over=bool(form.take_over.data)))
     except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
+        flash(_sentence(str(exc)), "error")
     return back

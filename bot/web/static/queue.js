@@ -3,6 +3,13 @@
 // live region (screen readers) and in the tab title.
 (function () {
   "use strict";
+  // On a phone the filters would fill the first screen: they start folded behind their toggle
+  // unless one is in use.
+  var toggle = document.getElementById("filters-toggle");
+  if (toggle && window.matchMedia && window.matchMedia("(max-width: 600px)").matches
+      && toggle.dataset.active !== "1") {
+    toggle.open = false;
+  }
   var region = document.getElementById("queue-region");
   if (!region || !window.fetch) { return; }
   var live = document.getElementById("queue-live");
