@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.defaults import TASK_PRIORITIES
 from bot.errors import OutreachError
 from bot.store import repositories as repo
+from bot.store import users as users_store
 from bot.store.models import (
     INBOUND,
     TASK_CLAIMED,
@@ -392,7 +393,7 @@ def resolve(session: Session, task_id: int, by: str, resolution: str, now: datet
     if resolution not in RESOLUTIONS:
         raise TaskError(f"unknown outcome {resolution!r}")
     task = get_task(session, task_id)
-    expect_version(task, expected_version)
+    expect_version(task, expected_version, users_store.display_names(session, [task.assignee]))
     if task.status == TASK_RESOLVED:
         raise TaskConflict("this task is already resolved", task.assignee)
     if task.status == TASK_CLAIMED and task.assignee != by and not override:
@@ -420,7 +421,8 @@ def resolve(session: Session, task_id: int, by: str, resolution: str, now: datet
         if task.status == TASK_RESOLVED:
             raise TaskConflict("this task is already resolved", task.assignee)
         if expected_version is not None and task.version != expected_version:
-            expect_version(task, expected_version)
+            expect_version(task, expected_version,
+                           users_store.display_names(session, [task.assignee]))
         raise TaskConflict(f"{task.assignee} has this task", task.assignee)
     if RESOLUTIONS[resolution][1]:
         _first_contact(task, now)
