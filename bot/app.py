@@ -31,6 +31,8 @@ BLUEPRINT_MODULES = (
     "bot.web.events",
     "bot.web.campaigns",
     "bot.web.access_audit",
+    "bot.web.password_reset_pages",
+    "bot.web.error_pages",
 )
 
 

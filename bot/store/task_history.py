@@ -82,8 +82,14 @@ def task_history(session: Session, task: FollowUpTask) -> list[HistoryLine]:
     events = [e for e in rows if (e.detail or {}).get("task_id") == task.id]
     names = users_store.display_names(session, staff_emails(events))
     names.update(viewer_names(session, events))
-    return [HistoryLine(e.at, describe(e.action, e.detail or {}, e.reason, names), e.action)
-            for e in events]
+    lines: list[HistoryLine] = []
+    for e in events:
+        line = HistoryLine(e.at, describe(e.action, e.detail or {}, e.reason, names), e.action)
+        if line.action == "staff_viewed" and any(
+                old.action == "staff_viewed" and old.text == line.text for old in lines[-1:]):
+            continue  # a page reloaded five times is one visit to the reader
+        lines.append(line)
+    return lines
 
 
 def viewer_names(session: Session, events: Iterable[AuditEvent]) -> dict[str, str]:
