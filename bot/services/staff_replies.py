@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.effects import REPLY
 from bot.i18n.sms_segments import segments
-from bot.store import patient_voice, rows, tasks_repo
+from bot.store import patient_voice, rows, staff_names, tasks_repo
 from bot.store import repositories as repo
-from bot.store import users as users_store
 from bot.store.models import (
     CONSENT_REVOKED,
     INBOUND,
@@ -90,7 +89,7 @@ def queue_staff_reply(
                            "call the patient or fix the contact details")
     if task is not None:
         tasks_repo.expect_version(task, expected_version,
-                                  users_store.display_names(session, [task.assignee]))
+                                  staff_names.by_email(session, [task.assignee]))
     patient_voice.check_reply(session, patient.id if patient else None, by, take_over, now)
     address = _address(session, task, patient)
     encoding, count = segments(text)

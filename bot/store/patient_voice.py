@@ -18,8 +18,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from bot.store import repositories as repo
-from bot.store import tasks_repo
-from bot.store import users as users_store
+from bot.store import staff_names, tasks_repo
 from bot.store.models import TASK_CLAIMED, FollowUpTask
 
 
@@ -48,7 +47,7 @@ def holder(session: Session, patient_id: int | None) -> Voice | None:
         .order_by(FollowUpTask.claimed_at, FollowUpTask.id).limit(1))
     if task is None or task.assignee is None:
         return None
-    name = users_store.display_names(session, [task.assignee]).get(task.assignee, task.assignee)
+    name = staff_names.by_email(session, [task.assignee]).get(task.assignee, task.assignee)
     return Voice(task.assignee, name, task.claimed_at, task.id)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store import users as users_store
+from bot.store import staff_names
 from bot.store.models import AuditEvent, FollowUpTask
 from bot.store.tasks_repo import RESOLUTIONS
 
@@ -80,7 +80,7 @@ def task_history(session: Session, task: FollowUpTask) -> list[HistoryLine]:
         rows = session.scalars(select(AuditEvent).where(AuditEvent.action.like("task_%"))
                                .order_by(AuditEvent.at, AuditEvent.id))
     events = [e for e in rows if (e.detail or {}).get("task_id") == task.id]
-    names = users_store.display_names(session, staff_emails(events))
+    names = staff_names.by_email(session, staff_emails(events))
     names.update(viewer_names(session, events))
     lines: list[HistoryLine] = []
     for e in events:
@@ -96,7 +96,4 @@ def viewer_names(session: Session, events: Iterable[AuditEvent]) -> dict[str, st
     """Names of the staff behind `staff_viewed` rows (stored by account id), keyed '#id'."""
     ids = {int(e.detail["user_id"]) for e in events
            if isinstance((e.detail or {}).get("user_id"), int)}
-    if not ids:
-        return {}
-    return {f"#{u.id}": (u.name or u.email) for u in session.scalars(
-        select(users_store.User).where(users_store.User.id.in_(ids)))}
+    return {f"#{i}": name for i, name in staff_names.by_id(session, ids).items()}

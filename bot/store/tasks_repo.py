@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.defaults import TASK_PRIORITIES
 from bot.errors import OutreachError
 from bot.store import repositories as repo
-from bot.store import users as users_store
+from bot.store import staff_names
 from bot.store.models import (
     INBOUND,
     TASK_CLAIMED,
@@ -393,11 +393,12 @@ def resolve(session: Session, task_id: int, by: str, resolution: str, now: datet
     if resolution not in RESOLUTIONS:
         raise TaskError(f"unknown outcome {resolution!r}")
     task = get_task(session, task_id)
-    expect_version(task, expected_version, users_store.display_names(session, [task.assignee]))
+    expect_version(task, expected_version, staff_names.by_email(session, [task.assignee]))
     if task.status == TASK_RESOLVED:
         raise TaskConflict("this task is already resolved", task.assignee)
     if task.status == TASK_CLAIMED and task.assignee != by and not override:
-        raise TaskConflict(f"{task.assignee} has this task", task.assignee)
+        who = staff_names.by_email(session, [task.assignee]).get(task.assignee or "")
+        raise TaskConflict(f"{who or task.assignee} has this task", task.assignee)
     if task.priority == "urgent":
         if task.status != TASK_CLAIMED:
             raise TaskError("an urgent task is resolved by the person who has it: "
@@ -422,7 +423,7 @@ def resolve(session: Session, task_id: int, by: str, resolution: str, now: datet
             raise TaskConflict("this task is already resolved", task.assignee)
         if expected_version is not None and task.version != expected_version:
             expect_version(task, expected_version,
-                           users_store.display_names(session, [task.assignee]))
+                           staff_names.by_email(session, [task.assignee]))
         raise TaskConflict(f"{task.assignee} has this task", task.assignee)
     if RESOLUTIONS[resolution][1]:
         _first_contact(task, now)

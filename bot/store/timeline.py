@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.store import task_history
-from bot.store import users as users_store
+from bot.store import staff_names, task_history
 from bot.store.models import (
     INBOUND,
     AuditEvent,
@@ -105,7 +104,7 @@ def patient_timeline(session: Session, patient_id: int,
     audits = [a for a in session.scalars(
         select(AuditEvent).where(AuditEvent.patient_id == patient_id))
         if (a.detail or {}).get("task_id") not in hidden]
-    names = users_store.display_names(session, task_history.staff_emails(audits))
+    names = staff_names.by_email(session, task_history.staff_emails(audits))
     names.update(task_history.viewer_names(session, audits))
     entries += [_audit_entry(a, names) for a in audits]
     for t in tasks:

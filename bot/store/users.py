@@ -206,13 +206,3 @@ def colleagues(session: Session, team: str) -> list[User]:
 
 _DUMMY_HASH = hash_password("not-a-real-password-only-for-timing")
 
-
-def display_names(session: Session, emails: Iterable[str | None]) -> dict[str, str]:
-    """Each email's staff name (the email itself when the account has none or is gone), so
-    pages and the audit trail say who did something in words colleagues recognise."""
-    wanted = {e for e in emails if e}
-    if not wanted:
-        return {}
-    found = {u.email: (u.name or u.email)
-             for u in session.scalars(select(User).where(User.email.in_(wanted)))}
-    return {e: found.get(e, e) for e in wanted}

@@ -37,6 +37,7 @@ from bot.store import (
     patient_voice,
     registry,
     safety_marks,
+    staff_names,
     task_history,
     tasks_repo,
     timeline,
@@ -116,7 +117,7 @@ def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]
     rows = tasks_repo.list_tasks(session, f, now)
     return {
         "rows": rows,
-        "names": users_store.display_names(session, [r.task.assignee for r in rows]),
+        "names": staff_names.by_email(session, [r.task.assignee for r in rows]),
         "counts": tasks_repo.counts_by_status(session, f, now),
         "signature": tasks_repo.queue_signature(session, f),
         "max_id": max((r.task.id for r in rows), default=0),
@@ -134,7 +135,7 @@ def queue() -> ResponseReturnValue:
         if request.args.get("partial") == "1":
             return render_template("triage/_queue.html", **ctx)
         ctx["choices"] = _choices(session)
-        ctx["names"].update(users_store.display_names(session, ctx["choices"]["assignees"]))
+        ctx["names"].update(staff_names.by_email(session, ctx["choices"]["assignees"]))
     query = {k: v for k, v in request.args.items() if k != "partial" and v}
     return render_template(
         "triage/queue.html", query=urlencode(query),
@@ -186,7 +187,7 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         siblings = [t for t in tasks_repo.tasks_for_patient(session, task.patient_id)
                     if t.id != task.id and t.status in tasks_repo.ACTIVE_STATUSES
                     and t.team in current_user.visible_teams] if task.patient_id else []
-        names = users_store.display_names(
+        names = staff_names.by_email(
             session, [task.assignee, *(t.assignee for t in siblings)])
         voice = patient_voice.holder(session, task.patient_id)
         history = task_history.task_history(session, task)
@@ -257,10 +258,11 @@ def claim(task_id: int) -> ResponseReturnValue:
     with db_session() as session:
         load_task(session, task_id)
         result = tasks_repo.claim(session, task_id, current_user.email, utcnow())
+        holder = staff_names.by_email(session, [result.holder]).get(result.holder or "")
     if result.won:
         flash("You have this task now.", "info")
     else:
-        flash(f"Someone else got there first: {result.holder or 'a colleague'} has this task.",
+        flash(f"Someone else got there first: {holder or 'a colleague'} has this task.",
               "error")
     return _back(task_id)
 
@@ -412,7 +414,7 @@ def patient_detail(patient_id: int) -> ResponseReturnValue:
         tasks = [t for t in tasks_repo.tasks_for_patient(session, patient_id)
                  if t.team in current_user.visible_teams]
         voice = patient_voice.holder(session, patient_id)
-        names = users_store.display_names(session, [t.assignee for t in tasks])
+        names = staff_names.by_email(session, [t.assignee for t in tasks])
     return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,
                            reply_form=ReplyForm(), now=utcnow(), voice=voice, names=names)
 

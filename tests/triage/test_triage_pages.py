@@ -147,7 +147,7 @@ def test_claim_note_assign_resolve(client: Any, app: Any, database_url: str,
     other = app.test_client()
     login(other, people["nurse2"])
     html = post_form(other, url, f"{url}/claim", {}).get_data(as_text=True)
-    assert f"{people['nurse']} has this task" in html
+    assert "Nina Nurse has this task" in html
 
     post_form(client, url, f"{url}/note", {"note": "Called, left voicemail"})
     task = _task(database_url, tid)
