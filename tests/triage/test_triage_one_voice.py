@@ -190,3 +190,26 @@ def test_a_patients_open_tasks_are_one_queue_row_and_shown_together(
     section = re.search(r'id="patient-tasks">(.*?)</section>', page, re.S)
     assert section and "other open tasks (3)" in section.group(1)
     assert all(f"/tasks/{t}" in section.group(1) for t in (urgent, pharmacy, low))
+
+
+def test_the_api_follows_the_same_rules(client: Any, database_url: str, people: dict) -> None:
+    from triage_support import token_for
+
+    pid = add_patient(database_url)
+    tid = add_task(database_url, pid, priority="urgent")
+    dana = {"Authorization": f"Bearer {token_for(database_url, people['dana'])}"}
+    omar = {"Authorization": f"Bearer {token_for(database_url, people['omar'])}"}
+    assert client.post(f"/api/tasks/{tid}/claim", headers=dana).status_code == 200
+    held = client.post(f"/api/tasks/{tid}/reply", headers=omar, json={"body": "Hello"})
+    assert held.status_code == 409 and "Dana Nurse is answering" in held.get_json()["error"]
+    version = _task(database_url, tid).version
+    stale = client.post(f"/api/tasks/{tid}/reply", headers=omar,
+                        json={"body": "Hello", "take_over": True, "version": version - 1})
+    assert stale.status_code == 409 and "changed while your page was open" in \
+        stale.get_json()["error"]
+    taken = client.post(f"/api/tasks/{tid}/reply", headers=omar,
+                        json={"body": "Hello", "take_over": True, "version": version})
+    assert taken.status_code == 202 and _task(database_url, tid).assignee == people["omar"]
+    no_note = client.post(f"/api/tasks/{tid}/resolve", headers=omar,
+                          json={"resolution": "reached_patient"})
+    assert no_note.status_code == 400 and "closing note" in no_note.get_json()["error"]
