@@ -64,11 +64,12 @@ def queue_staff_reply(
     session: Session, *, body: str, by: str, now: datetime,
     task: FollowUpTask | None = None, patient: Patient | None = None,
     send_after: datetime | None = None, expected_version: int | None = None,
-    take_over: bool = False,
+    take_over: bool = False, template: str | None = None,
 ) -> QueuedReply:
     """Store a staff reply as a pending outbound message; records first contact and audit.
 
-    `send_after` (from the quiet-hours rule, see `bot.web.triage.send_reply`) defers it.
+    `send_after` (from the quiet-hours rule, see `bot.web.triage.send_reply`) defers it;
+    `template` names the approved reply it came from, if any (kept in the audit row).
 
     Replying to an open task claims it for the person replying, so a colleague does not pick
     up a conversation that is already being handled. One voice per patient: when a colleague
@@ -111,7 +112,7 @@ def queue_staff_reply(
     repo.audit(session, "staff_reply", "care team answered by text", now,
                patient_id=message.patient_id, conversation_id=message.conversation_id,
                detail={"task_id": task.id if task else None, "message_id": message.id, "by": by,
-                       "segments": count,
+                       "segments": count, "template": template,
                        "deferred_until": send_after.isoformat() if deferred and send_after
                        else None})
     session.flush()

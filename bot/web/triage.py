@@ -52,7 +52,7 @@ from bot.store.models import (
     Patient,
     utcnow,
 )
-from bot.web import answers, display, languages, timefmt
+from bot.web import answers, canned, display, languages, timefmt
 from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import (
     ActionForm,
@@ -203,6 +203,7 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form, siblings=siblings,
         names=names, voice=voice, history=history, upcoming=upcoming,
         answers=answers.structured_answers(conversation.context if conversation else None),
+        canned_menu=canned.menu(_patient_language(patient)),
     )
 
 
@@ -322,7 +323,7 @@ def resolve(task_id: int) -> ResponseReturnValue:
 
 def send_reply(task_id: int | None, patient_id: int | None, body: str, now: datetime,
                user: StaffUser | None = None, expected_version: int | None = None,
-               take_over: bool = False) -> staff_replies.QueuedReply:
+               take_over: bool = False, template: str | None = None) -> staff_replies.QueuedReply:
     """Store the reply and hand it to the sending queue (after the row is committed).
 
     `expected_version` is the task version the sender's page showed, `take_over` their
@@ -347,7 +348,8 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
             flows, conversation), patient, now)
         queued = staff_replies.queue_staff_reply(
             session, body=body, by=user.email, now=now, task=task, patient=patient,
-            send_after=send_after, expected_version=expected_version, take_over=take_over)
+            send_after=send_after, expected_version=expected_version, take_over=take_over,
+            template=template)
     queues.enqueue_send(runtime().redis, queued.message_id, at=queued.send_after)
     log.info("staff reply queued message_id=%s user_id=%s", queued.message_id, user.id)
     return queued
@@ -370,13 +372,37 @@ def reply(task_id: int) -> ResponseReturnValue:
         _form_errors(form)
         return _back(task_id)
     version = form.version.data or ""
+    with db_read() as session:
+        task = load_task(session, task_id)
+        patient = session.get(Patient, task.patient_id) if task.patient_id else None
+    body, template = _reply_text(form, patient)
+    if body is None:
+        return _back(task_id)
     try:
-        _reply_flash(send_reply(task_id, None, form.body.data or "", utcnow(),
+        _reply_flash(send_reply(task_id, None, body, utcnow(),
                                 expected_version=int(version) if version.isdigit() else None,
-                                take_over=bool(form.take_over.data)))
+                                take_over=bool(form.take_over.data), template=template))
     except tasks_repo.TaskError as exc:
         flash(_sentence(str(exc)), "error")
     return _back(task_id)
+
+
+def _reply_text(form: ReplyForm, patient: Patient | None) -> tuple[str | None, str | None]:
+    """The text to send and the template it came from: the staff member's own words when
+    written, else the chosen approved reply in the patient's language; None if neither."""
+    written = (form.body.data or "").strip()
+    if written:
+        return written, None
+    key = form.canned.data or ""
+    text = canned.menu(_patient_language(patient)).text_for(key) if key else None
+    if text is None:
+        flash("Write a reply or choose an approved reply.", "error")
+        return None, None
+    return text, key
+
+
+def _patient_language(patient: Patient | None) -> str | None:
+    return (patient.preferred_language or patient.locale) if patient is not None else None
 
 
 def _sentence(text: str) -> str:
@@ -416,7 +442,8 @@ def patient_detail(patient_id: int) -> ResponseReturnValue:
         voice = patient_voice.holder(session, patient_id)
         names = staff_names.by_email(session, [t.assignee for t in tasks])
     return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,
-                           reply_form=ReplyForm(), now=utcnow(), voice=voice, names=names)
+                           reply_form=ReplyForm(), now=utcnow(), voice=voice, names=names,
+                           canned_menu=canned.menu(_patient_language(patient)))
 
 
 def registry_filter(args: Any, user: StaffUser | None = None) -> registry.RegistryFilter:
@@ -467,9 +494,14 @@ def patient_reply(patient_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return back
+    with db_read() as session:
+        patient = load_patient(session, patient_id)
+    body, template = _reply_text(form, patient)
+    if body is None:
+        return back
     try:
-        _reply_flash(send_reply(None, patient_id, form.body.data or "", utcnow(),
-                                take_over=bool(form.take_over.data)))
+        _reply_flash(send_reply(None, patient_id, body, utcnow(),
+                                take_over=bool(form.take_over.data), template=template))
     except tasks_repo.TaskError as exc:
         flash(_sentence(str(exc)), "error")
     return back

@@ -48,7 +48,11 @@ class ResolveForm(FlaskForm):  # type: ignore[misc]
 
 class ReplyForm(FlaskForm):  # type: ignore[misc]
     body = TextAreaField("Reply to the patient by text",
-                         validators=[DataRequired(), Length(max=MAX_REPLY_CHARS)])
+                         validators=[Optional(), Length(max=MAX_REPLY_CHARS)])
+    #: An approved template (bot.i18n.canned_replies), sent in the patient's language when
+    #: the text box is left empty.
+    canned = SelectField("Approved reply (sent in the patient's language)", choices=[],
+                         validate_choice=False)
     #: The task version the page showed: a reply from a stale page is refused.
     version = HiddenField()
     take_over = BooleanField("Take over from them (you become the one answering this patient)")

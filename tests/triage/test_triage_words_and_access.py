@@ -149,3 +149,36 @@ def test_an_admin_issues_a_one_time_password_reset_link(
         audit = s.scalars(select(AuditEvent).where(
             AuditEvent.action == "staff_password_reset")).one()
         assert audit.detail["by"] == people["jo"]
+
+
+def test_an_english_nurse_sends_an_approved_reply_in_the_patients_language(
+        client: Any, database_url: str, people: dict) -> None:
+    from bot.store.models import Message
+
+    pid = add_patient(database_url, locale="es")
+    tid = add_task(database_url, pid)
+    login(client, people["ines"])
+    page = client.get(f"/tasks/{tid}").get_data(as_text=True)
+    menu = re.search(r'<select id="canned"[^>]*>(.*?)</select>', page, re.S)
+    assert menu
+    assert ('<option value="refill_ready" data-text="Su resurtido está listo. Puede recogerlo '
+            'hoy en la farmacia.">Your refill is ready. You can pick it up at the pharmacy '
+            'today.</option>') in menu.group(1)
+    assert "Spanish text: Machine draft, not yet reviewed by a medical translator." in page
+    with get_database(database_url).session() as s:
+        version = str(s.get(FollowUpTask, tid).version)
+    html = post_form(client, f"/tasks/{tid}", f"/tasks/{tid}/reply",
+                     {"body": "", "canned": "refill_ready", "version": version}
+                     ).get_data(as_text=True)
+    assert "Reply queued for sending" in html
+    with get_database(database_url).session() as s:
+        sent = s.scalars(select(Message).where(Message.patient_id == pid,
+                                               Message.direction == "out")).one()
+        assert sent.body == "Su resurtido está listo. Puede recogerlo hoy en la farmacia."
+        audit = s.scalars(select(AuditEvent).where(AuditEvent.patient_id == pid,
+                                                   AuditEvent.action == "staff_reply")).one()
+        assert audit.detail["template"] == "refill_ready"
+    # Free text still goes as written; neither text nor template is refused with a reason.
+    html = post_form(client, f"/tasks/{tid}", f"/tasks/{tid}/reply",
+                     {"body": "", "canned": ""}).get_data(as_text=True)
+    assert "Write a reply or choose an approved reply." in html
