@@ -238,21 +238,29 @@ def test_screenshots_for_the_readme(browser: Any, stack: Any, team: dict) -> Non
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     now = utcnow()
-    people = [("Amal", "ar", "urgent", 5, "نفد الدواء ولا أستطيع الحصول عليه"),
-              ("Rosa", "es", "high", 1, "me da mucho mareo la pastilla nueva"),
-              ("Minh", "vi", "routine", 30, "Thuốc mắc quá, tôi không mua được"),
-              ("Ji-woo", "ko", "low", 2, "다음 주로 예약을 바꿀 수 있나요?")]
+    people = [("Amal", "ar", "urgent", 5, "Ran out of medicine", "ran out of the medicine",
+               "نفد الدواء ولا أستطيع الحصول عليه"),
+              ("Rosa", "es", "high", 1, "Side effects from a new medicine",
+               "side effects (in the patient's words)", "me da mucho mareo la pastilla nueva"),
+              ("Minh", "vi", "routine", 30, "Cannot afford the copay", "cost",
+               "Thuốc mắc quá, tôi không mua được"),
+              ("Jean", "ht", "low", 2, "Asks to move the appointment", None,
+               "Èske m ka chanje randevou a pou semèn pwochèn?")]
     first = None
-    for name, lang, priority, age, words in people:
+    surnames = {"Amal": "Haddad", "Rosa": "Delgado", "Minh": "Nguyen", "Jean": "Pierre"}
+    for name, lang, priority, age, reason, understood, words in people:
         pid = add_patient(stack.database_url, first_name=name, locale=lang)
-        tid = add_task(stack.database_url, pid, priority=priority, created=now - hours(age),
-                       inbound=words, understood="ran out of the medicine"
-                       if lang == "ar" else None)
+        with get_database(stack.database_url).session() as s:
+            s.get(Patient, pid).last_name = surnames[name]
+        # The pharmacy team's queue holds only these, so the pictures show just them.
+        tid = add_task(stack.database_url, pid, team="pharmacy", priority=priority,
+                       created=now - hours(age), reason=reason, inbound=words,
+                       understood=understood)
         first = first or tid
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page = _page(browser, stack, team["sue"], viewport=viewport)
-        for what, path in (("queue", "/tasks"), ("task", f"/tasks/{first}"),
-                           ("registry", "/patients")):
+        for what, path in (("queue", "/tasks?team=pharmacy"), ("task", f"/tasks/{first}"),
+                           ("registry", "/patients?team=pharmacy")):
             page.goto(stack.base_url + path)
             page.screenshot(path=str(out / f"{what}-{label}.png"), full_page=False)
         page.context.close()

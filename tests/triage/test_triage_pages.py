@@ -258,13 +258,13 @@ def test_queue_row_and_task_page_show_the_patients_words_and_what_was_understood
     html = client.get("/tasks").get_data(as_text=True)
     row = re.search(rf'data-task-id="{task_id}"[^>]*>(.*?)</tr>', html, re.S)
     assert row, "the task is on the queue"
-    assert ('Patient wrote: <q lang="es" dir="auto">me da mucho mareo la pastilla nueva</q>'
-            in row.group(1))
+    assert ('Patient wrote: “<span lang="es" dir="auto">me da mucho mareo la pastilla nueva'
+            '</span>”' in row.group(1))
     assert "Understood: side effects (in the patient&#39;s words)" in row.group(1)
     bare = re.search(rf'data-task-id="{other}"[^>]*>(.*?)</tr>', html, re.S)
     assert bare and "Patient wrote" not in bare.group(1)
     assert "Understood: not understood" in bare.group(1)
     page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert re.search(r'id="task-reply"><q lang="es" dir="auto">me da mucho mareo la pastilla '
-                     r'nueva</q>', page)
+    assert re.search(r'id="task-reply">“<span lang="es" dir="auto">me da mucho mareo la '
+                     r'pastilla nueva</span>”', page)
     assert 'id="task-understood">side effects (in the patient&#39;s words)<' in page

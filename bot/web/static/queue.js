@@ -4,10 +4,9 @@
 (function () {
   "use strict";
   // On a phone the filters would fill the first screen: they start folded behind their toggle
-  // unless one is in use.
+  // (which says how many are in use).
   var toggle = document.getElementById("filters-toggle");
-  if (toggle && window.matchMedia && window.matchMedia("(max-width: 600px)").matches
-      && toggle.dataset.active !== "1") {
+  if (toggle && window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
     toggle.open = false;
   }
   var region = document.getElementById("queue-region");
