@@ -441,8 +441,13 @@ def patient_detail(patient_id: int) -> ResponseReturnValue:
                  if t.team in current_user.visible_teams]
         voice = patient_voice.holder(session, patient_id)
         names = staff_names.by_email(session, [t.assignee for t in tasks])
+        target = tasks_repo.open_task_for_patient(session, patient_id)
+        if target is not None and target.team not in current_user.visible_teams:
+            target = None
+        reply_form = ReplyForm(task_ref=str(target.id) if target else "",
+                               version=str(target.version) if target else "")
     return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,
-                           reply_form=ReplyForm(), now=utcnow(), voice=voice, names=names,
+                           reply_form=reply_form, now=utcnow(), voice=voice, names=names,
                            canned_menu=canned.menu(_patient_language(patient)))
 
 
@@ -499,8 +504,10 @@ def patient_reply(patient_id: int) -> ResponseReturnValue:
     body, template = _reply_text(form, patient)
     if body is None:
         return back
+    ref, version = form.task_ref.data or "", form.version.data or ""
     try:
-        _reply_flash(send_reply(None, patient_id, body, utcnow(),
+        _reply_flash(send_reply(int(ref) if ref.isdigit() else None, patient_id, body, utcnow(),
+                                expected_version=int(version) if version.isdigit() else None,
                                 take_over=bool(form.take_over.data), template=template))
     except tasks_repo.TaskError as exc:
         flash(_sentence(str(exc)), "error")

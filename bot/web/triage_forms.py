@@ -53,8 +53,10 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
     #: the text box is left empty.
     canned = SelectField("Approved reply (sent in the patient's language)", choices=[],
                          validate_choice=False)
-    #: The task version the page showed: a reply from a stale page is refused.
+    #: The task version the page showed: a reply from a stale page is refused. On the patient
+    #: page, `task_ref` names the open task the reply will join.
     version = HiddenField()
+    task_ref = HiddenField()
     take_over = BooleanField("Take over from them (you become the one answering this patient)")
     submit = SubmitField("Send reply")
 

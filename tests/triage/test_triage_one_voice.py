@@ -135,6 +135,25 @@ def test_reply_and_resolve_from_a_stale_page_are_refused_with_the_current_state(
     assert _task(database_url, tid).resolution == "answered_by_message"
 
 
+@pytest.mark.parametrize("urls", REPLY_PAGES)
+def test_a_reply_from_either_stale_page_is_refused(
+        client: Any, app: Any, database_url: str, people: dict, urls: Any) -> None:
+    pid = add_patient(database_url)
+    tid = add_task(database_url, pid, priority="high")
+    add_task(database_url, pid, team="social_work", priority="low", reason="Ride")  # stays open
+    page_url, action = urls(pid, tid)
+    login(client, people["sam"])
+    page = client.get(page_url).get_data(as_text=True)
+    fields = dict(re.findall(r'name="(version|task_ref)" type="hidden" value="(\d*)"', page))
+    assert fields["version"]
+    omar = _second(app, people["omar"])
+    post_form(omar, f"/tasks/{tid}", f"/tasks/{tid}/resolve", {"resolution": "not_needed"})
+    html = client.post(action, data={"body": "Checking in", "csrf_token": csrf_from(page),
+                                     **fields}, follow_redirects=True).get_data(as_text=True)
+    assert "it is now resolved by Omar Nurse (No action needed)" in html
+    assert _replies(database_url, pid) == []
+
+
 def test_a_stale_page_cannot_resolve_a_task_a_colleague_claimed(
         client: Any, app: Any, database_url: str, people: dict) -> None:
     pid = add_patient(database_url)
