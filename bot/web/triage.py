@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from bot.defaults import TASK_PRIORITIES
-from bot.services import staff_replies
+from bot.i18n import negotiate
+from bot.services import gloss, staff_replies
 from bot.store import (
     patient_voice,
     registry,
@@ -204,7 +205,23 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         names=names, voice=voice, history=history, upcoming=upcoming,
         answers=answers.structured_answers(conversation.context if conversation else None),
         canned_menu=canned.menu(_patient_language(patient)),
+        gloss=_gloss(reply.body if reply is not None and reply.direction == INBOUND else None,
+                     _patient_language(patient)),
     )
+
+
+def _gloss(text: str | None, patient_language: str | None) -> str | None:
+    """A machine translation of the patient's words into the reader's language, when an
+    operator configured a service and the two languages differ (bot.services.gloss)."""
+    from bot.web.context import runtime
+
+    glosser = gloss.from_settings(runtime().settings)
+    if glosser is None or not text or not patient_language:
+        return None
+    source, target = negotiate(patient_language), negotiate(languages.staff_locale())
+    if source.split("_")[0] == target.split("_")[0]:
+        return None
+    return glosser.gloss(text, source, target)
 
 
 def _back(task_id: int) -> ResponseReturnValue:
