@@ -129,6 +129,8 @@ class QueueRow:
     others: tuple[FollowUpTask, ...] = ()
     #: The patient's language tag (for `lang` on their words), even when unknown to Babel.
     locale: str | None = None
+    #: What the conversation saved from the patient's answers (chosen slot, barrier, rating).
+    answers: dict[str, Any] | None = None
 
     @property
     def urgent(self) -> bool:
@@ -222,6 +224,7 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
             last_message=last.get(task.patient_id) if task.patient_id else None,
             others=tuple(others),
             locale=(patient.preferred_language or patient.locale) if patient else None,
+            answers=dict(conv.context or {}) if conv else None,
         ))
     return rows
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from flask import Blueprint
+
 from bot.web import timefmt
 
 #: `save_as` names the flows use, and how staff read them. Others are shown by their name.
@@ -34,6 +36,10 @@ def _value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(v) for v in value)
     return str(value)
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_app_template_filter(structured_answers, "structured_answers")
 
 
 def structured_answers(context: dict[str, Any] | None) -> list[tuple[str, str]]:

@@ -71,6 +71,7 @@ bp = Blueprint("triage", __name__, template_folder="templates", static_folder="s
 timefmt.register(bp)
 languages.register(bp)
 display.register(bp)
+answers.register(bp)
 
 #: Seconds between the queue page's checks for new tasks (TRIAGE_POLL_SECONDS overrides).
 DEFAULT_POLL_SECONDS = 10

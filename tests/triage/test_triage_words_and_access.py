@@ -98,6 +98,10 @@ def test_structured_answers_are_fields(client: Any, database_url: str, people: d
                      r"</dd>", html)
     assert "<dt>What is in the way</dt><dd class=\"answer\">cost</dd>" in html
     assert "Appointment recovery: at “confirm slot”" in html
+    queue = client.get("/tasks").get_data(as_text=True)
+    row = re.search(rf'data-task-id="{tid}"[^>]*>(.*?)</tr>', queue, re.S)
+    assert row and "Chosen appointment time: 2026-12-03 14:00 EST" in row.group(1)
+    assert "What is in the way: cost" in row.group(1)
 
 
 def test_error_pages_are_in_the_sites_frame(client: Any, people: dict) -> None:
