@@ -32,6 +32,8 @@ BLUEPRINT_MODULES = (
     "bot.web.campaigns",
     "bot.web.flows",
     "bot.web.access_audit",
+    "bot.web.password_reset_pages",
+    "bot.web.error_pages",
 )
 
 

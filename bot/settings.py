@@ -55,6 +55,8 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     "SWEEP_INTERVAL_SECONDS": (1, 600),
     # Younger than a couple of seconds, a reply's own job may still be on its way.
     "SWEEP_STALE_EVENTS_SECONDS": (2, 3600),
+    # A machine-translation gloss slower than this is left off the task page.
+    "TRANSLATION_GLOSS_TIMEOUT_MS": (100, 10000),
 }
 
 #: Settings read as positive decimal numbers.
@@ -120,6 +122,12 @@ class Settings:
     #: unset, none is asked. It can only raise a reply's tier.
     SAFETY_SECOND_OPINION_URL: str | None = None
     SAFETY_SECOND_OPINION_TIMEOUT_MS: int = 3000
+    #: An operator-configured machine-translation service that glosses the patient's words for
+    #: staff (bot/services/gloss.py); unset (the default), nothing is sent anywhere.
+    TRANSLATION_GLOSS_URL: str | None = None
+    TRANSLATION_GLOSS_TIMEOUT_MS: int = 2000
+    #: The staff pages' language (language names, approved-reply labels); unset, the browser's.
+    STAFF_LOCALE: str | None = None
 
     @property
     def public_base_url(self) -> str:
@@ -187,6 +195,8 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
         _check_url("PUBLIC_BASE_URL", s.PUBLIC_BASE_URL, {"http", "https"})
     if s.SAFETY_SECOND_OPINION_URL:
         _check_url("SAFETY_SECOND_OPINION_URL", s.SAFETY_SECOND_OPINION_URL, {"http", "https"})
+    if s.TRANSLATION_GLOSS_URL:
+        _check_url("TRANSLATION_GLOSS_URL", s.TRANSLATION_GLOSS_URL, {"http", "https"})
     if s.SECRET_KEY is not None and "SECRET_KEY" in require and len(s.SECRET_KEY) < 16:
         raise _fail("SECRET_KEY", "must be at least 16 characters")
     for name in ("FHIR_BASE_URL", "FHIR_TOKEN_URL"):

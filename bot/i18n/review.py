@@ -22,6 +22,12 @@ from bot.i18n.catalogs import LOCALES_DIR, SHIPPED_LOCALES, SOURCE_LOCALE, catal
 
 README = LOCALES_DIR / "README.md"
 SOURCE, REVIEWED, DRAFTED = "source", "reviewed", "drafted"
+#: How the staff pages describe a catalog's state.
+STATE_WORDS = {
+    SOURCE: "Source text",
+    DRAFTED: "Machine draft, not yet reviewed by a medical translator",
+    REVIEWED: "Reviewed by a medical translator",
+}
 MISSING, FUZZY, TRANSLATED = "missing", "fuzzy", "translated"
 
 
@@ -37,6 +43,17 @@ def review_states(readme: Path = README) -> dict[str, dict[str, str]]:
         if len(cells) >= 5 and cells[0] in SHIPPED_LOCALES:
             rows[cells[0]] = dict(zip(("language", "state", "reviewer", "date"), cells[1:5], strict=True))
     return rows
+
+
+def describe(locale: str, readme: Path = README) -> str:
+    """The review state of `locale`'s catalog in words, with the reviewer when there is one."""
+    row = review_states(readme).get(locale)
+    if row is None:
+        return "Review state unknown: treat as an unreviewed draft"
+    words = STATE_WORDS.get(row["state"], row["state"])
+    if row["state"] == REVIEWED and row.get("reviewer") not in (None, "", "-"):
+        words += f" ({row['reviewer']}, {row['date']})"
+    return words
 
 
 @dataclass(frozen=True)
@@ -97,5 +114,5 @@ def message_review(msgid: str, locale: str, directory: Path | None = None,
     return MessageReview(locale, text, FUZZY if fuzzy else TRANSLATED, catalog_state)
 
 
-__all__ = ["DRAFTED", "FUZZY", "MISSING", "REVIEWED", "SOURCE", "TRANSLATED",
-           "MessageReview", "message_review", "review_states"]
+__all__ = ["DRAFTED", "FUZZY", "MISSING", "REVIEWED", "SOURCE", "STATE_WORDS", "TRANSLATED",
+           "MessageReview", "describe", "message_review", "review_states"]
