@@ -11,8 +11,8 @@ from i18n_catalogs import write_catalog, write_template
 
 from bot import i18n
 from bot.cli.i18n import compile_catalogs, completeness
-from bot.i18n import reviews
 from bot.cli.main import main
+from bot.i18n import reviews
 from bot.i18n.gate import check_catalogs, first_plural_difference, segment_report
 
 MSG = "Hi {first_name}, your visit is on {day:date}."
