@@ -31,6 +31,7 @@ BLUEPRINT_MODULES = (
     "bot.web.events",
     "bot.web.campaigns",
     "bot.web.access_audit",
+    "bot.web.translations",
 )
 
 

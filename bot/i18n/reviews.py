@@ -105,7 +105,7 @@ def save_reviews(locale: str, reviews: Iterable[Review], directory: Path | None 
 
 
 def read_locale_catalog(locale: str, directory: Path | None = None) -> Catalog:
-    po_path, _ = catalog_paths(locale, directory)
+    po_path, _ = catalog_paths(locale, directory or LOCALES_DIR)
     with po_path.open("rb") as fp:
         return read_po(fp, locale=locale)
 
