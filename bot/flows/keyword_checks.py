@@ -10,6 +10,7 @@ patients cannot give it in their own words:
 - an answer that also has a number or topics still works, but its words are English-only.
 
 Both are warnings naming the languages, so a flow can be tried before its words are translated.
+A translated word given for two answers of the same question is a warning too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from bot.flows.marked import MarkedDict
 from bot.flows.schema import Expectation, Flow
 from bot.flows.where import reply_marks
 from bot.i18n import SHIPPED_LOCALES, SOURCE_LOCALE
-from bot.i18n.reply_words import has_own_words, words_only
+from bot.i18n.reply_words import has_own_words, reply_words, words_only
+from bot.understanding.intents import normalize
 
 
 def locales_without_words(exp: Expectation, directory: Path | None = None) -> tuple[str, ...]:
@@ -54,4 +56,24 @@ def check_reply_words_in_every_language(flow: Flow, doc: MarkedDict, issues: Iss
                                     'by number, topic or in English (translate its msgctxt "reply words" '
                                     "entry in those catalogs)", WARNING)
 
-CHECKS = (check_reply_words_in_every_language,)
+def check_reply_words_lead_one_way(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    """A translated word given for two answers of one question would make every reply that
+    uses it ambiguous in that language."""
+    for name, st in flow.states.items():
+        marks = reply_marks(doc, name)
+        for locale in SHIPPED_LOCALES:
+            if locale == SOURCE_LOCALE:
+                continue
+            owner: dict[str, tuple[str, bool]] = {}  # word -> (goto, an English keyword)
+            for exp, edoc in zip(st.expect, marks, strict=False):
+                english = {normalize(k) for k in exp.keywords}
+                for word in reply_words(exp.keywords, locale):
+                    norm = normalize(word)
+                    goto, was_english = owner.setdefault(norm, (exp.goto, norm in english))
+                    # Two English keywords colliding is check_replies' warning, not a language's.
+                    if goto != exp.goto and not (was_english and norm in english):
+                        issues.add(edoc.mark, f'the {locale} reply word "{word}" leads two ways in state '
+                                              f'"{name}": to "{goto}" and to "{exp.goto}" '
+                                              '(change one of its msgctxt "reply words" entries)', WARNING)
+
+CHECKS = (check_reply_words_in_every_language, check_reply_words_lead_one_way)

@@ -90,3 +90,17 @@ def test_only_a_reviewed_word_list_of_the_language_itself_counts(tmp_path: Path)
     assert "es" not in missing
     assert {"ko", "ru", "vi", "zh_Hant", "ar"} <= set(missing)
     assert locales_without_words(Expectation(goto="done", keywords=("1", "2")), tmp_path) == ()
+
+
+def test_two_ways_in_one_language_is_a_warning(tmp_path: Path) -> None:
+    flow = FLOW.replace('["1", "groceries please"], topics: [food], goto: done',
+                        '["0", "none", "nothing"], goto: done') \
+               .replace('["maybe later", "not today"], goto: done',
+                        '["4", "none", "none of these"], goto: helped')
+    path = tmp_path / "demo.yaml"
+    path.write_text(flow, encoding="utf-8")
+    _, issues = load_file(path)
+    found = [i.message for i in issues if "reply word" in i.message and "leads two ways" in i.message]
+    assert ('the es reply word "ninguno" leads two ways in state "ask": to "done" and to "helped" '
+            '(change one of its msgctxt "reply words" entries)') in found
+    assert not any('reply word "none"' in m for m in found)  # English against English: not this check

@@ -87,3 +87,12 @@ def test_english_words_work_in_every_language(flows: dict[str, Flow]) -> None:
     for locale in SHIPPED_LOCALES:
         chosen = decide(state.expect, "none of these", locale, slots).chosen
         assert chosen is not None and state.expect[chosen.index].goto == "none_work", locale
+
+
+def test_a_call_hints_the_recogniser_with_the_callers_words(flows: dict[str, Flow]) -> None:
+    from bot.services.voice_turns import hints_for
+
+    hints = hints_for(flows["appointment_recovery"], "confirm_slot", "es")
+    assert hints[0] == "otra hora" and "another time" in hints
+    assert hints_for(flows["appointment_recovery"], "confirm_slot") == (
+        "another time", "different time", "other time", "other day")

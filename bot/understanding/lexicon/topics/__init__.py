@@ -68,6 +68,7 @@ class Topics:
     negators: tuple[str, ...] = ()
 
 
+@cache
 def negators(locale: str) -> frozenset[str]:
     """Everything that cancels a word after it in `locale`: the lexicon's negators and the
     topic lexicon's own (patient's language, then English)."""
