@@ -116,3 +116,23 @@ def test_status_shows_the_review_state_from_the_records() -> None:
     result = CliRunner().invoke(main, ["i18n", "status"])
     assert result.exit_code == 0, result.output
     assert "drafted" in result.output and "Reviewed" in result.output and "pt_BR" in result.output
+
+
+def test_import_command_records_and_refuses_a_bad_sheet(locales: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(review_sheet, "LOCALES_DIR", locales)
+    monkeypatch.setattr(reviews, "LOCALES_DIR", locales)
+    rows = review_sheet.export_rows("ko", locales)
+    _sign(rows, HANDOFF_REPLY, approved="yes")
+    bad = [dict(r) for r in rows]
+    _sign(bad, CHECKIN, approved="yes", reviewer="")
+    runner = CliRunner()
+    refused = runner.invoke(main, ["i18n", "import", str(_sheet(tmp_path / "ko-review.csv", bad))])
+    assert refused.exit_code == 1 and "no reviewer named" in refused.output
+    assert "nothing imported" in refused.output and reviews.load_reviews("ko", locales) == {}
+    done = runner.invoke(main, ["i18n", "import", str(_sheet(tmp_path / "ko-review.csv", rows))])
+    assert done.exit_code == 0, done.output
+    assert "ko: 1 approved, 0 corrected" in done.output
+    assert reviews.summary("ko", locales).reviewed == 1
+    unnamed = runner.invoke(main, ["i18n", "import", str(_sheet(tmp_path / "sheet.csv", rows))])
+    assert unnamed.exit_code != 0 and "no catalog for locale 'sheet.csv'" in unnamed.output
