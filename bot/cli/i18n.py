@@ -251,7 +251,9 @@ def status() -> None:
         review = reviews.summary(locale)
         last = f"{review.last_reviewer}, {review.last_date}" if review.last_reviewer else "-"
         table.add_row(locale, core.babel_locale(locale).get_display_name("en") or locale,
-                      review.state, f"{review.reviewed}/{review.total}", str(review.stale), last,
+                      review.state,
+                      "-" if locale == core.SOURCE_LOCALE else f"{review.reviewed}/{review.total}",
+                      str(review.stale), last,
                       f"{done.translated}/{done.total}", str(done.fuzzy), str(done.missing))
     Console(width=160).print(table)
 
