@@ -34,6 +34,7 @@ BLUEPRINT_MODULES = (
     "bot.web.access_audit",
     "bot.web.password_reset_pages",
     "bot.web.error_pages",
+    "bot.web.translations",
 )
 
 

@@ -18,15 +18,17 @@ from bot.flows.issues import WARNING, Issue
 from bot.flows.schema import Flow
 from bot.i18n import SOURCE_LOCALE
 from bot.i18n.extract import extract_flows
-from bot.i18n.review import MISSING, MessageReview, message_review, review_states
+from bot.i18n.review import MISSING, MessageReview, message_review
 
 GUIDE = 'see "Get your flow translated" in conversation_flows/README.md'
 
 
 def flow_texts(path: str | Path) -> list[tuple[int, str]]:
-    """(line, msgid) of every patient-facing text in a flow file, in file order."""
+    """(line, msgid) of every patient-facing text in a flow file, in file order. Reply words
+    (a pgettext pair) are left out: they are what patients type, not what they read."""
     data = Path(path).read_bytes()
-    return [(line, text) for line, _, text, _ in extract_flows(io.BytesIO(data), {}, (), {})]
+    return [(line, text) for line, _, text, _ in extract_flows(io.BytesIO(data), {}, (), {})
+            if isinstance(text, str)]
 
 
 def translation_issues(flows: Iterable[Flow], locales: Iterable[str],
@@ -37,7 +39,6 @@ def translation_issues(flows: Iterable[Flow], locales: Iterable[str],
     if not served:
         return []
     base = directory
-    states = review_states(base / "README.md") if base else review_states()
     issues: list[Issue] = []
     for flow in flows:
         if not flow.path or not Path(flow.path).is_file():
@@ -45,7 +46,7 @@ def translation_issues(flows: Iterable[Flow], locales: Iterable[str],
         drafted: set[str] = set()
         texts = flow_texts(flow.path)
         for line, msgid in texts:
-            reviews = [message_review(msgid, loc, base, states) for loc in served]
+            reviews = [message_review(msgid, loc, base) for loc in served]
             gaps = [r for r in reviews if r.status != "translated"]
             drafted |= {r.locale for r in reviews if r.status == "translated" and not r.reviewed}
             if gaps:

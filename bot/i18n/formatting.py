@@ -167,7 +167,12 @@ def fill(
         name, kind = m.group(1), m.group(2)
         if name not in params:
             return m.group(0)
-        return format_value(params[name], kind, locale, timezone, now=now)
+        value = format_value(params[name], kind, locale, timezone, now=now)
+        # A value that ends with an abbreviation's period ends the sentence too: Russian
+        # "20 ноября 2026 г." before the translation's own "." must not read "г..".
+        if value.endswith(".") and text.startswith(".", m.end()):
+            value = value[:-1]
+        return value
 
     return PLACEHOLDER.sub(one, text)
 

@@ -30,6 +30,7 @@ from bot.core import engine, global_intents, messages
 from bot.core.conversation import ACTIVE, Event
 from bot.core.global_intents import Classifier, GlobalHit
 from bot.flows.schema import Flow
+from bot.i18n.reply_words import reply_words
 from bot.services import after_commit, turn
 from bot.services.calls import interpreter_instead
 from bot.services.executor import AfterCommit, Scope, add_outbound, apply, host_params
@@ -136,15 +137,16 @@ def question_twiml(flow: Flow, state: str, turn: tv.Turn, profile: VoiceProfile,
     offers = [i18n.render(cm.OPT_OUT_OFFER, params, locale, timezone)] \
         if keypad_for(flow, state).opt_out else []
     return tv.gather_twiml(turn, profile, action_url, num_digits=digits, offers=offers,
-                           hints=hints_for(flow, state))
+                           hints=hints_for(flow, state, locale))
 
 
-def hints_for(flow: Flow, state_name: str) -> tuple[str, ...]:
-    """Words the recogniser should expect: the state's spoken answer labels and keywords."""
+def hints_for(flow: Flow, state_name: str, locale: str = i18n.SOURCE_LOCALE) -> tuple[str, ...]:
+    """Words the recogniser should expect: the state's reply words in the caller's language
+    (then English), the same words a typed reply is matched against."""
     state = flow.states.get(state_name)
     if state is None:
         return ()
-    words = [k for e in state.expect for k in e.keywords if not k.isdigit()]
+    words = [k for e in state.expect for k in reply_words(e.keywords, locale)]
     return tuple(dict.fromkeys(words))[:20]
 
 

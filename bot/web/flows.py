@@ -54,7 +54,7 @@ def show(name: str) -> ResponseReturnValue:
     states = review_states()
 
     def review(msgid: str, loc: str) -> MessageReview:
-        return message_review(msgid, loc, states=states)
+        return message_review(msgid, loc)
 
     pic = picture(flow, locale, review)
     return render_template("flows/show.html", pic=pic, overview=overview(pic), flow=flow, versions=registry.versions(name),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from bot.cli.main import main
 from bot.flows.loader import load_paths
 from bot.flows.translation_checks import translation_issues
+from bot.i18n import reviews
 
 FLOW = textwrap.dedent("""\
     format: 1
@@ -30,16 +32,6 @@ FLOW = textwrap.dedent("""\
         end: confirmed
     """)
 
-README = """\
-<!-- review-state:start -->
-| Locale | Language | State | Reviewed by | Date |
-|---|---|---|---|---|
-| en | English | source | - | - |
-| es | Spanish | {es} | - | - |
-| vi | Vietnamese | drafted | - | - |
-<!-- review-state:end -->
-"""
-
 PO = '''msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=utf-8\\n"
@@ -54,11 +46,17 @@ msgstr "Gracias."
 
 
 def locales(tmp_path: Path, es_state: str, reply: str = "Responda 1 o 2.") -> Path:
+    """Catalogs for es and vi; es's translations signed off by a translator when "reviewed"
+    (locales/es/reviews.csv, as `outreach i18n import` writes it)."""
     base = tmp_path / "locales"
     for loc in ("es", "vi"):
         (base / loc / "LC_MESSAGES").mkdir(parents=True)
         (base / loc / "LC_MESSAGES" / "messages.po").write_text(PO.replace("{reply}", reply), encoding="utf-8")
-    (base / "README.md").write_text(README.replace("{es}", es_state), encoding="utf-8")
+    if es_state == "reviewed":
+        reviews.save_reviews("es", [
+            reviews.Review("", "Reply 1 or 2.", reply, "M. Garcia, CMI", date(2026, 11, 2)),
+            reviews.Review("", "Thanks.", "Gracias.", "M. Garcia, CMI", date(2026, 11, 2)),
+        ], base)
     return base
 
 

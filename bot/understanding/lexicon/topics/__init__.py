@@ -61,6 +61,20 @@ class Topics:
     negations: tuple[str, ...] = ()
     yes_extra: tuple[str, ...] = ()
     frame: tuple[str, ...] = ()
+    #: Words that cancel a negatable topic or a reply word right after them, beyond the
+    #: lexicon's negators (Korean negates before the verb: "안 좋아요", "못 지내요"). Kept here,
+    #: not in the lexicon, so the safety screen's negation (which must never hide a crisis
+    #: behind a syllable such as the 안 of 불안) is untouched.
+    negators: tuple[str, ...] = ()
+
+
+@cache
+def negators(locale: str) -> frozenset[str]:
+    """Everything that cancels a word after it in `locale`: the lexicon's negators and the
+    topic lexicon's own (patient's language, then English)."""
+    codes = dict.fromkeys((canonical(locale), "en"))
+    return frozenset(n for c in codes for n in (*lexicon.get(c).negators,
+                                                 *(normalize(w) for w in get(c).negators)) if n)
 
 
 def _module(code: str) -> Topics:
@@ -104,12 +118,12 @@ NEGATION_CHARS = 2
 
 
 def _negated(hit: Hit, norm: str, code: str, substring: bool) -> bool:
-    negators = lexicon.get(code).negators
+    found = negators(code)
     if substring:
         chars = norm.replace(" ", "")[max(0, hit.start - NEGATION_CHARS):hit.start]
-        return any(n in chars for n in negators)
+        return any(n in chars for n in found)
     words = norm.split()[max(0, hit.start - NEGATION_WORDS):hit.start]
-    return any(word in negators for word in words)
+    return any(word in found for word in words)
 
 
 @lru_cache(maxsize=256)

@@ -39,4 +39,6 @@ TOPICS = Topics(
     #: joiners let "1 and 2" read as two answers (asked back), not as a sentence
     frame=("و", "او", "أو", "رقم", "الرقم", "خيار", "الخيار", "اختار", "اخترت", "من فضلك", "لو سمحت", "شكرا",
            "raqam", "رقم ال"),
+    #: Arabizi negators ("mish kwayes").
+    negators=("mish", "msh", "mesh", "mush", "la", "ma"),
 )

@@ -36,4 +36,6 @@ TOPICS = Topics(
     #: joiners let "1 and 2" read as two answers (asked back), not as a sentence
     frame=("и", "или", "номер", "вариант", "выбираю", "пункт", "пожалуйста", "спасибо", "ответ", "это", "я",
            "nomer"),
+    #: Russian in Latin letters negates the same way ("ne khorosho").
+    negators=("ne", "net", "bez"),
 )
