@@ -164,9 +164,11 @@ def record_said(s: Session, row: Conversation, patient: Patient, msgids: Sequenc
                                locale=row.locale, now=now))
 
 
-def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now: datetime) -> int:
+def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now: datetime,
+                 key: str | None = None) -> int:
     message = rows.heard_answer(patient_id=patient.id, conversation_id=row.id,
-                                address=patient.phone, text=text, locale=row.locale, now=now)
+                                address=patient.phone, text=text, locale=row.locale, now=now,
+                                key=key)
     s.add(message)
     s.flush()
     return message.id
@@ -241,19 +243,21 @@ def _crisis_xml(scope: Scope, host: Host, row: Conversation, patient: Patient,
 
 def replay_twiml(
     s: Session, host: Host, row: Conversation, patient: Patient, action_url: str,
-    prefix: Sequence[str] = (),
+    prefix: Sequence[str] = (), *, record: bool = True,
 ) -> str:
     """Ask the current question again (a new call mid-conversation, or silence on the line),
-    as the engine asks it: voice wording and keypad menu included."""
+    as the engine asks it: voice wording and keypad menu included. `record=False` for the
+    answer to a replayed request, which must leave no trace in the call's transcript."""
     flow = flow_of(host, row)
     question = engine.prompt(flow, row.state, row.context or {}) if row.status == ACTIVE else None
     said = [question] if question is not None else []
-    return _turn_xml(s, host, row, patient, flow, said, action_url, prefix)
+    return _turn_xml(s, host, row, patient, flow, said, action_url, prefix, record=record)
 
 
 def _turn_xml(
     s: Session, host: Host, row: Conversation, patient: Patient, flow: Flow,
-    said: Sequence[fx.SendMessage], action_url: str, prefix: Sequence[str],
+    said: Sequence[fx.SendMessage], action_url: str, prefix: Sequence[str], *,
+    record: bool = True,
 ) -> str:
     profile = profile_for(row, patient)
     if profile is None:  # the language changed to one Twilio cannot speak during the call
@@ -261,8 +265,9 @@ def _turn_xml(
     state = flow.states.get(row.state)
     waiting = row.status == ACTIVE and state is not None and state.waits
     turn = tv.render_turn(said, row.locale, row.timezone, host.host_params)
-    record_said(s, row, patient, turn.msgids, turn.lines,
-                said[0].kind if said else fx.REPLY, host.now)
+    if record:
+        record_said(s, row, patient, turn.msgids, turn.lines,
+                    said[0].kind if said else fx.REPLY, host.now)
     turn = tv.Turn((*prefix, *turn.lines), turn.choices, turn.menu, turn.msgids)
     if waiting:
         return question_twiml(flow, row.state, turn, profile, action_url, row.locale,
