@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.understanding import call_phrases as cp
 from bot.understanding import intents, lexicon
@@ -104,6 +105,23 @@ def classify_call(text: str, locale: str, *, keyed: bool = False, keypad: Keypad
             general.carrier_keyword or len(normalize(text).split()) == 1):
         return GlobalIntent(CONFIRM_STOP, keyword=general.keyword, locale=general.locale)
     return general
+
+
+def garbled(text: str, locale: str) -> bool:
+    """True when a spoken answer looks like noise around a word rather than an answer: it
+    ends on a joining word ("the the okay and") or stutters one ("the the okay").
+
+    The recogniser can be confident about such a transcript, and a yes-word buried in it
+    ("okay") is no answer; the caller is asked again instead (a wrong guess confirms a refill
+    nobody asked for). The caller's language and English are checked, as callers mix them.
+    """
+    tokens = normalize(text).split()
+    if len(tokens) < 2:
+        return False
+    joining = cp.dangling(lexicon.canonical(locale)) | cp.dangling("en")
+    if tokens[-1] in joining:
+        return True
+    return any(a == b and a in joining for a, b in pairwise(tokens))
 
 
 def is_affirmation(text: str, locale: str) -> bool:

@@ -57,6 +57,8 @@ from bot.web.voice_common import (
     conversation_id,
     hangup,
     heard,
+    heard_clearly,
+    speech_confidence,
     turn,
     xml,
 )
@@ -67,9 +69,6 @@ bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
 
 #: Silent answers to one question before the call ends politely.
 MAX_SILENCES = 1
-#: Below this recogniser confidence a spoken answer is asked back, not acted on (Twilio's
-#: `Confidence` is 0..1; garbled speech from a noisy line scores well under it).
-MIN_SPEECH_CONFIDENCE = 0.45
 
 
 @bp.post("/answer")
@@ -155,7 +154,7 @@ def gather() -> Response:
                              if answer.message_id else {}))
     if answer.racing:
         return xml(busy)
-    confidence = _confidence(keyed)
+    confidence = speech_confidence(keyed)
     try:
         body, work = _gather_turn(host, cid, patient_id, answer, keyed, confidence, silences,
                                   base, busy)
@@ -164,15 +163,6 @@ def gather() -> Response:
         return xml(fallback)
     vt.run_after_commit(host, work)
     return xml(body)
-
-
-def _confidence(keyed: bool) -> float:
-    if keyed or "Confidence" not in request.form:
-        return 1.0
-    try:
-        return float(request.form["Confidence"])
-    except ValueError:
-        return 0.0
 
 
 def _gather_turn(
@@ -219,7 +209,8 @@ def _heard(s: Session, host: vt.Host, row: Conversation, patient: Patient, messa
         return ci.closing_twiml(s, host, row, patient, cm.WRONG_NUMBER), work
     if hit is not None and hit.kind == "repeat":
         return vt.replay_twiml(s, host, row, patient, gather), None
-    if confidence < MIN_SPEECH_CONFIDENCE and (hit is None or hit.kind != "urgent"):
+    if not heard_clearly(text, keyed, confidence, row.locale) and (
+            hit is None or hit.kind != "urgent"):
         sorry = i18n.render(cm.NOT_SURE, host.host_params, row.locale, row.timezone)
         return vt.replay_twiml(s, host, row, patient, gather, prefix=[sorry]), None
     if hit is None and not keyed:

@@ -38,6 +38,8 @@ from bot.web.voice_common import (
     conversation_id,
     hangup,
     heard,
+    heard_clearly,
+    speech_confidence,
     xml,
 )
 from bot.web.webhooks import signed
@@ -86,16 +88,18 @@ def identify() -> Response:
             if current is not None and current.status == MessageStatus.READ:
                 return hangup()  # acted on by a request that held the lock first
             acted_on(s, answer.message_id)
+            clear = heard_clearly(answer.text, keyed, speech_confidence(keyed), row.locale)
             body, work = _answer(s, host, row, patient, answer.text, keyed, sid, tries,
-                                 answer.next_turn)
+                                 answer.next_turn, clear)
     vt.run_after_commit(host, work)
     return xml(body)
 
 
 def _answer(s: Session, host: vt.Host, row: Conversation, patient: Patient, text: str,
-            keyed: bool, sid: str, tries: int, next_turn: int) -> tuple[str, AfterCommit | None]:
+            keyed: bool, sid: str, tries: int, next_turn: int, clear: bool,
+            ) -> tuple[str, AfterCommit | None]:
     """What the identity answer leads to: (TwiML, after-commit work); `next_turn` numbers the
-    call's next answer."""
+    call's next answer; an answer not `clear` (low confidence, noise) confirms nothing."""
     base = host.runtime.settings.public_base_url
     again = vc.identify_url(base, row.id, tries + 1, next_turn)
     if not text:
@@ -116,7 +120,7 @@ def _answer(s: Session, host: vt.Host, row: Conversation, patient: Patient, text
         if vt.profile_for(row, patient) is None:
             return vt.interpreter_instead_twiml(s, host, row, patient), None
         return ci.identity_twiml(s, host, row, patient, again), None
-    kind = ci.answer_kind(text, keyed, row.locale)
+    kind = ci.answer_kind(text, keyed, row.locale) if clear else ci.UNCLEAR
     if hit is not None and hit.kind == "wrong_number":
         kind = ci.WRONG
     if kind == ci.WRONG:

@@ -1,0 +1,75 @@
+"""Listening on a call, end to end through the local Twilio stand-in: a confident transcript that
+is noise around a word is asked back (at the identity question and after it), and a rating said
+in words counts as the rating. Real twilio client, signed webhooks, real Redis and database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from voice_support import call, conversation, enrol, said
+
+from bot.store.db import get_database
+from bot.store.models import AuditEvent
+
+pytestmark = pytest.mark.integration
+
+NOT_SURE = "Sorry, I am not sure I understood."
+
+
+def _lines(record: dict[str, Any]) -> list[str]:
+    return [item["say"] for item in said(record)]
+
+
+def _actions(stack: Any, cid: int) -> list[str]:
+    with get_database(stack.database_url).session() as s:
+        return list(s.scalars(select(AuditEvent.action).where(AuditEvent.conversation_id == cid)))
+
+
+@pytest.mark.parametrize(("locale", "noise"), [("en", "the the okay and"),
+                                                ("es", "el el sí y"), ("en", "yes and")])
+def test_a_confident_transcript_of_noise_confirms_nothing(
+        stack: Any, locale: str, noise: str) -> None:
+    cid = enrol(stack, "refill_reminder", locale)
+    record = call(stack, cid, {"answer": "human", "inputs": [
+        {"speech": noise, "confidence": 0.93}, "2", {"silence": True}, {"silence": True}]})
+    row = conversation(stack, cid)
+    assert (row.state, row.outcome) == ("barrier", None)  # the key's answer, not the guess
+    if locale == "en":
+        assert NOT_SURE in _lines(record)
+
+
+@pytest.mark.parametrize("answer", [{"speech": "the the yes and", "confidence": 0.95},
+                                    {"speech": "yes", "confidence": 0.2}])
+def test_noise_or_a_doubtful_yes_does_not_confirm_who_is_on_the_line(
+        stack: Any, answer: dict[str, Any]) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    record = call(stack, cid, {"answer": "human", "inputs": [answer, {"silence": True}]},
+                  confirm=False)
+    spoken = _lines(record)
+    asked = spoken.index(NOT_SURE)
+    assert "calling for Ana" in spoken[asked + 1]  # the identity question again
+    assert not any("refill" in line.lower() for line in spoken)
+    assert "identity_confirmed" not in _actions(stack, cid)
+    assert conversation(stack, cid).state == ""
+
+
+def test_a_clear_answer_with_a_joining_word_inside_is_an_answer(stack: Any) -> None:
+    cid = enrol(stack, "refill_reminder", "en")
+    call(stack, cid, {"answer": "human", "inputs": [
+        {"speech": "yes and I will pick it up", "confidence": 0.9}]})
+    assert conversation(stack, cid).outcome == "confirmed"
+
+
+@pytest.mark.parametrize(("locale", "words", "score"), [
+    ("en", "I feel terrible", 1), ("en", "not good", 2), ("es", "me siento muy mal", 1),
+    ("zh_Hans", "不舒服", 2)])
+def test_a_rating_said_in_words_is_the_rating(
+        stack: Any, locale: str, words: str, score: int) -> None:
+    cid = enrol(stack, "engagement_checkin", locale)
+    call(stack, cid, {"answer": "human", "inputs": [{"speech": words}, {"silence": True},
+                                                      {"silence": True}]})
+    row = conversation(stack, cid)
+    assert (row.state, (row.context or {}).get("score")) == ("symptoms", score)
