@@ -1,0 +1,36 @@
+"""Retries of a call nobody took: one job per conversation and attempt, whenever (and however
+often) the report that it went unanswered arrives. Real Redis, real RQ scheduler registry."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import redis as redis_lib
+from rq.registry import ScheduledJobRegistry
+from voice_support import call, enrol
+
+from bot import defaults
+from bot.services import calls as vc
+
+pytestmark = pytest.mark.integration
+
+
+def _scheduled(stack: Any, cid: int) -> list[str]:
+    conn = redis_lib.Redis.from_url(stack.redis_url)
+    ids = ScheduledJobRegistry(defaults.QUEUE_OUTBOUND, connection=conn).get_job_ids()
+    return sorted(j for j in ids if j.startswith(f"call-{cid}-"))
+
+
+def test_two_reports_of_one_unanswered_call_schedule_one_retry(stack: Any) -> None:
+    """Twilio may report a call twice, seconds apart: the retry's job id names the attempt,
+    not the arrival time, so the second report schedules nothing new."""
+    cid = enrol(stack, "refill_reminder", "en")
+    call(stack, cid, {"answer": "no-answer"})
+    first = _scheduled(stack, cid)
+    assert len(first) == 1 and first[0].endswith("-a2"), first
+    rt = stack.app.extensions["outreach"]
+    later = datetime.now(timezone.utc) + timedelta(seconds=7)
+    assert vc.after_unreached(rt, cid, "no-answer", later) == "retry"
+    assert _scheduled(stack, cid) == first
