@@ -33,6 +33,7 @@ from bot.i18n.catalogs import (
     npgettext,
     pgettext,
 )
+from bot.i18n.particles import attach_korean
 
 #: Short-time patterns where CLDR's default reads poorly in a text message (ko: "PM 4:30" ->
 #: "오후 4:30", the wide day period Koreans write).
@@ -173,7 +174,8 @@ def render(
             return m.group(0)
         return format_value(params[name], kind, locale, timezone, now=now, spoken=spoken)
 
-    return PLACEHOLDER.sub(fill, text)
+    text = PLACEHOLDER.sub(fill, text)
+    return attach_korean(text) if negotiate(locale) == "ko" else text
 
 
 def plural_index_categories(locale: str, sample: range = range(0, 1001)) -> dict[int, set[str]]:
