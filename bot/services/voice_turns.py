@@ -37,7 +37,9 @@ from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime
 from bot.store import rows
 from bot.store.models import Conversation, Patient
+from bot.understanding import call_intents
 from bot.understanding.call_intents import Keypad
+from bot.understanding.safety import GlobalIntent
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,41 @@ def answer_keys(flow: Flow, state_name: str) -> frozenset[str]:
         if e.intent == "choice":
             keys |= {str(n) for n in range(1, 10)}
     return frozenset(keys)
+
+
+#: Silent answers to one question before the call ends politely (the web endpoint and the
+#: simulator alike).
+MAX_SILENCES = 1
+#: What an answer on a call leads to before the flow reads it (`read_answer`).
+WRONG_NUMBER, REPEAT, ASK_BACK, STEP = "wrong_number", "repeat", "ask_back", "step"
+
+
+@dataclass(frozen=True)
+class CallAnswer:
+    """One answer on a call, read as a call reads it: what it leads to, the call intent found
+    (if any) and the text the flow gets (a spoken "two" made the key "2")."""
+
+    action: str
+    hit: GlobalIntent | None
+    text: str
+
+
+def read_answer(flow: Flow, state: str, text: str, locale: str, *, keyed: bool,
+                confidence: float = 1.0) -> CallAnswer:
+    """The one reading of an answer after identity, for the gather endpoint and the simulator:
+    "wrong number" ends outreach to the number, "repeat" (or *) asks again, an unclear answer
+    (low confidence, noise) is asked back unless it is urgent, anything else goes to the flow
+    with the call intent found (crisis, "stop calling", key 9 or 0, help...)."""
+    keypad = keypad_for(flow, state)
+    hit = call_intents.classify_call(text, locale, keyed=keyed, keypad=keypad)
+    if hit is not None and hit.kind in (WRONG_NUMBER, REPEAT):
+        return CallAnswer(hit.kind, hit, text)
+    if not call_intents.heard_clearly(text, keyed, confidence, locale) and (
+            hit is None or hit.kind != call_intents.URGENT):
+        return CallAnswer(ASK_BACK, hit, text)
+    if hit is None and not keyed:
+        text = call_intents.spoken_answer(text, locale, answer_keys(flow, state))
+    return CallAnswer(STEP, hit, text)
 
 
 def keypad_for(flow: Flow, state_name: str) -> Keypad:

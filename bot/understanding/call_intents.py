@@ -32,6 +32,10 @@ from bot.understanding.safety import GlobalIntent, classify_global, detect_urgen
 STOP, WRONG_NUMBER, PERSON, REPEAT, CONFIRM_STOP, URGENT = (
     "stop", "wrong_number", "person", "repeat", "confirm_stop", "urgent")
 
+#: Below this recogniser confidence a spoken answer is asked back, not acted on (Twilio's
+#: `Confidence` is 0..1; garbled speech from a noisy line scores well under it).
+MIN_SPEECH_CONFIDENCE = 0.45
+
 #: Keys every call reserves when the question does not use them as answers.
 OPT_OUT_KEY, PERSON_KEY, REPEAT_KEY = "9", "0", "*"
 
@@ -122,6 +126,15 @@ def garbled(text: str, locale: str) -> bool:
     if tokens[-1] in joining:
         return True
     return any(a == b and a in joining for a, b in pairwise(tokens))
+
+
+def heard_clearly(text: str, keyed: bool, confidence: float, locale: str) -> bool:
+    """Whether an answer may be acted on: keys always; speech when the recogniser was sure
+    and the words are an answer, not noise around one (`garbled`). One rule for the identity
+    question and every question after it, on a real call and in the simulator."""
+    if keyed:
+        return True
+    return confidence >= MIN_SPEECH_CONFIDENCE and not garbled(text, locale)
 
 
 def is_affirmation(text: str, locale: str) -> bool:

@@ -45,7 +45,6 @@ from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
 from bot.store.enums import MessageStatus
 from bot.store.models import AuditEvent, Conversation, Message, Patient, utcnow
-from bot.understanding import call_intents
 from bot.understanding.safety import GlobalIntent
 from bot.web.context import runtime
 from bot.web.voice_common import (
@@ -57,7 +56,6 @@ from bot.web.voice_common import (
     conversation_id,
     hangup,
     heard,
-    heard_clearly,
     speech_confidence,
     turn,
     xml,
@@ -67,8 +65,6 @@ from bot.web.webhooks import signed
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
 
-#: Silent answers to one question before the call ends politely.
-MAX_SILENCES = 1
 
 
 @bp.post("/answer")
@@ -178,7 +174,7 @@ def _gather_turn(
             if row.status != "active":
                 return vt.say_then_hangup(host, row, profile, vm.GOODBYE), None  # type: ignore[arg-type]
             if answer.message_id is None:
-                if silences >= MAX_SILENCES:
+                if silences >= vt.MAX_SILENCES:
                     return vt.say_then_hangup(host, row, profile, vm.NO_INPUT_GOODBYE), None  # type: ignore[arg-type]
                 sorry = i18n.render(vm.NO_INPUT, host.host_params, row.locale, row.timezone)
                 return vt.replay_twiml(s, host, row, patient,
@@ -198,30 +194,28 @@ def _gather_turn(
 def _heard(s: Session, host: vt.Host, row: Conversation, patient: Patient, message_id: int,
            text: str, keyed: bool, confidence: float, gather: str,
            ) -> tuple[str, AfterCommit | None]:
-    """Read one answer as a call answer, then hand it to the flow; `gather` is where the
-    next answer goes."""
+    """Read one answer as a call answer (`voice_turns.read_answer`), then act on it; `gather`
+    is where the next answer goes."""
     flow = vt.flow_of(host, row)
-    keypad = vt.keypad_for(flow, row.state)
-    hit = call_intents.classify_call(text, row.locale, keyed=keyed, keypad=keypad)
-    if hit is not None and hit.kind == "wrong_number":
-        work = ci.wrong_number(s, row, patient, request.form.get("CallSid", ""), "speech",
-                               host.now)
+    answer = vt.read_answer(flow, row.state, text, row.locale, keyed=keyed,
+                            confidence=confidence)
+    if answer.action == vt.WRONG_NUMBER:
+        work = ci.wrong_number(s, row, patient, request.form.get("CallSid", ""),
+                               "keypad" if keyed else "speech", host.now)
         return ci.closing_twiml(s, host, row, patient, cm.WRONG_NUMBER), work
-    if hit is not None and hit.kind == "repeat":
+    if answer.action == vt.REPEAT:
         return vt.replay_twiml(s, host, row, patient, gather), None
-    if not heard_clearly(text, keyed, confidence, row.locale) and (
-            hit is None or hit.kind != "urgent"):
+    if answer.action == vt.ASK_BACK:
         sorry = i18n.render(cm.NOT_SURE, host.host_params, row.locale, row.timezone)
         return vt.replay_twiml(s, host, row, patient, gather, prefix=[sorry]), None
-    if hit is None and not keyed:
-        text = call_intents.spoken_answer(text, row.locale, vt.answer_keys(flow, row.state))
+    hit = answer.hit
 
     def classify(_text: str, _locale: str, **_: object) -> GlobalIntent | None:
         return hit  # read once above, with this answer's keypad facts
 
     return vt.step_twiml(s, host, row, patient,
-                         Reply(text=text, channel="voice", message_id=str(message_id)), gather,
-                         classify=classify)
+                         Reply(text=answer.text, channel="voice", message_id=str(message_id)),
+                         gather, classify=classify)
 
 
 @bp.post("/status")

@@ -20,11 +20,7 @@ from bot.services import calls as vc
 from bot.services import voice_turns as vt
 from bot.store.enums import MessageStatus
 from bot.store.models import INBOUND, Conversation, Message, Patient
-from bot.understanding import call_intents
 
-#: Below this recogniser confidence a spoken answer is asked back, not acted on (Twilio's
-#: `Confidence` is 0..1; garbled speech from a noisy line scores well under it).
-MIN_SPEECH_CONFIDENCE = 0.45
 #: Busy-record redirects one answer may take before the call apologises and ends; each waits
 #: `tv.RETRY_PAUSE_SECONDS` plus the lock wait, so the caller never hears a long silence.
 MAX_BUSY_REDIRECTS = 3
@@ -114,15 +110,6 @@ def speech_confidence(keyed: bool) -> float:
         return float(request.form["Confidence"])
     except ValueError:
         return 0.0
-
-
-def heard_clearly(text: str, keyed: bool, confidence: float, locale: str) -> bool:
-    """Whether an answer may be acted on: keys always; speech when the recogniser was sure
-    and the words are an answer, not noise around one (`call_intents.garbled`). One rule for
-    the identity question and every question after it."""
-    if keyed:
-        return True
-    return confidence >= MIN_SPEECH_CONFIDENCE and not call_intents.garbled(text, locale)
 
 
 def call_for(s: Any, cid: int) -> Any:

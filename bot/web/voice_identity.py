@@ -38,7 +38,6 @@ from bot.web.voice_common import (
     conversation_id,
     hangup,
     heard,
-    heard_clearly,
     speech_confidence,
     xml,
 )
@@ -88,7 +87,8 @@ def identify() -> Response:
             if current is not None and current.status == MessageStatus.READ:
                 return hangup()  # acted on by a request that held the lock first
             acted_on(s, answer.message_id)
-            clear = heard_clearly(answer.text, keyed, speech_confidence(keyed), row.locale)
+            clear = call_intents.heard_clearly(answer.text, keyed, speech_confidence(keyed),
+                                               row.locale)
             body, work = _answer(s, host, row, patient, answer.text, keyed, sid, tries,
                                  answer.next_turn, clear)
     vt.run_after_commit(host, work)
