@@ -37,7 +37,7 @@ from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime
 from bot.store import rows
 from bot.store.models import Conversation, Patient
-from bot.understanding import call_intents
+from bot.understanding import call_intents, call_phrases, lexicon
 from bot.understanding.call_intents import Keypad
 from bot.understanding.safety import GlobalIntent
 
@@ -173,16 +173,46 @@ def question_twiml(flow: Flow, state: str, turn: tv.Turn, profile: VoiceProfile,
     offers = [i18n.render(cm.OPT_OUT_OFFER, params, locale, timezone)] \
         if keypad_for(flow, state).opt_out else []
     return tv.gather_twiml(turn, profile, action_url, num_digits=digits, offers=offers,
-                           hints=hints_for(flow, state))
+                           hints=hints_for(flow, state, locale))
 
 
-def hints_for(flow: Flow, state_name: str) -> tuple[str, ...]:
-    """Words the recogniser should expect: the state's spoken answer labels and keywords."""
+#: Recogniser hints per question at most (Twilio reads a list of words and short phrases).
+MAX_HINTS = 30
+#: Yes- or no-words of the caller's language given as hints per yes/no answer.
+POLARITY_HINTS = 3
+
+
+def hints_for(flow: Flow, state_name: str, locale: str = "en") -> tuple[str, ...]:
+    """Words the recogniser should expect at this question: the answers' keywords, the
+    caller's yes- and no-words where a yes/no answers it, and the number words of a rating's
+    range ("one" ... "five", "uno" ... "cinco"). Labels of a keypad menu are added by the
+    TwiML builder."""
     state = flow.states.get(state_name)
     if state is None:
         return ()
-    words = [k for e in state.expect for k in e.keywords if not k.isdigit()]
-    return tuple(dict.fromkeys(words))[:20]
+    lex = lexicon.get(lexicon.canonical(locale))
+    words: list[str] = []
+    for e in state.expect:
+        words += [k for k in e.keywords if not k.isdigit()]
+        if e.intent in ("yes", "no"):
+            plain = [w for w in getattr(lex, e.intent) if _plain(w)]
+            words += plain[:POLARITY_HINTS]
+        if e.intent == "number":
+            low = 0 if e.min is None else int(e.min)
+            high = 10 if e.max is None else int(e.max)
+            words += [w for w, n in call_phrases.number_words(lex.locale).items()
+                      if low <= n <= high and _plain(w)]
+    return tuple(dict.fromkeys(words))[:MAX_HINTS]
+
+
+def _plain(word: str) -> bool:
+    """A lexicon entry a caller would say: a plain word or phrase, not a pattern ("ye+s",
+    "no*"), nor a texting form ("y", "ㄴㄴ")."""
+    if len(word) < 2 and word.isascii():
+        return False
+    if any(0x1100 <= ord(c) <= 0x11FF or 0x3130 <= ord(c) <= 0x318F for c in word):
+        return False
+    return not any(c in word for c in "+*|.=()?[]")
 
 
 # -- carrying out a step --------------------------------------------------------------------

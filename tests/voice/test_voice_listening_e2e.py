@@ -73,3 +73,19 @@ def test_a_rating_said_in_words_is_the_rating(
                                                       {"silence": True}]})
     row = conversation(stack, cid)
     assert (row.state, (row.context or {}).get("score")) == ("symptoms", score)
+
+
+@pytest.mark.parametrize(("flow", "locale", "expected"), [
+    ("refill_reminder", "es", {"si", "no"}), ("refill_reminder", "ru", {"да", "нет"}),
+    ("engagement_checkin", "en", {"one", "three", "five"}),
+    ("engagement_checkin", "es", {"uno", "cinco"}),
+])
+def test_the_recogniser_is_told_the_answers_the_question_expects(
+        stack: Any, flow: str, locale: str, expected: set[str]) -> None:
+    cid = enrol(stack, flow, locale)
+    record = call(stack, cid, {"answer": "human", "inputs": [{"silence": True},
+                                                            {"silence": True}]})
+    question = [t["gather"] for t in record["transcript"] if "gather" in t][1]
+    hints = {h.strip() for h in (question["hints"] or "").split(",")}
+    assert expected <= hints, hints
+    assert not any(len(h) < 2 for h in hints)  # no texting forms ("y", "n")
