@@ -34,3 +34,32 @@ def test_two_reports_of_one_unanswered_call_schedule_one_retry(stack: Any) -> No
     later = datetime.now(timezone.utc) + timedelta(seconds=7)
     assert vc.after_unreached(rt, cid, "no-answer", later) == "retry"
     assert _scheduled(stack, cid) == first
+
+
+def test_a_call_counts_against_the_daily_message_cap_shared_with_texts(stack: Any) -> None:
+    """Three routine texts already went out today: the call waits for tomorrow, like a fourth
+    text would."""
+    from sqlalchemy import select
+
+    from bot.store import rows
+    from bot.store.db import get_database
+    from bot.store.models import AuditEvent, Conversation
+
+    cid = enrol(stack, "refill_reminder", "en")
+    rt = stack.app.extensions["outreach"]
+    now = datetime.now(timezone.utc)
+    with get_database(stack.database_url).session() as s:
+        row = s.get(Conversation, cid)
+        for n in range(rt.settings.MAX_ROUTINE_MESSAGES_PER_DAY):
+            text = rows.outbound_text(patient_id=row.patient_id, conversation_id=None,
+                                      address=row.patient.phone, body=f"reminder {n}",
+                                      kind="routine", now=now)
+            text.status, text.claimed_at = "delivered", now
+            s.add(text)
+    before = len(stack.fake.calls())
+    assert vc.place_call(rt, cid, now) is None
+    assert len(stack.fake.calls()) == before
+    with get_database(stack.database_url).session() as s:
+        reasons = s.scalars(select(AuditEvent.reason).where(
+            AuditEvent.conversation_id == cid, AuditEvent.action == "call_deferred")).all()
+    assert reasons == ["daily routine message cap reached"]
