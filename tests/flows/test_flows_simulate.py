@@ -45,6 +45,13 @@ def test_voice_simulation_does_what_a_call_does_with_unclear_answers_and_silence
     assert out.rstrip().endswith("done: state ask, status active, outcome None")
 
 
+def test_voice_simulation_asks_for_one_key_where_one_key_answers(tmp_path: Path) -> None:
+    """The 1-5 rating takes one key, in the simulator as on a call (no 8 s wait after it)."""
+    out = run(tmp_path, "engagement_checkin", "--channel", "voice", script="4\n")
+    score = out[out.index("<Gather", out.index("/identify")):out.index("How are you doing?")]
+    assert 'numDigits="1"' in score and "one, two, three, four, five" in score
+
+
 def test_voice_in_a_language_twilio_cannot_speak_says_so(tmp_path: Path) -> None:
     out = run(tmp_path, "refill_reminder", "--channel", "voice", "--lang", "ht", script="")
     assert "no Twilio voice for ht" in out and "<Gather" not in out

@@ -69,8 +69,10 @@ def test_a_clear_answer_with_a_joining_word_inside_is_an_answer(stack: Any) -> N
 def test_a_rating_said_in_words_is_the_rating(
         stack: Any, locale: str, words: str, score: int) -> None:
     cid = enrol(stack, "engagement_checkin", locale)
-    call(stack, cid, {"answer": "human", "inputs": [{"speech": words}, {"silence": True},
-                                                      {"silence": True}]})
+    yes = {"en": "yes", "es": "sí", "zh_Hans": "是的"}[locale]  # spoken: no key that rates
+    call(stack, cid, {"answer": "human", "inputs": [{"speech": yes}, {"speech": words},
+                                                      {"silence": True}, {"silence": True}]},
+         confirm=False)
     row = conversation(stack, cid)
     assert (row.state, (row.context or {}).get("score")) == ("symptoms", score)
 
