@@ -19,7 +19,7 @@ from bot.channels.voice_locales import VoiceProfile, voice_profile
 from bot.services import calls as vc
 from bot.services import voice_turns as vt
 from bot.store.enums import MessageStatus
-from bot.store.models import INBOUND, Conversation, Message, Patient
+from bot.store.models import INBOUND, STATUS_RANK, Conversation, Message, Patient
 
 #: Busy-record redirects one answer may take before the call apologises and ends; each waits
 #: `tv.RETRY_PAUSE_SECONDS` plus the lock wait, so the caller never hears a long silence.
@@ -100,6 +100,7 @@ def acted_on(s: Session, message_id: int | None) -> None:
         found = s.get(Message, message_id)
         if found is not None:
             found.status = MessageStatus.READ
+            found.status_rank = STATUS_RANK[MessageStatus.READ]
 
 
 def speech_confidence(keyed: bool) -> float:

@@ -63,3 +63,17 @@ def test_a_call_counts_against_the_daily_message_cap_shared_with_texts(stack: An
         reasons = s.scalars(select(AuditEvent.reason).where(
             AuditEvent.conversation_id == cid, AuditEvent.action == "call_deferred")).all()
     assert reasons == ["daily routine message cap reached"]
+
+
+def test_a_program_with_a_higher_daily_call_limit_may_call_twice_a_day(stack: Any) -> None:
+    import dataclasses
+
+    cid = enrol(stack, "refill_reminder", "en")
+    call(stack, cid, {"answer": "no-answer"})
+    rt = stack.app.extensions["outreach"]
+    two = dataclasses.replace(rt, settings=dataclasses.replace(rt.settings,
+                                                               VOICE_CALLS_PER_DAY=2))
+    before = len(stack.fake.calls())
+    assert vc.place_call(two, cid, datetime.now(timezone.utc)) is not None
+    assert stack.fake.wait_idle(30)
+    assert len(stack.fake.calls()) == before + 1

@@ -330,7 +330,7 @@ def test_a_second_call_the_same_day_waits_for_tomorrow(stack: Any) -> None:
     with get_database(stack.database_url).session() as s:
         reasons = s.scalars(select(AuditEvent.reason).where(
             AuditEvent.conversation_id == cid, AuditEvent.action == "call_deferred")).all()
-    assert reasons == ["one call a day"]
+    assert reasons == ["calls a day: 1"]
 
 
 def test_a_fourth_call_in_a_week_waits(stack: Any) -> None:
@@ -344,7 +344,7 @@ def test_a_fourth_call_in_a_week_waits(stack: Any) -> None:
     with get_database(stack.database_url).session() as s:
         reasons = s.scalars(select(AuditEvent.reason).where(
             AuditEvent.conversation_id == cid, AuditEvent.action == "call_deferred")).all()
-    assert reasons == ["three calls a week"]
+    assert reasons == ["calls a week: 3"]
 
 
 # -- 7. wording ----------------------------------------------------------------------------------
