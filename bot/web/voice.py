@@ -144,13 +144,13 @@ def gather() -> Response:
             return xml(vt.replay_twiml(s, host, row, patient,
                                        vc.gather_url(base, cid, turn=answer.next_turn),
                                        record=False))
+        confidence = speech_confidence(keyed)
         busy = busy_twiml(vc.gather_url(base, cid, silences, turn()), profile,  # type: ignore[arg-type]
                           row.locale, row.timezone, host.host_params,
-                          **({"m": str(answer.message_id), "k": "1" if keyed else "0"}
-                             if answer.message_id else {}))
+                          **({"m": str(answer.message_id), "k": "1" if keyed else "0",
+                              "q": f"{confidence:.2f}"} if answer.message_id else {}))
     if answer.racing:
         return xml(busy)
-    confidence = speech_confidence(keyed)
     try:
         body, work = _gather_turn(host, cid, patient_id, answer, keyed, confidence, silences,
                                   base, busy)

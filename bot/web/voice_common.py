@@ -104,11 +104,13 @@ def acted_on(s: Session, message_id: int | None) -> None:
 
 
 def speech_confidence(keyed: bool) -> float:
-    """Twilio's recogniser confidence for a spoken answer (keys and a missing value: 1.0)."""
-    if keyed or "Confidence" not in request.form:
+    """Twilio's recogniser confidence for a spoken answer (keys and a missing value: 1.0);
+    back from a busy redirect, the value the first request carried (`q`)."""
+    raw = request.form.get("Confidence", request.args.get("q"))
+    if keyed or raw is None:
         return 1.0
     try:
-        return float(request.form["Confidence"])
+        return float(raw)
     except ValueError:
         return 0.0
 

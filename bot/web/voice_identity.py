@@ -70,7 +70,8 @@ def identify() -> Response:
         profile = vt.profile_for(row, patient) or voice_profile("en")
         busy = busy_twiml(request.url, profile, row.locale, row.timezone,  # type: ignore[arg-type]
                           host.host_params, **({"m": str(answer.message_id),
-                                                "k": "1" if keyed else "0"}
+                                                "k": "1" if keyed else "0",
+                                                "q": f"{speech_confidence(keyed):.2f}"}
                                                if answer.message_id else {}))
     if answer.racing:
         return xml(busy)

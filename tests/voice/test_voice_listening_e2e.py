@@ -91,3 +91,39 @@ def test_the_recogniser_is_told_the_answers_the_question_expects(
     hints = {h.strip() for h in (question["hints"] or "").split(",")}
     assert expected <= hints, hints
     assert not any(len(h) < 2 for h in hints)  # no texting forms ("y", "n")
+
+
+def test_a_doubtful_answer_stays_doubtful_after_a_busy_record(stack: Any) -> None:
+    """The record was locked when a low-confidence "yes" came in: the redirect back carries
+    the recogniser's doubt with the stored answer, so it is asked back, not acted on."""
+    import uuid
+    import xml.etree.ElementTree as ET
+    from datetime import datetime, timezone
+    from urllib.parse import urlsplit
+
+    import redis as redis_lib
+
+    from bot.services import call_identity as ci_
+    from bot.services.locks import PatientLock
+    from bot.store.models import Conversation
+
+    cid = enrol(stack, "refill_reminder", "en")
+    sid = "CA" + uuid.uuid4().hex
+    with get_database(stack.database_url).session() as s:
+        row = s.get(Conversation, cid)
+        phone, patient_id = row.patient.phone, row.patient_id
+        ci_.record_confirmed(s, row, sid, "keypad", datetime.now(timezone.utc))
+        row.state = "ask"
+    lock = PatientLock(redis_lib.Redis.from_url(stack.redis_url), patient_id)
+    assert lock.acquire()
+    try:
+        form = {"CallSid": sid, "To": phone, "From": "+15550001111", "SpeechResult": "yes",
+                "Confidence": "0.2"}
+        busy = stack.post_signed(f"/twilio/voice/gather?c={cid}&n=0&t=1", form)
+    finally:
+        lock.release()
+    url = urlsplit(ET.fromstring(busy.text).find("Redirect").text)  # type: ignore[union-attr]
+    back = stack.post_signed(f"{url.path}?{url.query}",
+                             {"CallSid": sid, "To": phone, "From": "+15550001111"})
+    assert NOT_SURE in back.text
+    assert conversation(stack, cid).outcome is None
