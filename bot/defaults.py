@@ -16,6 +16,11 @@ QUIET_HOURS_START = "21:00"
 QUIET_HOURS_END = "08:00"
 #: Routine messages per patient per local calendar day, across all flows.
 MAX_ROUTINE_MESSAGES_PER_DAY = 3
+#: Outreach calls placed to one patient per local calendar day, and in any seven days (calls).
+#: These are the FCC's conditions for healthcare calls exempt from prior consent: a program
+#: that relies on that exemption keeps them; one with written consent may raise them.
+VOICE_CALLS_PER_DAY = 1
+VOICE_CALLS_PER_WEEK = 3
 
 #: How many times a state re-asks after a reply it did not understand, unless the flow says.
 DEFAULT_REPROMPTS = 2

@@ -41,6 +41,9 @@ _LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 #: Whole-number settings and their allowed range (lowest, highest or None).
 _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     "MAX_ROUTINE_MESSAGES_PER_DAY": (0, None),
+    # A program that calls at all calls at least once a day and once a week.
+    "VOICE_CALLS_PER_DAY": (1, None),
+    "VOICE_CALLS_PER_WEEK": (1, None),
     # Faster than once a second loads the database for nothing; slower than an hour hides
     # urgent tasks from a queue page left open.
     "TRIAGE_POLL_SECONDS": (1, 3600),
@@ -118,6 +121,10 @@ class Settings:
     #: "on" (default): workers place phone calls, so they need TWILIO_FROM_NUMBER (Twilio
     #: places calls only from a number; a Messaging Service cannot call). "off": no calls.
     VOICE_CALLS: str = "on"
+    #: Calls to one patient per local day and in any seven days (bot.defaults: the FCC's
+    #: conditions for exempt healthcare calls).
+    VOICE_CALLS_PER_DAY: int = defaults.VOICE_CALLS_PER_DAY
+    VOICE_CALLS_PER_WEEK: int = defaults.VOICE_CALLS_PER_WEEK
     #: An operator-hosted classifier asked after the word lists (bot/second_opinion.py);
     #: unset, none is asked. It can only raise a reply's tier.
     SAFETY_SECOND_OPINION_URL: str | None = None
@@ -178,6 +185,8 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
             raise _fail(name, "missing")
     if s.VOICE_CALLS not in ("on", "off"):
         raise _fail("VOICE_CALLS", "must be on or off")
+    if s.VOICE_CALLS_PER_WEEK < s.VOICE_CALLS_PER_DAY:
+        raise _fail("VOICE_CALLS_PER_WEEK", "must be at least VOICE_CALLS_PER_DAY")
     if not s.DATABASE_URL.startswith(("sqlite:", "postgresql", "postgres:")):
         raise _fail("DATABASE_URL", "must be a sqlite:/// or postgresql:// URL")
     if s.REDIS_URL:

@@ -9,6 +9,7 @@ Type what the patient would text. Lines starting with `/` are commands:
   /state           show the state, wait token, attempts and saved answers
   /staff close | /staff resume | /staff goto STATE
   /fail [CODE]     the last message could not be delivered (Twilio error CODE)
+  /silence         (voice) the caller says nothing: the question once more, then the call ends
   /quit
 Nothing is sent and nothing is stored: effects are only printed. With `--channel voice` each
 step is shown as the TwiML the call would get (the same builder the voice endpoints use); type
@@ -31,7 +32,14 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from bot import i18n
-from bot.channels.twilio_voice import Turn, gather_twiml, render_turn, render_turn_twiml
+from bot.channels import voice_messages as vm
+from bot.channels.twilio_voice import (
+    Turn,
+    final_twiml,
+    gather_twiml,
+    render_turn,
+    render_turn_twiml,
+)
 from bot.channels.voice_locales import voice_profile
 from bot.cli.flow_source import FLOWS_DIR_ENV, flows_dir_option, flows_folder, load_one
 from bot.core import call_messages as cm
@@ -46,14 +54,13 @@ from bot.core.conversation import (
     Start,
     Timeout,
 )
-from bot.core.engine import StepResult, run
+from bot.core.engine import StepResult, prompt, run
 from bot.flows.marked import load_marked, plain
 from bot.flows.schema import Flow, parse_duration
 from bot.flows.translation_checks import translation_issues
 from bot.i18n import render
 from bot.services import voice_turns as vt
 from bot.services.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, pop_due, spoken_or_sent
-from bot.understanding import call_intents
 
 
 def sample_context(flow: Flow, folders: list[Path]) -> tuple[dict[str, Any], Path | None]:
@@ -112,13 +119,17 @@ class Simulator:
         self.timers: dict[str, datetime] = {}
         self.words: dict[str, str] = {}  # reply message id -> what the patient typed
         self.profile = voice_profile(conv.locale) if conv.channel == "voice" else None
+        self.silences = 0  # silent answers to the current question (voice)
 
     def apply(self, event: Event) -> None:
         before = self.conv.state
         if self.conv.channel == "voice" and isinstance(event, Start) and not self.conv.state:
             self.show_identity()
         if self.conv.channel == "voice" and isinstance(event, Reply):
-            result = self._heard(event)
+            heard = self._heard(event)
+            if heard is None:
+                return  # asked again, as the call would: the flow did not move
+            result = heard
         else:
             result = run(self.flow, self.conv, event, self.now)
         self.conv = Conversation.from_dict(json.loads(json.dumps(result.conversation.to_dict(), default=str)))
@@ -131,21 +142,54 @@ class Simulator:
         if self.conv.channel == "voice" and any(isinstance(e, fx.SendMessage) for e in result.effects):
             self.show_twiml(result.effects)
 
-    def _heard(self, event: Reply) -> StepResult:
-        """A call answer read as a real call reads it (`bot.understanding.call_intents`)."""
-        keypad = vt.keypad_for(self.flow, self.conv.state)
-        keyed = event.text.strip().isdigit() or event.text.strip() == "*"
-        hit = call_intents.classify_call(event.text, self.conv.locale, keyed=keyed, keypad=keypad)
-        text = event.text
-        if hit is None and not keyed:
-            text = call_intents.spoken_answer(text, self.conv.locale,
-                                              vt.answer_keys(self.flow, self.conv.state))
-        if hit is not None and hit.kind in ("repeat", "wrong_number"):
-            self.out.print(f"[dim]  call intent {hit.kind}: "
-                           + ("the question again" if hit.kind == "repeat" else
-                              "number marked wrong, outreach stopped, contact-fix task") + "[/dim]")
-        return run(self.flow, self.conv, Reply(text=text, channel="voice"), self.now,
+    def _heard(self, event: Reply) -> StepResult | None:
+        """A call answer read as a real call reads it (`voice_turns.read_answer`): None when the
+        call asks the question again instead of giving the answer to the flow."""
+        self.silences = 0
+        keyed = event.text.strip().isdigit() or event.text.strip() in ("*", "#")
+        answer = vt.read_answer(self.flow, self.conv.state, event.text, self.conv.locale,
+                                keyed=keyed)
+        if answer.action == vt.REPEAT:
+            self.out.print("[dim]  call intent repeat: the question again[/dim]")
+            self.show_question()
+            return None
+        if answer.action == vt.ASK_BACK:
+            self.out.print("[dim]  not clear (noise around a word): asked back, not acted on[/dim]")
+            self.show_question(cm.NOT_SURE)
+            return None
+        if answer.action == vt.WRONG_NUMBER:
+            self.out.print("[dim]  call intent wrong_number: number marked wrong, outreach "
+                           "stopped, contact-fix task[/dim]")
+        hit = answer.hit
+        return run(self.flow, self.conv, Reply(text=answer.text, channel="voice"), self.now,
                    classify=lambda *_a, **_k: hit)
+
+    def silence(self) -> None:
+        """Nothing said or pressed: the real call asks once more, then says goodbye."""
+        if self.profile is None or self.conv.status != ACTIVE:
+            return
+        if self.silences >= vt.MAX_SILENCES:
+            line = render(vm.NO_INPUT_GOODBYE, DEFAULT_HOST_PARAMS, self.conv.locale,
+                          self.conv.timezone)
+            self.out.print("[dim]  silence again: the call ends (the conversation's own timeout "
+                           "goes on)[/dim]")
+            self._print_xml(final_twiml([line], self.profile, goodbye=None))
+            return
+        self.silences += 1
+        self.show_question(vm.NO_INPUT)
+
+    def show_question(self, lead: str | None = None) -> None:
+        """The current question again, with its menu and keypad offer (what the call says)."""
+        question = prompt(self.flow, self.conv.state, self.conv.context)
+        if self.profile is None or question is None:
+            return
+        turn = render_turn([question], self.conv.locale, self.conv.timezone, DEFAULT_HOST_PARAMS)
+        if lead is not None:
+            sorry = render(lead, DEFAULT_HOST_PARAMS, self.conv.locale, self.conv.timezone)
+            turn = Turn((sorry, *turn.lines), turn.choices, turn.menu, turn.msgids)
+        self._print_xml(vt.question_twiml(self.flow, self.conv.state, turn, self.profile,
+                                          SIM_GATHER_URL, self.conv.locale, self.conv.timezone,
+                                          DEFAULT_HOST_PARAMS))
 
     def show_identity(self) -> None:
         """What every call says first: who is calling and for whom (no health detail)."""
@@ -235,10 +279,14 @@ class Simulator:
         elif parts[0] == "/staff" and len(parts) > 1:
             self.apply(StaffAction(action=parts[1], state=parts[2] if len(parts) > 2 else None,
                                    staff_id="simulator"))
+        elif parts[0] == "/silence" and self.conv.channel == "voice":
+            self.out.print("[bold blue]patient:[/bold blue] (silence)", highlight=False)
+            self.silence()
         elif parts[0] == "/fail":
             self.apply(DeliveryFailed(error_code=int(parts[1]) if len(parts) > 1 else 30003))
         elif parts[0].startswith("/"):
-            self.out.print("[red]commands: /wait D, /state, /staff close|resume|goto S, /fail [CODE], /quit[/red]")
+            self.out.print("[red]commands: /wait D, /state, /staff close|resume|goto S, /fail [CODE], "
+                           "/silence (voice), /quit[/red]")
         else:
             self.out.print(f"[bold blue]patient:[/bold blue] {line}", highlight=False)
             message_id = f"sim-{len(self.words) + 1}"

@@ -8,7 +8,8 @@ The package's interface (used by the engine's hosts, the transcript runner and t
 - `gettext(msgid, locale) -> str`: the translation (falls back along the chain, then msgid).
 - `ngettext(singular, plural, n, locale)`, `pgettext(context, msgid, locale)`,
   `npgettext(context, singular, plural, n, locale)`: the usual gettext family.
-- `render(msgid, params, locale, timezone, *, now=None) -> str`: translate, then fill `{name}` and
+- `render(msgid, params, locale, timezone, *, now=None, spoken=False) -> str`: translate, then
+  fill (`spoken`: for a call, times carry their zone's name) `{name}` and
   typed `{name:date}`, `{name:datetime}`, `{name:time}`, `{name:weekday}`, `{name:number}`,
   `{name:day}` ("today", "tomorrow", "on Monday", "on March 8") and `{name:days}` ("3 days",
   plural-correct) placeholders.

@@ -31,6 +31,27 @@ def test_voice_channel_shows_each_twiml_step(tmp_path: Path) -> None:
     assert out.index("<Hangup/>") > out.index("A pharmacist will contact you about lower cost options.")
 
 
+def test_voice_simulation_does_what_a_call_does_with_unclear_answers_and_silence(
+        tmp_path: Path) -> None:
+    """Noise around a word is asked back, "repeat" asks again, silence asks once more and then
+    the call hangs up: the same reading (`voice_turns.read_answer`) and limits as a real call."""
+    out = run(tmp_path, "refill_reminder", "--channel", "voice",
+              script="the the okay and\ncan you repeat that?\n/silence\n/silence\n")
+    assert "asked back, not acted on" in out and "Sorry, I am not sure I understood." in out
+    assert "call intent repeat: the question again" in out
+    assert out.count("Your refill is due") == 4  # first, asked back, repeated, after silence
+    assert "Sorry, we did not hear your answer." in out
+    assert out.count("<Hangup/>") == 1 and "state ask -> confirmed" not in out
+    assert out.rstrip().endswith("done: state ask, status active, outcome None")
+
+
+def test_voice_simulation_asks_for_one_key_where_one_key_answers(tmp_path: Path) -> None:
+    """The 1-5 rating takes one key, in the simulator as on a call (no 8 s wait after it)."""
+    out = run(tmp_path, "engagement_checkin", "--channel", "voice", script="4\n")
+    score = out[out.index("<Gather", out.index("/identify")):out.index("How are you doing?")]
+    assert 'numDigits="1"' in score and "one, two, three, four, five" in score
+
+
 def test_voice_in_a_language_twilio_cannot_speak_says_so(tmp_path: Path) -> None:
     out = run(tmp_path, "refill_reminder", "--channel", "voice", "--lang", "ht", script="")
     assert "no Twilio voice for ht" in out and "<Gather" not in out

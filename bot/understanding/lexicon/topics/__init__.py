@@ -48,6 +48,8 @@ TOPIC_NAMES: Mapping[str, str] = {
     "call_me": "wants a phone call",
     "something_else": "another reason, something else",
     "doing_well": "doing well (good, fine, all good)",
+    "feeling_awful": "feeling very bad (terrible, awful, the worst): a rating's lowest words",
+    "feeling_bad": "feeling bad (bad, not good, unwell, sick): a low rating in words",
 }
 
 
@@ -111,7 +113,8 @@ def frame_words(locale: str) -> frozenset[str]:
 
 #: Topics a negation cancels ("no side effects", "don't call me"). Barrier and need topics
 #: are not among them: "no ride", "no food at home" name the barrier or the need.
-NEGATABLE = frozenset({"side_effects", "feel_better", "call_me", "doing_well"})
+NEGATABLE = frozenset({"side_effects", "feel_better", "call_me", "doing_well", "feeling_awful",
+                       "feeling_bad"})
 #: How far before a topic word a negator reaches: words, or characters for Chinese/Korean.
 NEGATION_WORDS = 2
 NEGATION_CHARS = 2
