@@ -60,8 +60,10 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 #: star, a space, or "over" in the patient's words.
 _OVER = ("over", "sobre", "por", "con", "на", "tren", "trên", "比", "에", "على", "علي", "sou", "sa",
          "x", "and", "y", "e", "и", "va", "và")
-_PAIR = re.compile(r"(?=(?<![\d.,])(\d{1,4}(?:[.,]\d+)?)\s*(?:[/\\*\-–—:|]|\s)\s*(?:(?:%s)\s+)?(\d{1,4}(?:[.,]\d+)?)"
-                   % "|".join(re.escape(w) for w in _OVER) + ")", re.IGNORECASE)
+_OVER_WORDS = "|".join(re.escape(w) for w in _OVER)
+_NUM = r"(\d{1,4}(?:[.,]\d+)?)"
+_PAIR = re.compile(rf"(?=(?<![\d.,]){_NUM}\s*(?:[/\\*\-–—:|]|\s)\s*(?:(?:{_OVER_WORDS})\s+)?{_NUM})",
+                   re.IGNORECASE)
 _SCALE = re.compile(r"\s*(?:/|out of|de|из|trên|sur|sa)\s*10\b", re.IGNORECASE)
 
 _UNIT_WORDS: dict[str, tuple[str, ...]] = {
@@ -131,6 +133,10 @@ def describe(kind: str, saved: Mapping[str, Any]) -> str:
     if saved.get("timing"):
         text += " " + str(saved["timing"]).replace("_", " ")
     return text.strip()
+
+
+def describe_number(value: float) -> str:
+    return str(_tidy(value))
 
 
 def _float(text: str) -> float:
