@@ -103,12 +103,19 @@ def test(paths: tuple[str, ...], update: bool, no_coverage: bool) -> None:
         for failure in result.failures:
             failed += 1
             click.echo(f"     {failure}")
-    if not no_coverage and not paths:
-        cov = coverage(loaded.registry.latest(), results)
-        for (name, version), missing in cov.missing.items():
+    if not no_coverage:
+        # Named files cover only the flows they exercise: report those, and fail only a full run.
+        exercised = {r.flow for r in results if r.flow}
+        flows_seen = [f for f in loaded.registry.latest() if not paths or f.key in exercised]
+        cov = coverage(flows_seen, results)
+        for flow in flows_seen:
+            missing = cov.missing.get(flow.key, [])
             for item in missing:
-                click.echo(f"not covered: {name} v{version} {item}")
-        if not cov.complete:
+                click.echo(f"not covered: {flow.name} v{flow.version} {item}")
+            if paths:
+                total = len(compile_flow(flow).transitions)
+                click.echo(f"coverage: {flow.name} v{flow.version} {total - len(missing)} of {total} transitions")
+        if not cov.complete and not paths:
             failed += 1
     click.echo(f"{len(files)} transcript(s), {'all passed' if not failed else 'FAILED'}")
     if failed:
