@@ -58,9 +58,12 @@ class Verdict:
 
 
 def _reaches(alert: ReadingAlert, heard: readings.Heard) -> bool:
-    if heard.values and heard.doubtful is None:
-        return any(level is not None and value >= level
-                   for part, value in heard.values.items() if (level := alert.level_of(part)) is not None)
+    """A part read (or, for a slip of a finger, the reading suggested) at or above its level;
+    with neither, any number in the reply at or above the lowest level."""
+    read = heard.suggested if heard.doubtful is not None else heard.values
+    if read:
+        return any(value >= level for part, value in read.items()
+                   if (level := alert.level_of(part)) is not None)
     lowest = min(alert.at_least.values())
     return any(n >= lowest for n in heard.numbers)
 

@@ -103,6 +103,8 @@ class Heard:
     #: A number no living person's reading has, and the nearest that fits (if one does).
     doubtful: float | None = None
     suggestion: str | None = None
+    #: The reading as the suggestion reads it (what an alert level is compared with).
+    suggested: Mapping[str, float] = field(default_factory=dict)
     unit: str | None = None
     timing: str | None = None
 
@@ -161,15 +163,22 @@ def _unit(text: str, units: tuple[str, ...]) -> str | None:
     return None
 
 
-def _suggest(value: float, part: Part) -> float | None:
-    """The nearest value in range from one slip of a finger: a digit doubled or added, a
-    decimal point lost ("1300" -> 130, "986" -> 98.6)."""
-    digits = str(int(value)) if float(value).is_integer() else None
-    options: list[float] = [value / 10]
-    if digits:
-        options += [float(digits[:i] + digits[i + 1:]) for i in range(len(digits)) if len(digits) > 1]
-    fits = [o for o in options if part.low <= o <= part.high]
-    return min(fits, key=lambda o: abs(o - value)) if fits else None
+def _suggest(value: float, part: Part, decimals: int = 0) -> float | None:
+    """The nearest value in range from one slip of a finger: a decimal point lost ("986" ->
+    98.6, for readings that have decimals) or a digit doubled or added ("1300" -> 130)."""
+    if decimals and part.low <= value / 10 <= part.high:
+        return value / 10
+    digits = str(int(value)) if float(value).is_integer() else ""
+    if len(digits) < 2:
+        return None
+    # A key pressed once too often, most often at the end or twice in a row ("1300", "1844").
+    order = [len(digits) - 1] + [i for i in range(1, len(digits)) if digits[i] == digits[i - 1]] \
+        + list(range(len(digits)))
+    for i in order:
+        option = float(digits[:i] + digits[i + 1:])
+        if part.low <= option <= part.high:
+            return option
+    return None
 
 
 def _blood_pressure(text: str, numbers: tuple[float, ...], partial: Mapping[str, Any]) -> Heard:
@@ -191,11 +200,12 @@ def _blood_pressure(text: str, numbers: tuple[float, ...], partial: Mapping[str,
             if not part.low <= value <= part.high:
                 fixed = _suggest(value, part)
                 other = bottom if part is sys_part else top
-                suggestion = None
-                if fixed is not None:
-                    a, b = (fixed, other) if part is sys_part else (other, fixed)
-                    suggestion = f"{_tidy(a)}/{_tidy(b)}"
-                return Heard(kind.name, numbers=numbers, doubtful=value, suggestion=suggestion)
+                other_part = dia_part if part is sys_part else sys_part
+                if fixed is None or not other_part.low <= other <= other_part.high:
+                    return Heard(kind.name, numbers=numbers, doubtful=value)
+                a, b = (fixed, other) if part is sys_part else (other, fixed)
+                return Heard(kind.name, numbers=numbers, doubtful=value, suggestion=f"{_tidy(a)}/{_tidy(b)}",
+                             suggested={"systolic": a, "diastolic": b})
         if top > bottom:
             return Heard(kind.name, {"systolic": top, "diastolic": bottom}, numbers=numbers)
         return Heard(kind.name, numbers=numbers)
@@ -210,8 +220,10 @@ def _blood_pressure(text: str, numbers: tuple[float, ...], partial: Mapping[str,
         wanted = dia_part if _has_word(text, _BOTTOM) else sys_part
     if not wanted.low <= value <= wanted.high:
         fixed = _suggest(value, wanted)
-        return Heard(kind.name, numbers=numbers, doubtful=value,
-                     suggestion=None if fixed is None else str(_tidy(fixed)))
+        if fixed is None:
+            return Heard(kind.name, numbers=numbers, doubtful=value)
+        return Heard(kind.name, numbers=numbers, doubtful=value, suggestion=str(_tidy(fixed)),
+                     suggested={wanted.name: fixed})
     values = {**{k: float(v) for k, v in partial.items() if k in ("systolic", "diastolic")},
               wanted.name: value}
     if len(values) == 2 and values["systolic"] <= values["diastolic"]:
@@ -236,9 +248,11 @@ def _single(kind: Kind, text: str, numbers: tuple[float, ...], unit: str | None)
     value = _convert(kind.name, value, said or wanted, wanted)
     low, high = _range(kind, wanted)
     if not low <= value <= high:
-        fixed = _suggest(value, Part("value", low, high))
-        return Heard(kind.name, numbers=numbers, doubtful=value,
-                     suggestion=None if fixed is None else str(_tidy(fixed)), unit=wanted)
+        fixed = _suggest(value, Part("value", low, high), kind.decimals)
+        if fixed is None:
+            return Heard(kind.name, numbers=numbers, doubtful=value, unit=wanted)
+        return Heard(kind.name, numbers=numbers, doubtful=value, suggestion=str(_tidy(fixed)),
+                     suggested={"value": fixed}, unit=wanted)
     return Heard(kind.name, {"value": round(value, kind.decimals)}, numbers=numbers,
                  unit=wanted, timing=timing)
 

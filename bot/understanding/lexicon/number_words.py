@@ -113,6 +113,9 @@ _CHAR_ROLES: dict[str, tuple[str, int]] = {
 }
 #: Tagalog links words with a glued "ng" or "'t" ("isang daan", "walumpu't apat").
 _TL_LINKERS = ("ng", "t")
+#: "the bottom one", "that one": English "one" after these words is not a number.
+_ONE_AS_WORD = frozenset({"bottom", "top", "the", "this", "that", "last", "first", "other", "lower",
+                          "upper", "second", "every", "no", "which", "any", "each", "little", "big"})
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|\S", re.UNICODE)
 
 
@@ -251,6 +254,8 @@ def spell_out(text: str, locale: str) -> str:
         for piece in _split_chars(raw):
             token = piece if piece[0].isdigit() else normalize(piece)
             roles = _roles(token, words, locale) if token and not token[0].isdigit() else None
+            if token == "one" and current is None and out and out[-1] in _ONE_AS_WORD:
+                roles = None
             if roles is None:
                 flush()
                 out.append(token or piece)
