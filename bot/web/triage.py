@@ -32,10 +32,11 @@ from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from bot.services import staff_replies
+from bot.store import readings as readings_store
 from bot.store import safety_marks, tasks_repo, timeline
 from bot.store import users as users_store
 from bot.store.models import INBOUND, Conversation, FollowUpTask, Message, Patient, utcnow
-from bot.web import timefmt
+from bot.web import reading_trend, timefmt
 from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import (
     ActionForm,
@@ -154,6 +155,8 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         words = safety_marks.task_message(session, task)
         mark_form = SafetyMarkForm(message_id=str(words.id)) if words is not None else None
         reply = session.get(Message, task.message_id) if task.message_id else None
+        readings = reading_trend.trend(readings_store.recent(session, patient.id)) \
+            if patient is not None else None
         assign_form = AssignForm(version=str(task.version))
         assign_form.assignee.choices = [
             SelectChoice(u.email, f"{u.name or u.email} ({u.role.replace('_', ' ')})")
@@ -165,7 +168,7 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         now=utcnow(), claim_form=ActionForm(version=str(task.version)),
         release_form=ActionForm(), assign_form=assign_form, note_form=NoteForm(),
         resolve_form=ResolveForm(), reply_form=ReplyForm(),
-        resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form,
+        resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form, readings=readings,
     )
 
 
