@@ -44,6 +44,7 @@ from bot.understanding import safety
 WAITS_KEY = "_waits"  # context key holding the wait counter (engine-internal)
 HEARD_KEY = "_heard"  # the last reply's message id and what was understood (for tasks)
 ASKED_KEY = "_asked_back"  # the wait token of the question already asked back once
+READING_AT = "at"  # the part of a saved reading that holds when it was received
 
 
 @dataclass(frozen=True)
@@ -226,11 +227,13 @@ def _hear(t: _Turn, event: Reply, understood: str) -> None:
 
 def _take(t: _Turn, st: State, found: reply_match.Candidate, event: Reply) -> None:
     exp = st.expect[found.index]
-    if exp.save_as:
-        t.set_context(exp.save_as, exp.value if exp.value is not None else found.value)
+    value = exp.value if exp.value is not None else found.value
     if exp.intent == "reading" and exp.reading and isinstance(found.value, dict):
         t.effects.append(fx.RecordReading(kind=exp.reading, values=dict(found.value), state=st.name,
                                           message_id=event.message_id))
+        value = {**found.value, READING_AT: t.now.isoformat()}  # "{bp.at:time}" in a task
+    if exp.save_as:
+        t.set_context(exp.save_as, value)
     _hear(t, event, reply_match.understood(exp, found))
     t.cancel_wait()
     t.fire(f"reply:{st.name}:{found.index + 1}")

@@ -30,7 +30,7 @@ def parts_of(kind: str) -> tuple[str, ...]:
     spec = KINDS.get(kind)
     if spec is None:
         return ()
-    names = tuple(p.name for p in spec.parts)
+    names = (*(p.name for p in spec.parts), "at")  # `at`: when the reading was received
     return names if kind == "blood_pressure" else (*names, "unit", "timing")
 
 

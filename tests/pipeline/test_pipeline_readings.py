@@ -42,6 +42,7 @@ def test_a_reading_in_one_text_reaches_a_nurse_named_and_kept(stack):
         assert (conv.state, conv.outcome) == ("crisis", "escalated")
         task = s.scalars(select(FollowUpTask).where(FollowUpTask.patient_id == pid)).one()
         assert (task.priority, task.team, task.understood) == ("urgent", "nursing", "blood pressure: 184/96")
+        assert task.reason.startswith("BP 184/96, reported ") and "crisis level" in task.reason
         reading = s.scalars(select(Reading).where(Reading.patient_id == pid)).one()
         assert (reading.kind, reading.values) == ("blood_pressure", {"systolic": 184, "diastolic": 96})
         assert reading.message_id is not None and reading.flow == "bp_checkin"

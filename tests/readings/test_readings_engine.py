@@ -23,7 +23,7 @@ CHANNELS = ("sms", "voice")
 
 def waiting() -> Conversation:
     conv = Conversation(id="c-1", patient_id="p-1", flow=FLOW.name, version=FLOW.version,
-                        state="", context={"first_name": "Ana"})
+                        state="", context={"first_name": "Ana"}, timezone="America/New_York")
     return step(FLOW, conv, Start(), NOW)[0]
 
 
@@ -64,8 +64,9 @@ def test_reading_reply(channel: str, text: str, state: str, urgent: bool, msgid:
 
 def test_the_task_names_the_reading_and_the_reading_is_recorded() -> None:
     conv, effects = reply(waiting(), "184/96", "sms")
-    assert conv.context["bp"] == {"systolic": 184, "diastolic": 96}
+    assert conv.context["bp"] == {"systolic": 184, "diastolic": 96, "at": NOW.isoformat()}
     assert tasks(effects)[0].understood == "blood pressure: 184/96"
+    assert tasks(effects)[0].reason == "BP 184/96, reported 10:00 AM: crisis level. Call the patient now."
     recorded = [e for e in effects if isinstance(e, fx.RecordReading)]
     assert recorded == [fx.RecordReading(kind="blood_pressure", values={"systolic": 184, "diastolic": 96},
                                          state="ask", message_id="m1")]
