@@ -63,3 +63,17 @@ def test_a_task_shows_what_was_understood_and_the_patients_words(tmp_path: Path)
     assert "TASK pharmacy / high" in out and "outcome handed_off" in out
     flat = " ".join(out.split())
     assert "understood: side effects (in the patient's words) - patient wrote: 'it makes me dizzy'" in flat
+
+
+@pytest.mark.parametrize("reply", ["184/96", "184 over 96", "184 96"])
+def test_a_blood_pressure_in_one_reply_in_the_simulator(tmp_path: Path, reply: str) -> None:
+    out = run(tmp_path, "bp_checkin", script=reply + "\n")
+    assert "TASK nursing / urgent: BP 184/96, reported" in out
+    assert "understood: blood pressure: 184/96" in out and "outcome crisis" in out
+
+
+def test_a_blood_pressure_keyed_on_a_call_in_the_simulator(tmp_path: Path) -> None:
+    out = run(tmp_path, "bp_checkin", "--channel", "voice", script="184*96\n")
+    question = next(line for line in out.splitlines() if "voice/gather" in line)
+    assert "numDigits" not in question  # the caller keys several digits, then pound
+    assert "TASK nursing / urgent: BP 184/96" in out and "outcome crisis" in out
