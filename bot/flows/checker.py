@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.flows import loop_checks, phi_checks, reply_checks, voice_checks
+from bot.flows import condition_checks, loop_checks, phi_checks, reply_checks, voice_checks
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
 from bot.flows.schema import CARRIER_RESERVED, HOST_FIELDS, Flow, Say, State
@@ -210,7 +210,7 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
 CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_task_reasons, check_replies,
           check_context,
           *voice_checks.CHECKS, *phi_checks.CHECKS,
-          *loop_checks.CHECKS, *reply_checks.CHECKS)
+          *loop_checks.CHECKS, *reply_checks.CHECKS, *condition_checks.CHECKS)
 
 
 def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
