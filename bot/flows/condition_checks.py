@@ -2,7 +2,8 @@
 its branch silently never hold, and `{bp.systolc}` would reach staff with braces.
 
 A field is a context field or a saved answer; a dotted name (`bp.systolic`) names a part of a
-saved reading (bot.flows.reading_spec.parts_of). Each unknown name gets a "did you mean".
+saved answer, checked against the parts of a reading (bot.flows.reading_spec.parts_of). Each
+unknown name gets a "did you mean".
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def _problem(name: str, known: set[str], readings: dict[str, str]) -> str | None
     if not dot:
         return None
     if head not in readings:
-        return f'"{name}": only a saved reading has parts, and "{head}" is not one'
+        return None  # another answer saved as a mapping (a choice from a list): its parts vary
     parts = parts_of(readings[head])
     if part not in parts:
         return (f'"{name}": a {readings[head].replace("_", " ")} has no part "{part}"'

@@ -70,10 +70,10 @@ def test_good_flow_loads_with_groups_and_alerts() -> None:
     ("max", 4, False), ("below", 5, False), ("below", 6, True), ("above", 4, True), ("above", 5, False),
 ])
 def test_worded_tests(op: str, value: int, holds: bool) -> None:
-    text = GOOD.replace("{bp.systolic: {above: 139}}", f"{{score: {{{op}: {value}}}}}")
+    text = GOOD.replace("{bp.systolic: {above: 139}}", f"{{bp.systolic: {{{op}: {value}}}}}")
     flow, _ = load_text(text, "demo.yaml")
     assert flow is not None
-    assert flow.states["judge"].branch[1].when[0].value[0].holds({"score": 5}) is holds
+    assert flow.states["judge"].branch[1].when[0].value[0].holds({"bp": {"systolic": 5}}) is holds
 
 
 ALLOWED = "tests: min, max, at_least, at_most, below, above, equals, in, present"
