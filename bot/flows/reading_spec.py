@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from bot.defaults import TASK_PRIORITIES, TASK_TEAMS
 from bot.flows.issues import IssueList, suggest
+from bot.flows.key_hints import hint
 from bot.flows.marked import MarkedDict, MarkedList
 from bot.flows.schema import ALERT_KEYS, ReadingAlert
 from bot.understanding.readings import KINDS, READING_KINDS
@@ -37,7 +38,7 @@ def parts_of(kind: str) -> tuple[str, ...]:
 def _alert(d: MarkedDict, kind: str, what: str, issues: IssueList) -> ReadingAlert | None:
     for key in d:
         if key not in ALERT_KEYS:
-            issues.add(d.mark_of(key), f'unknown key "{key}" in {what}{suggest(str(key), ALERT_KEYS)}')
+            issues.add(d.mark_of(key), f'unknown key "{key}" in {what}{hint(str(key), ALERT_KEYS)}')
     parts = tuple(p.name for p in KINDS[kind].parts)
     levels = d.get("at_least")
     if not isinstance(levels, MarkedDict) or not levels:
@@ -80,9 +81,9 @@ def build_reading(d: MarkedDict, what: str, issues: IssueList
         return None, None, ()
     if kind is None or str(kind) not in READING_KINDS:
         at = d.value_mark("reading") if kind is not None else d.mark
-        hint = suggest(str(kind), READING_KINDS) if kind is not None else ""
+        close = suggest(str(kind), READING_KINDS) if kind is not None else ""
         issues.add(at, f'{what} needs "reading:" naming one of: {", ".join(READING_KINDS)}'
-                       + (f' (not "{kind}"{hint})' if kind is not None else ""))
+                       + (f' (not "{kind}"{close})' if kind is not None else ""))
         return None, None, ()
     spec = KINDS[str(kind)]
     unit = d.get("unit")

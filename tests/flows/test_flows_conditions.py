@@ -145,3 +145,17 @@ def test_flows_test_on_files_reports_their_coverage() -> None:
     assert "not covered: bp_checkin v1 else:judge (judge -> in_range)" in result.output
     assert "coverage: bp_checkin v1 " in result.output
     assert "refill_reminder" not in result.output  # only the flows the files exercise
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("then: done}", "next: done}"), 'unknown key "next" in not_understood of state "ask" (did you mean "then"?)'),
+    (("no_reply: {after: 24h", "no_reply: {timeout: 24h"), 'unknown key "timeout" in no_reply of state "ask" (did you mean "after"?)'),
+    (("      - when:\n", "      - if:\n"), 'unknown key "if" in branch 1 of state "judge" (did you mean "when"?)'),
+    (("    else: done", "    otherwise: done"), 'unknown key "otherwise" in state "judge" (did you mean "else"?)'),
+    (("        reading: blood_pressure", "        kind: blood_pressure"), 'unknown key "kind" in expected reply 1 of state "ask" (did you mean "reading"?)'),
+    (("            priority: urgent", "            urgency: urgent"), 'unknown key "urgency" in alert 1 of expected reply 1 of state "ask" (did you mean "priority"?)'),
+], ids=["then", "after", "when", "else", "reading", "priority"])
+def test_did_you_mean_by_meaning(change: tuple[str, str], expected: str) -> None:
+    old, new = change
+    assert old in GOOD
+    assert any(e.endswith(expected) for e in errors(GOOD.replace(old, new))), errors(GOOD.replace(old, new))
