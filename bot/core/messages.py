@@ -91,3 +91,4 @@ READING_SEEN_BY_NURSE = N_(
     "Thank you. A nurse will look at this reading soon. Please send it again as numbers, "
     "like {example}."
 )
+NUMBER_OUT_OF_RANGE = N_("Please check that number: it should be from {min} to {max}.")

@@ -7,6 +7,8 @@ recogniser's words all reach the engine as text):
 - a part of the reading ("184"): ask only for the missing part ("What was the bottom number?");
 - a number no person's reading has ("1840/96"): ask back, with the nearest that fits
   ("did you mean 184/96?");
+- a plain number outside the range of an `intent: number` question ("7" on a 1 to 5 scale):
+  ask back with the range;
 - a number at or above an alert level (`alerts:` of the expectation) in a reply that cannot be
   read fully: a task at that level's priority now, then ask back. Never "not understood"
   alone, which would reach a person only later and at routine priority.
@@ -22,10 +24,12 @@ from bot.core import messages
 from bot.defaults import TASK_PRIORITIES
 from bot.flows.schema import Expectation, ReadingAlert
 from bot.understanding import readings
+from bot.understanding.reply_numbers import whole_number
 
 #: Context keys (engine-internal): the part of a reading heard at the current question, and
 #: the wait token whose alert task was already created.
 PARTIAL_KEY = "_reading_part"
+NUMBER = "number"  # Heard.kind for a plain `intent: number` reply
 ALERTED_KEY = "_reading_alerted"
 
 #: How a reading is shown in "please send it like ..." (numbers only: no translation needed).
@@ -47,6 +51,8 @@ class Verdict:
 
     def understood(self) -> str:
         """For the task: what was read, numbers only ("blood pressure: part 184", "numbers 190")."""
+        if self.heard.kind == NUMBER:
+            return f"number {readings.describe_number(self.heard.doubtful or 0)} out of range"
         name = self.heard.kind.replace("_", " ")
         if self.partial:
             parts = ", ".join(f"{k} {readings.describe_number(v)}" for k, v in self.heard.values.items())
@@ -95,4 +101,18 @@ def judge(expect: Sequence[Expectation], text: str, locale: str,
         if alert is not None:
             return Verdict(n, heard, messages.READING_SEEN_BY_NURSE,
                            {"example": EXAMPLES.get(exp.reading, "")}, alert)
-    return None
+    return _number_out_of_range(expect, text, locale)
+
+
+def _number_out_of_range(expect: Sequence[Expectation], text: str, locale: str) -> Verdict | None:
+    """A reply that is just a number outside every `intent: number` range ("7" on a 1 to 5
+    scale, "300"): asked back with the range, rather than "not understood"."""
+    ranged = [(n, e) for n, e in enumerate(expect)
+              if e.intent == "number" and e.min is not None and e.max is not None]
+    value = whole_number(text, locale) if ranged else None
+    if value is None or any(e.min is not None and e.max is not None and e.min <= value <= e.max
+                            for _, e in ranged):
+        return None
+    n, exp = ranged[0]
+    heard = readings.Heard(NUMBER, numbers=(float(value),), doubtful=float(value))
+    return Verdict(n, heard, messages.NUMBER_OUT_OF_RANGE, {"min": exp.min, "max": exp.max})

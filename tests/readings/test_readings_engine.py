@@ -90,3 +90,23 @@ def test_an_alert_is_raised_once_per_question() -> None:
 def test_without_a_crisis_number_unreadable_replies_stay_not_understood() -> None:
     conv, effects = reply(waiting(), "what is this", "sms")
     assert tasks(effects) == [] and effects[0].msgid == messages.NOT_UNDERSTOOD
+
+
+@pytest.mark.parametrize(("text", "state", "msgid"), [
+    ("7", "checkin", messages.NUMBER_OUT_OF_RANGE),
+    ("300", "checkin", messages.NUMBER_OUT_OF_RANGE),
+    ("four", "symptoms", None),
+    ("I ran out 2 days ago", "checkin", messages.NOT_UNDERSTOOD),
+])
+def test_a_number_out_of_range_is_asked_back_with_the_range(text: str, state: str, msgid: str | None) -> None:
+    flow = load_dir(default_flows_dir()).registry.get("engagement_checkin")
+    conv = Conversation(id="c-2", patient_id="p-1", flow=flow.name, version=flow.version, state="",
+                        context={"first_name": "Ana"})
+    conv = step(flow, conv, Start(), NOW)[0]
+    conv, effects = step(flow, conv, Reply(text=text, message_id="m1"), NOW)
+    assert conv.state == state
+    sent = [e for e in effects if isinstance(e, fx.SendMessage)]
+    if msgid is not None:
+        assert sent[0].msgid == msgid
+    if msgid == messages.NUMBER_OUT_OF_RANGE:
+        assert sent[0].params == {"min": 1, "max": 5} and len(sent) == 1

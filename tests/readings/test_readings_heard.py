@@ -108,3 +108,14 @@ def test_describe_names_the_reading() -> None:
     assert describe(BP, {"systolic": 184, "diastolic": 96}) == "184/96"
     assert describe("glucose", {"value": 130, "unit": "mg/dL", "timing": "fasting"}) == "130 mg/dL fasting"
     assert describe("temperature", {"value": 101.2, "unit": "°F"}) == "101.2°F"
+
+
+@pytest.mark.parametrize(("locale", "text", "value"), [
+    ("en", "184", 184), ("en", "one hundred eighty four", 184), ("es", "ciento ochenta y cuatro", 184),
+    ("en", "2", 2), ("en", "option 2", 2), ("zh_Hans", "一百二十", 120), ("en", "300!", 300),
+    ("en", "I ran out 2 days ago", None), ("en", "184 96", None),
+])
+def test_a_whole_number_of_any_size(locale: str, text: str, value: int | None) -> None:
+    from bot.understanding.reply_numbers import whole_number
+
+    assert whole_number(text, locale) == value
