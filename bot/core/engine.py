@@ -10,7 +10,10 @@ context (`_waits`), so the same inputs always give the same outputs.
 Order on a reply: global intents first (stop, start, help, urgent, language: read by the
 safety classifier, answered by bot.core.global_intents), then the waiting state's expectations,
 all of them (bot.core.reply_match: one fit moves, several are asked back once or handed to a
-person, none is not-understood handling).
+person, none is not-understood handling). Before not-understood handling, a reply at a reading
+or number question that no answer took is judged once for every channel
+(bot.core.reading_replies): a part of a reading asks for the rest, an impossible number is
+asked back, a crisis-level number reaches a person at once.
 """
 
 from __future__ import annotations
