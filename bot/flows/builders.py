@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from bot.defaults import DEFAULT_REPROMPTS, TASK_PRIORITIES, TASK_TEAMS
+from bot.flows.conditions import build_conditions
 from bot.flows.issues import IssueList, suggest
+from bot.flows.key_hints import hint
 from bot.flows.marked import Mark, MarkedDict, MarkedList, plain
+from bot.flows.reading_spec import build_reading
 from bot.flows.schema import (
     AMBIGUOUS_KEYS,
     BRANCH_KEYS,
     CHANNELS,
-    CONDITION_OPS,
     CONTEXT_FIELD_KEYS,
     CONTEXT_TYPES,
     DELIVERY_KEYS,
@@ -34,7 +36,6 @@ from bot.flows.schema import (
     TASK_KEYS,
     Ambiguous,
     Branch,
-    Condition,
     ContextField,
     DeliveryFailure,
     Escalation,
@@ -58,7 +59,7 @@ def check_keys(d: MarkedDict, allowed: tuple[str, ...], where: str, issues: Issu
         issues.add(mark, f'duplicate key "{key}" in {where}')
     for key in d:
         if key not in allowed:
-            issues.add(d.mark_of(key), f'unknown key "{key}" in {where}{suggest(key, allowed)}')
+            issues.add(d.mark_of(key), f'unknown key "{key}" in {where}{hint(key, allowed)}')
 
 
 def _mapping(value: Any, mark: Mark, what: str, issues: IssueList) -> MarkedDict | None:
@@ -111,21 +112,6 @@ def build_say(value: Any, mark: Mark, what: str, issues: IssueList) -> Say | Non
     sms = _text(d, "sms", f"say of {what}", issues)
     voice = _text(d, "voice", f"say of {what}", issues, required=False)
     return Say(sms=sms, voice=voice) if sms else None
-
-
-def build_conditions(value: Any, mark: Mark, what: str, issues: IssueList) -> tuple[Condition, ...]:
-    """`{score: {max: 2}, need: {in: [food, housing]}}` -> conditions that must all hold."""
-    d = _mapping(value, mark, f"when in {what}", issues)
-    if d is None:
-        return ()
-    out = []
-    for name, test in d.items():
-        t = _mapping(test, d.mark_of(name), f'condition on "{name}" in {what}', issues)
-        if t is None:
-            continue
-        check_keys(t, CONDITION_OPS, f'condition on "{name}" in {what}', issues)
-        out += [Condition(str(name), str(op), plain(t[op])) for op in t if op in CONDITION_OPS]
-    return tuple(out)
 
 
 def build_task(value: Any, mark: Mark, what: str, issues: IssueList) -> TaskSpec | None:
@@ -186,11 +172,15 @@ def build_expectation(d: MarkedDict, what: str, issues: IssueList) -> Expectatio
         return None
     save_as = _text(d, "save_as", what, issues, required=False)
     label = _text(d, "say", what, issues, required=False)
+    kind, unit, alerts = build_reading(d, what, issues)
+    if intent == "reading" and kind is None:
+        return None
     if goto is None:
         return None
     return Expectation(goto=goto, intent=str(intent) if intent else None, keywords=words,
                        min=lo, max=hi, options_from=options_from, save_as=save_as,
-                       value=plain(d.get("value")), say=label, topics=topic_names)
+                       value=plain(d.get("value")), say=label, topics=topic_names,
+                       reading=kind, unit=unit, alerts=alerts)
 
 
 def _topics(d: MarkedDict, what: str, issues: IssueList) -> tuple[str, ...]:

@@ -10,7 +10,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from bot.flows import keyword_checks, loop_checks, phi_checks, reply_checks, voice_checks
+from bot.flows import (
+    condition_checks,
+    keyword_checks,
+    loop_checks,
+    phi_checks,
+    reply_checks,
+    voice_checks,
+)
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
 from bot.flows.schema import CARRIER_RESERVED, HOST_FIELDS, STATE_KEYS, Flow, Say, State
@@ -247,7 +254,8 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
 CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_task_reasons, check_replies,
           check_context,
           *voice_checks.CHECKS, *phi_checks.CHECKS,
-          *loop_checks.CHECKS, *reply_checks.CHECKS, *keyword_checks.CHECKS)
+          *loop_checks.CHECKS, *reply_checks.CHECKS, *keyword_checks.CHECKS,
+          *condition_checks.CHECKS)
 
 
 def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:

@@ -22,6 +22,7 @@ from bot.core.conversation import Conversation as EngineConversation
 from bot.flows.schema import Flow
 from bot.services import policy
 from bot.settings import Settings
+from bot.store import readings as readings_repo
 from bot.store import repositories as repo
 from bot.store import rows
 from bot.store.enums import MessageStatus
@@ -173,6 +174,14 @@ def _task(scope: Scope, e: fx.CreateTask) -> None:
                   understood=e.understood)
 
 
+def _reading(scope: Scope, e: fx.RecordReading) -> None:
+    conv = scope.conversation
+    message = int(e.message_id) if e.message_id and e.message_id.isdigit() else None
+    readings_repo.add_reading(scope.session, patient_id=scope.patient.id, kind=e.kind, values=e.values,
+                              now=scope.now, conversation_id=conv.id if conv else None,
+                              message_id=message, flow=conv.flow if conv else None)
+
+
 def _schedule(scope: Scope, e: fx.ScheduleTimeout) -> None:
     conv = scope.conversation
     if conv is None:
@@ -263,6 +272,7 @@ def _audit(scope: Scope, e: fx.Audit) -> None:
 _HANDLERS: dict[str, Any] = {
     fx.SendMessage.type: _send,
     fx.CreateTask.type: _task,
+    fx.RecordReading.type: _reading,
     fx.ScheduleTimeout.type: _schedule,
     fx.CancelTimeout.type: _cancel,
     fx.EndConversation.type: _end,

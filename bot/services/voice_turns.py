@@ -123,6 +123,10 @@ def answer_keys(flow: Flow, state_name: str) -> frozenset[str]:
             keys |= {str(n) for n in range(max(low, 0), min(high, 9) + 1)}
         if e.intent == "choice":
             keys |= {str(n) for n in range(1, 10)}
+        if e.intent == "reading" and e.reading == "pain":
+            keys |= {str(n) for n in range(10)}
+        if e.intent == "reading" and e.reading == "blood_pressure":
+            keys.add("*")  # keyed as 184*96: the star separates the two numbers
     return frozenset(keys)
 
 

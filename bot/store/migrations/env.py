@@ -10,6 +10,7 @@ from alembic import context
 from bot.store import (
     models,  # noqa: F401  (registers every table on Base.metadata)
     panel_models,  # noqa: F401  (panel and campaign tables, the same Base)
+    readings,  # noqa: F401  (patients' readings, the same Base)
     users,  # noqa: F401  (staff users: their own module, the same Base)
 )
 from bot.store.db import make_engine
