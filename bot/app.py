@@ -21,6 +21,7 @@ from bot.services.runtime import build_runtime
 BLUEPRINT_MODULES = (
     "bot.web.webhooks",
     "bot.web.health",
+    "bot.web.metrics",
     "bot.web.voice",
     "bot.web.voice_identity",
     "bot.web.auth",

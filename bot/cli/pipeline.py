@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import date, datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,11 +28,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import exists, select
 
-from bot import defaults, i18n
+from bot import defaults, i18n, metrics
 from bot import settings as settings_mod
 from bot.errors import OutreachError
+from bot.store import enrolments, rows
 from bot.store import repositories as repo
-from bot.store import rows
 from bot.store.db import get_database
 from bot.store.models import (
     CONSENT_GRANTED,
@@ -262,6 +263,11 @@ def start_campaign(
             s.flush()
             s.add_all([rows.start_event(pid, conv.id, keys[pid], now, {"campaign": name})
                        for pid, conv in enrol])
+            for _, conv in enrol:
+                enrolments.enrol(s, conv)
+            if enrol:
+                metrics.count_after_commit(s, partial(
+                    metrics.ENROLMENTS.labels(campaign=name).inc, len(enrol)))
         batch = [pid for pid, _ in enrol]
         queues.enqueue_process_patients(conn, batch)
         started.extend(batch)

@@ -33,6 +33,7 @@ from bot.store.models import (
     Patient,
     TimeoutIntent,
 )
+from bot.store.outcome_classes import class_of
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,8 @@ def _end(scope: Scope, e: fx.EndConversation) -> None:
     conv = scope.conversation
     if conv is None:
         return
-    for intent in repo.end_conversation(scope.session, conv, e.outcome, scope.now):
+    for intent in repo.end_conversation(scope.session, conv, e.outcome, scope.now,
+                                        outcome_class=class_of(scope.flow, e.outcome)):
         scope.after.cancels.append((conv.id, intent.wait_token))
     conv.outcome = e.outcome
 
