@@ -183,10 +183,11 @@ def _mark_sent(s: Session, message: Message, sid: str | None, status: str | None
                segments: int | None, now: datetime) -> None:
     status = status if status in STATUS_RANK else MessageStatus.QUEUED
     if message.twilio_sid is None and sid:
-        # Handed over once: the run's cost and the message count move here, not on callbacks.
+        # Handed over once: the run's cost moves here, and the status Twilio took it with
+        # (queued, accepted) is counted; later statuses are counted as callbacks bring them.
         enrolments.record_sent(s, message.conversation_id, segments or message.segments or 1)
         metrics.count_after_commit(s, metrics.MESSAGES.labels(
-            direction=message.direction, status=MessageStatus.SENT).inc)
+            direction=message.direction, status=status).inc)
     message.twilio_sid = sid
     if STATUS_RANK[status] >= message.status_rank:
         message.status, message.status_rank = status, STATUS_RANK[status]

@@ -71,6 +71,7 @@ def apply_status(rt: Runtime, sid: str, status: str, error_code: int | None) -> 
                 rank == message.status_rank and message.status in FINAL_STATUSES
             ):
                 return None
+            changed = status != message.status
             reached = rank >= STATUS_RANK[MessageStatus.DELIVERED] and status not in (
                 MessageStatus.FAILED, MessageStatus.UNDELIVERED) and \
                 message.status_rank < STATUS_RANK[MessageStatus.DELIVERED]
@@ -79,8 +80,9 @@ def apply_status(rt: Runtime, sid: str, status: str, error_code: int | None) -> 
             message.updated_at = now
             if reached:
                 enrolments.record_delivered(s, message.conversation_id, now)
-            metrics.count_after_commit(s, metrics.MESSAGES.labels(
-                direction=message.direction, status=status).inc)
+            if changed:  # a repeated callback is not a second message reaching the status
+                metrics.count_after_commit(s, metrics.MESSAGES.labels(
+                    direction=message.direction, status=status).inc)
             if error_code is not None:
                 message.error_code = error_code
             if status not in (MessageStatus.FAILED, MessageStatus.UNDELIVERED) \
