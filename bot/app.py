@@ -31,6 +31,7 @@ BLUEPRINT_MODULES = (
     "bot.web.dashboard",
     "bot.web.events",
     "bot.web.campaigns",
+    "bot.web.results",
     "bot.web.access_audit",
 )
 

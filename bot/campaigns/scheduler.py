@@ -27,6 +27,7 @@ from bot.campaigns import assess as rules
 from bot.campaigns.pilot import draw_order
 from bot.campaigns.schema import Campaign
 from bot.campaigns.sync import Need, plan_needs, state_for, sync_campaign
+from bot.flows import variants
 from bot.store import enrolments, rows
 from bot.store.db import Database
 from bot.store.models import Conversation, Patient
@@ -240,7 +241,9 @@ class Scheduler:
                 s.add(rows.start_event(patient.id, conv.id, dedupe_key(fire), now,
                                        {"campaign": campaign.name, "fire_id": fire.id}))
                 enrolments.enrol(s, conv, fire_id=fire.id, stage=stage_name(
-                    campaign, state_for(s, campaign.name).stage))
+                    campaign, state_for(s, campaign.name).stage), variant=variants.assign(
+                    flow.variant_names, campaign.name,
+                    patient.external_ref or f"patient-{patient.id}"))
                 s.flush()
         except IntegrityError:
             log.warning("fire %s: start event already exists; not enrolled twice", fire.id)

@@ -31,6 +31,7 @@ from sqlalchemy import exists, select
 from bot import defaults, i18n, metrics
 from bot import settings as settings_mod
 from bot.errors import OutreachError
+from bot.flows import variants
 from bot.store import enrolments, rows
 from bot.store import repositories as repo
 from bot.store.db import get_database
@@ -263,8 +264,10 @@ def start_campaign(
             s.flush()
             s.add_all([rows.start_event(pid, conv.id, keys[pid], now, {"campaign": name})
                        for pid, conv in enrol])
-            for _, conv in enrol:
-                enrolments.enrol(s, conv)
+            refs = {p.id: p.external_ref or f"patient-{p.id}" for p in patients}
+            for pid, conv in enrol:
+                enrolments.enrol(s, conv, variant=variants.assign(flow.variant_names, name,
+                                                                  refs[pid]))
             if enrol:
                 metrics.count_after_commit(s, partial(
                     metrics.ENROLMENTS.labels(campaign=name).inc, len(enrol)))

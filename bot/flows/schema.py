@@ -42,8 +42,8 @@ CHANNELS = ("sms", "voice")
 #: Allowed keys per section (the checker suggests the nearest one for a typo).
 FLOW_KEYS = ("format", "flow", "version", "description", "channels", "context", "settings",
              "start", "states", "on_delivery_failure")
-STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "ambiguous", "task", "end", "goto",
-              "branch", "else", "note")
+STATE_KEYS = ("say", "variants", "expect", "no_reply", "not_understood", "ambiguous", "task",
+              "end", "goto", "branch", "else", "note")
 EXPECT_KEYS = ("intent", "keywords", "topics", "min", "max", "options_from", "save_as", "value",
                "say", "goto", "note")
 AMBIGUOUS_KEYS = ("ask", "then")
@@ -55,6 +55,8 @@ BRANCH_KEYS = ("when", "goto")
 SETTINGS_KEYS = ("quiet_hours", "allow_phi", "required_context", "max_reprompts", "kind")
 DELIVERY_KEYS = ("task", "end")
 SAY_KEYS = CHANNELS
+#: The name of a state's own `say` when it also offers `variants:`.
+STANDARD_VARIANT = "standard"
 CONTEXT_FIELD_KEYS = ("type", "items", "phi")
 CONDITION_OPS = ("min", "max", "equals", "in", "present")
 
@@ -204,6 +206,14 @@ class State:
     branch: tuple[Branch, ...] = ()
     else_goto: str | None = None
     ambiguous: Ambiguous = Ambiguous()
+    #: Other wordings of `say` to compare (A/B): (variant name, wording), in file order.
+    variants: tuple[tuple[str, Say], ...] = ()
+
+    def say_for(self, variant: str | None) -> Say | None:
+        """`say` in the wording of `variant` (the standard `say` when this state has none)."""
+        if variant and self.variants:
+            return dict(self.variants).get(variant, self.say)
+        return self.say
 
     @cached_property
     def choices(self) -> tuple[str, ...]:
@@ -280,6 +290,13 @@ class Flow:
     @property
     def key(self) -> tuple[str, int]:
         return (self.name, self.version)
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        """The message variants patients are spread over: the standard wording first, then
+        every name a state offers (empty when no state offers any)."""
+        names = sorted({n for st in self.states.values() for n, _ in st.variants})
+        return (STANDARD_VARIANT, *names) if names else ()
 
     def provided_fields(self) -> set[str]:
         """Placeholders a message may use: patient context, host fields and saved answers."""

@@ -1,8 +1,8 @@
 """Babel extractor for conversation flow YAML (`flowyaml`, registered in pyproject.toml).
 
 Every text a patient can receive becomes a msgid: each state's `say` (a string, or a mapping
-with `sms:` / `voice:` wordings, both extracted) and the re-prompt `say` under `not_understood`
-(format 1, see bot/flows/schema.py). The flow and
+with `sms:` / `voice:` wordings, both extracted), the re-prompt `say` under `not_understood`
+and each message variant under `variants:` (format 1, see bot/flows/schema.py). The flow and
 state go into a translator comment ("flow refill_reminder, state ask, voice") rather than a
 msgctxt, because the engine looks messages up by msgid alone (`SendMessage.msgid`) and the same
 sentence in two states should be translated once.
@@ -24,6 +24,8 @@ TEXT_KEYS = frozenset({"say"})
 #: Keys whose sub-tree holds no patient-facing text: staff-facing text (task reasons, notes,
 #: descriptions) and reply keywords (understanding, not messages).
 SKIP_KEYS = frozenset({"task", "note", "description", "keywords", "context", "settings"})
+#: Keys whose mapping holds other wordings of a `say` (message variants), by name.
+VARIANT_KEYS = frozenset({"variants"})
 #: Channel variants inside a text mapping.
 CHANNEL_KEYS = ("sms", "voice")
 
@@ -60,6 +62,14 @@ def _walk(node: yaml.Node, path: tuple[str, ...], flow: str | None) -> Iterator[
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key is None or key in SKIP_KEYS:
+            continue
+        if key in VARIANT_KEYS and isinstance(value_node, yaml.MappingNode):
+            # `variants: {warm: "..."}`: each variant is a `say` of its own.
+            for name_node, text_node in value_node.value:
+                if isinstance(name_node, yaml.ScalarNode):
+                    wrapper = yaml.MappingNode("tag:yaml.org,2002:map", [(
+                        yaml.ScalarNode("tag:yaml.org,2002:str", "say"), text_node)])
+                    yield from _walk(wrapper, (*path, f"variant {name_node.value}"), flow)
             continue
         if key in TEXT_KEYS:
             text = _scalar(value_node)

@@ -203,14 +203,15 @@ class VariantComparison:
         return any(self._apart(a, b) for i, a in enumerate(found) for b in found[i + 1:])
 
     def verdict(self, measure: str) -> str:
+        label = {"replied": "reply", "success": "success"}.get(measure, measure)
         if len(self.variants) < 2:
             return "Only one variant has been sent: there is nothing to compare yet."
         if self.distinguishable(measure):
             best = max(self.variants, key=lambda v: getattr(v, measure).rate)
-            return (f"{best.variant} does better on {measure.replace('_', ' ')} rate, beyond "
-                    f"what chance explains (95% intervals do not overlap).")
-        return (f"Not yet distinguishable from chance on {measure.replace('_', ' ')} rate: the "
-                f"95% intervals overlap. Keep sending before choosing a wording.")
+            return (f"{best.variant} does better on {label} rate, beyond what chance explains "
+                    f"(the 95% intervals do not overlap).")
+        return (f"Not yet distinguishable from chance on {label} rate: the 95% intervals "
+                f"overlap. Keep sending before choosing a wording.")
 
 
 def variants(session: Session, filters: Filters) -> VariantComparison:

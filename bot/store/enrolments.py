@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.core.engine import VARIANT_KEY
 from bot.store.models import Base, Conversation
 
 
@@ -78,6 +79,9 @@ def enrol(session: Session, conversation: Conversation, *, fire_id: int | None =
     """The row for a conversation a campaign just started (the conversation is flushed)."""
     if conversation.id is None or not conversation.campaign:
         raise ValueError("an enrolment needs a flushed conversation started by a campaign")
+    if variant is not None:
+        # The engine words the flow's texts in this variant (`State.say_for`).
+        conversation.context = {**(conversation.context or {}), VARIANT_KEY: variant}
     row = Enrolment(
         conversation_id=conversation.id, patient_id=conversation.patient_id,
         campaign=conversation.campaign, fire_id=fire_id, flow=conversation.flow,
