@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from bot.flows import loop_checks, phi_checks, reply_checks, voice_checks
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
-from bot.flows.schema import CARRIER_RESERVED, Flow, Say, State
+from bot.flows.schema import CARRIER_RESERVED, HOST_FIELDS, Flow, Say, State
 from bot.flows.where import reply_marks, state_doc, state_mark
 from bot.i18n import PLACEHOLDER
 from bot.understanding.intents import normalize
@@ -117,9 +117,10 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             for text in filter(None, (say.sms, say.voice)):
                 for m in PLACEHOLDER.finditer(text):
                     field, fmt = m.group(1), m.group(2)
-                    if field not in provided:
+                    if field.partition(".")[0] not in provided:
                         issues.add(mark, f'placeholder "{{{field}}}" in state "{name}" is not in the flow\'s '
-                                         f"context:{suggest(field, provided)}; declare it under context:")
+                                         f"context{suggest(field, provided)}; declare it under context: "
+                                         "or save an answer with save_as:")
                     if fmt and fmt not in FORMATS:
                         issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in state "{name}"'
                                          f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
@@ -127,6 +128,34 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             if bad:
                 issues.add(mark, f'say in state "{name}" uses {"".join(bad)!r}, outside the GSM-7 SMS '
                                  "alphabet (use straight quotes and plain hyphens)", WARNING)
+
+
+def _task_reasons(flow: Flow, doc: MarkedDict) -> Iterator[tuple[str, Mark, str]]:
+    """(reason, where it is written, whose task) for every task in the flow."""
+    for name, st in flow.states.items():
+        tdoc = state_doc(doc, name).get("task")
+        if st.task and isinstance(tdoc, MarkedDict):
+            yield st.task.reason, tdoc.value_mark("reason"), f'the task of state "{name}"'
+    ddoc = doc.get("on_delivery_failure")
+    tdoc = ddoc.get("task") if isinstance(ddoc, MarkedDict) else None
+    if flow.on_delivery_failure and flow.on_delivery_failure.task and isinstance(tdoc, MarkedDict):
+        yield flow.on_delivery_failure.task.reason, tdoc.value_mark("reason"), "the task of on_delivery_failure"
+
+
+def check_task_reasons(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    """A task's reason may name the patient's answers and context (`{day}`); a name the flow
+    never provides would reach staff as a literal `{dya}`, so it is refused here."""
+    provided = flow.provided_fields() - HOST_FIELDS
+    for reason, mark, whose in _task_reasons(flow, doc):
+        for m in PLACEHOLDER.finditer(reason):
+            field, fmt = m.group(1), m.group(2)
+            if field.partition(".")[0] not in provided:
+                issues.add(mark, f'placeholder "{{{field}}}" in the reason of {whose} is neither a context '
+                                 f"field nor a saved answer{suggest(field, provided)}; a reason may name "
+                                 "context fields and answers saved with save_as:")
+            if fmt and fmt not in FORMATS:
+                issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in the reason of {whose}'
+                                 f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
 
 
 def check_replies(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
@@ -181,7 +210,8 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
                                                        "overwrites a patient context field", WARNING)
 
 
-CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_replies, check_context,
+CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_task_reasons, check_replies,
+          check_context,
           *voice_checks.CHECKS, *phi_checks.CHECKS,
           *loop_checks.CHECKS, *reply_checks.CHECKS)
 

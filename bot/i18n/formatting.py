@@ -149,15 +149,27 @@ def render(
     A placeholder with no value in `params` is left as written, so a missing value is visible
     in review rather than silently blank. `now` (UTC) anchors `{x:day}`; default: the clock.
     """
-    text = gettext(msgid, locale)
+    return fill(gettext(msgid, locale), params, locale, timezone, now=now)
 
-    def fill(m: re.Match[str]) -> str:
+
+def fill(
+    text: str,
+    params: dict[str, Any],
+    locale: str,
+    timezone: str,
+    *,
+    now: datetime | None = None,
+) -> str:
+    """Fill the placeholders of `text` as it stands (no translation): for words a flow author
+    wrote for staff, such as a task's reason, where only the values need formatting."""
+
+    def one(m: re.Match[str]) -> str:
         name, kind = m.group(1), m.group(2)
         if name not in params:
             return m.group(0)
         return format_value(params[name], kind, locale, timezone, now=now)
 
-    return PLACEHOLDER.sub(fill, text)
+    return PLACEHOLDER.sub(one, text)
 
 
 def plural_index_categories(locale: str, sample: range = range(0, 1001)) -> dict[int, set[str]]:

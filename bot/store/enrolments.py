@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.core.engine import VARIANT_KEY
 from bot.store.models import Base, Conversation
+from bot.store.outcome_classes import OPTED_OUT
 
 
 class Enrolment(Base):
@@ -166,7 +167,7 @@ def record_end(session: Session, conversation: Conversation, outcome: str | None
     """The run ended with `outcome` (its class from the flow); the first end wins (True)."""
     values: dict[str, object] = {"outcome": outcome, "outcome_class": outcome_class,
                                  "ended_at": at, "locale": conversation.locale}
-    if outcome_class == "opted_out":
+    if outcome_class == OPTED_OUT:
         values["opted_out"] = True
     result = session.execute(_by_conversation(conversation.id)
                              .where(Enrolment.ended_at.is_(None)).values(**values))

@@ -1,38 +1,23 @@
-"""The class of an outcome (success, declined, handed to staff, no response, unreachable,
-opted out), as the enrolment records it.
+"""The class of an outcome as the enrolment stores it (a plain string column).
 
-Flows may declare their own outcomes with a class (`Flow.outcomes`); the built-in outcomes keep
-theirs, including those set from outside any flow (a need met elsewhere, a staff close).
+The classes and the built-in outcomes are the flows' own (`bot.flows.schema.OutcomeClass`,
+`BUILTIN_OUTCOMES`, `outcome_class`); this module only turns them into the stored strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from bot.flows.schema import Flow, OutcomeClass, outcome_class
 
-SUCCESS, DECLINED, HANDED_TO_STAFF = "success", "declined", "handed_to_staff"
-NO_RESPONSE, UNREACHABLE, OPTED_OUT = "no_response", "unreachable", "opted_out"
-CLASSES = (SUCCESS, DECLINED, HANDED_TO_STAFF, NO_RESPONSE, UNREACHABLE, OPTED_OUT)
+SUCCESS = str(OutcomeClass.SUCCESS)
+OPTED_OUT = str(OutcomeClass.OPTED_OUT)
 
-BUILTIN: Mapping[str, str] = {
-    "confirmed": SUCCESS, "rescheduled": SUCCESS, "completed": SUCCESS,
-    "resolved_elsewhere": SUCCESS,
-    "declined": DECLINED,
-    "handed_off": HANDED_TO_STAFF, "escalated": HANDED_TO_STAFF,
-    "closed_by_staff": HANDED_TO_STAFF,
-    "no_response": NO_RESPONSE,
-    "delivery_failed": UNREACHABLE, "failed": UNREACHABLE, "wrong_number": UNREACHABLE,
-    "opted_out": OPTED_OUT,
-}
+
+def class_of(flow: Flow | None, outcome: str | None) -> str | None:
+    """`outcome`'s class in `flow` (its declared outcomes first, then the built-ins)."""
+    found = outcome_class(flow, outcome)
+    return str(found) if found is not None else None
 
 
 def class_of_builtin(outcome: str | None) -> str | None:
-    return BUILTIN.get(outcome or "")
-
-
-def class_of(flow: Any, outcome: str | None) -> str | None:
-    """`outcome`'s class in `flow` (its declared outcomes first), else the built-in class."""
-    declared: Mapping[str, Any] = getattr(flow, "outcomes", None) or {}
-    if outcome and outcome in declared:
-        return str(declared[outcome])
-    return class_of_builtin(outcome)
+    """The class of an outcome set outside any flow (opted out, a need met elsewhere...)."""
+    return class_of(None, outcome)
