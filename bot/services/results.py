@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import OutreachError
 from bot.store.enrolments import Enrolment
-from bot.store.outcome_classes import SUCCESS
+from bot.store.outcome_classes import SUCCESS, WITHDRAWN
 
 #: Breakdowns the page offers, and the enrolment column each groups by.
 DIMENSIONS: dict[str, Any] = {
@@ -127,6 +127,8 @@ class Funnel:
     ended: int = 0
     messages: int = 0
     segments: int = 0
+    #: Runs that ended because the need went away (no longer due, another campaign took over).
+    withdrawn: int = 0
 
     def rate(self, name: str) -> float:
         value: int = getattr(self, name)
@@ -146,6 +148,7 @@ def _funnel_columns() -> list[Any]:
         flag(Enrolment.urgent_tasks > 0), func.count(Enrolment.ended_at),
         func.coalesce(func.sum(Enrolment.messages_sent), 0),
         func.coalesce(func.sum(Enrolment.segments_sent), 0),
+        flag(Enrolment.outcome_class == WITHDRAWN),
     ]
 
 

@@ -10,6 +10,7 @@ from bot.flows.schema import Flow, OutcomeClass, outcome_class
 
 SUCCESS = str(OutcomeClass.SUCCESS)
 OPTED_OUT = str(OutcomeClass.OPTED_OUT)
+WITHDRAWN = str(OutcomeClass.WITHDRAWN)
 
 
 def class_of(flow: Flow | None, outcome: str | None) -> str | None:
