@@ -126,3 +126,34 @@ def test_wilson_intervals_and_the_plain_verdict():
                                VariantResult("short", wilson(300, 1000), wilson(1, 10))])
     assert apart.distinguishable("replied")
     assert apart.verdict("replied").startswith("short does better on reply rate")
+
+
+PHI_VARIANT = """\
+format: 1
+flow: phi_variant
+version: 1
+channels: [sms]
+context:
+  first_name: text
+  diagnosis: {type: text, phi: true}
+start: ask
+states:
+  ask:
+    say: "Hi {first_name}. Reply 1."
+    variants:
+      blunt: "Hi {first_name}, about your {diagnosis}: reply 1."
+    expect:
+      - keywords: ["1"]
+        goto: done
+    no_reply: {after: 24h, goto: done}
+    not_understood: {reprompt: 1, then: done}
+  done:
+    say: "Thanks."
+    end: completed
+"""
+
+
+def test_a_variant_is_held_to_the_minimum_necessary_like_any_say():
+    _, issues = load_text(PHI_VARIANT, "phi.yaml")
+    found = [str(i) for i in issues if "diagnosis" in str(i)]
+    assert found and all(i.startswith("phi.yaml:") for i in found), issues
