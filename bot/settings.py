@@ -255,6 +255,11 @@ def load(
             values[f.name] = raw
     settings = Settings(**values)  # type: ignore[arg-type]
     _validate(settings, frozenset(require))
+    # Read by prometheus_client itself (not a setting of ours), but a missing folder would only
+    # fail at the first count, inside a request or a job.
+    metrics_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
+    if metrics_dir and not os.path.isdir(metrics_dir):
+        raise _fail("PROMETHEUS_MULTIPROC_DIR", f"not a directory: {metrics_dir}")
     return settings
 
 

@@ -72,6 +72,15 @@ def test_a_malformed_allow_list_stops_start_up_with_its_name(database_url, redis
         _allowed_app(database_url, redis_url, "127.0.0.1, not-a-network")
 
 
+def test_a_missing_multiprocess_folder_stops_start_up_with_its_name(tmp_path):
+    from bot import settings as settings_mod
+    from bot.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="PROMETHEUS_MULTIPROC_DIR: not a directory"):
+        settings_mod.load({"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "missing")})
+    assert settings_mod.load({"PROMETHEUS_MULTIPROC_DIR": str(tmp_path)})
+
+
 def test_a_scrape_reads_no_whole_table(database_url, redis_url):
     app = _allowed_app(database_url, redis_url, "127.0.0.1")
     now = utcnow()
