@@ -103,7 +103,8 @@ def print_summary(console: Console, database_url: str, filters: results.Filters)
 def summary_command(campaign: str | None, since: datetime | None) -> None:
     """The funnel enrolled -> reached -> replied -> success, per campaign and language."""
     filters = results.Filters(since=since.date() if since else None, campaign=campaign)
-    print_summary(Console(), _database_url(), filters)
+    # Piped (the demo, a log), the table keeps a readable width instead of 80 columns.
+    print_summary(Console(width=None if sys.stdout.isatty() else 120), _database_url(), filters)
 
 
 
