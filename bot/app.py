@@ -32,7 +32,10 @@ BLUEPRINT_MODULES = (
     "bot.web.events",
     "bot.web.campaigns",
     "bot.web.results",
+    "bot.web.flows",
     "bot.web.access_audit",
+    "bot.web.password_reset_pages",
+    "bot.web.error_pages",
 )
 
 

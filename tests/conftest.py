@@ -27,6 +27,9 @@ from stack_support import Stack, make_stack
 from bot.devtools.local_redis import LocalRedis
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+# Hundreds of accounts are made and signed in here: scrypt at 2^14 instead of production's 2^17
+# (bot.store.users) keeps that from dominating the run. Worker and web subprocesses inherit it.
+os.environ.setdefault("OUTREACH_TEST_SCRYPT_N", "16384")
 
 
 # --- Redis ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from babel.messages.pofile import write_po
 
 from bot import i18n as core
 from bot.i18n.gate import check_catalogs, read_catalog
+from bot.i18n.review import review_states
 
 ROOT = core.LOCALES_DIR.parent
 #: Where messages are extracted from, relative to the project root, and with which method.
@@ -43,7 +44,6 @@ KEYWORDS = {
     "npgettext": ((1, "c"), 2, 3),
 }
 COMMENT_TAGS = ("TRANSLATORS:",)
-README = core.LOCALES_DIR / "README.md"
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.M)
 
 
@@ -172,20 +172,6 @@ def compile_catalogs(directory: Path = core.LOCALES_DIR,
         results.append((locale, len(entries) - skipped, skipped))
     core.clear_caches()
     return results
-
-
-def review_states(readme: Path = README) -> dict[str, dict[str, str]]:
-    """The review-state table of locales/README.md: locale -> {language, state, reviewer, date}."""
-    rows: dict[str, dict[str, str]] = {}
-    if not readme.exists():
-        return rows
-    text = readme.read_text(encoding="utf-8")
-    block = text.split("<!-- review-state:start -->")[-1].split("<!-- review-state:end -->")[0]
-    for line in block.splitlines():
-        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 5 and cells[0] in core.SHIPPED_LOCALES:
-            rows[cells[0]] = dict(zip(("language", "state", "reviewer", "date"), cells[1:5], strict=True))
-    return rows
 
 
 @click.group()

@@ -1,4 +1,8 @@
-"""`outreach simulate NAME`: chat with a flow in the terminal, clock under your control.
+"""`outreach simulate FLOW`: chat with a flow in the terminal, clock under your control.
+
+FLOW is a flow's file or a name in the flows folder (bot.cli.flow_source). The patient context
+comes from `--context` (YAML or JSON, or @FILE), else from the flow's first transcript, said so;
+a missing required field stops before anything is simulated.
 
 Type what the patient would text. Lines starting with `/` are commands:
   /wait 25h        advance the clock; due timeouts fire (nudges, hand-offs)
@@ -21,6 +25,7 @@ from typing import Any
 from xml.dom import minidom
 
 import click
+import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
@@ -28,7 +33,7 @@ from rich.syntax import Syntax
 from bot import i18n
 from bot.channels.twilio_voice import Turn, gather_twiml, render_turn, render_turn_twiml
 from bot.channels.voice_locales import voice_profile
-from bot.cli.flows import _load, flows_dir
+from bot.cli.flow_source import FLOWS_DIR_ENV, flows_dir_option, flows_folder, load_one
 from bot.core import call_messages as cm
 from bot.core import effects as fx
 from bot.core.conversation import (
@@ -42,22 +47,58 @@ from bot.core.conversation import (
     Timeout,
 )
 from bot.core.engine import StepResult, run
-from bot.errors import OutreachError
 from bot.flows.marked import load_marked, plain
 from bot.flows.schema import Flow, parse_duration
+from bot.flows.translation_checks import translation_issues
 from bot.i18n import render
 from bot.services import voice_turns as vt
 from bot.services.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, pop_due, spoken_or_sent
 from bot.understanding import call_intents
 
 
-def sample_context(flow: Flow) -> dict[str, Any]:
-    """The context of the first transcript for this flow, so a simulation starts at once."""
-    for path in sorted((flows_dir() / "tests").glob("*.yaml")):
-        doc = plain(load_marked(path.read_text(encoding="utf-8")))
-        if doc.get("flow") == flow.name:
-            return dict(doc.get("context") or {})
-    return {}
+def sample_context(flow: Flow, folders: list[Path]) -> tuple[dict[str, Any], Path | None]:
+    """The context of the first transcript for this flow in `folders`' tests/, and its file."""
+    for folder in folders:
+        for path in sorted((folder / "tests").glob("*.yaml")):
+            doc = plain(load_marked(path.read_text(encoding="utf-8")))
+            if isinstance(doc, dict) and doc.get("flow") == flow.name:
+                return dict(doc.get("context") or {}), path
+    return {}, None
+
+
+def parse_context(text: str) -> dict[str, Any]:
+    """`--context` as YAML or JSON (`{first_name: Ana}` or `{"first_name": "Ana"}`), or
+    `@file.yaml`; a bad value stops with what is wrong and an example."""
+    source = text
+    if text.startswith("@"):
+        try:
+            source = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {text[1:]}: {exc.strerror}", param_hint="--context") from None
+    try:
+        value = plain(load_marked(source))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" (column {where.column + 1})" if where is not None else ""
+        raise click.BadParameter(f"not YAML or JSON{at}: {getattr(exc, 'problem', None) or exc}. "
+                                 "Write it like: --context '{first_name: Ana, due_date: 2026-03-05}'",
+                                 param_hint="--context") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise click.BadParameter("must be a mapping of field: value, like "
+                                 "--context '{first_name: Ana, due_date: 2026-03-05}'",
+                                 param_hint="--context")
+    return value
+
+
+def missing_context(flow: Flow, conv: Conversation) -> list[str]:
+    """Required fields the engine would refuse to start without (its own rule, by running Start)."""
+    result = run(flow, conv, Start(), datetime.fromisoformat(DEFAULT_NOW))
+    for eff in result.effects:
+        if isinstance(eff, fx.Audit) and eff.action == "flow_not_started":
+            return [str(name) for name in eff.detail.get("missing", [])]
+    return []
 
 
 #: Where the simulated call would post answers (shown in the TwiML; nothing listens).
@@ -206,28 +247,56 @@ class Simulator:
         return True
 
 
-@click.command()
-@click.argument("name")
+@click.command(epilog=f"FLOW is a flow's file (path/to/flow.yaml) or the name of a flow in the flows "
+                      f"folder (--flows-dir, else the {FLOWS_DIR_ENV} environment variable, else "
+                      "this checkout's conversation_flows/).")
+@click.argument("flow_arg", metavar="FLOW")
 @click.option("--lang", "lang", default="en", show_default=True, help="Patient locale.")
 @click.option("--channel", type=click.Choice(["sms", "voice"]), default="sms", show_default=True)
 @click.option("--script", "script", type=click.Path(exists=True, dir_okay=False),
               help="Read inputs (replies and /commands) from a file instead of the keyboard.")
 @click.option("--version", "version", type=int, default=None, help="Flow version (default newest).")
-@click.option("--context", "context_json", default=None, help="Patient context as JSON.")
-def simulate(name: str, lang: str, channel: str, script: str | None, version: int | None,
-             context_json: str | None) -> None:
-    """Chat with flow NAME in the terminal. Type /wait 25h to let timeouts fire."""
-    registry = _load().registry
-    try:
-        flow = registry.get(name, version)
-    except OutreachError as exc:
-        raise click.ClickException(str(exc)) from None
-    context = json.loads(context_json) if context_json else sample_context(flow)
+@click.option("--context", "context_text", default=None,
+              help="Patient context as YAML or JSON, e.g. '{first_name: Ana, due_date: 2026-03-05}', "
+                   "or @FILE. Default: the context of the flow's first transcript in tests/ (said when used).")
+@flows_dir_option
+def simulate(flow_arg: str, lang: str, channel: str, script: str | None, version: int | None,
+             context_text: str | None, flows_dir: str | None) -> None:
+    """Chat with FLOW in the terminal. Type /wait 25h to let timeouts fire."""
+    folder = flows_folder(flows_dir)
+    flow = load_one(flow_arg, version, folder, "simulate")
+    if context_text is not None:
+        context = parse_context(context_text)
+    else:
+        here = Path(flow.path).resolve().parent
+        context, source = sample_context(flow, list(dict.fromkeys([here, folder.path])))
+        if source is not None:
+            click.echo(f"context: {json.dumps(context, ensure_ascii=False, default=str)}\n"
+                       f"  (taken from the transcript {source}; pass --context to use your own)")
+        else:
+            click.echo("context: none given (pass --context '{first_name: Ana}' to fill the flow's fields)")
     conv = Conversation(id="simulator", patient_id="simulator", flow=flow.name, version=flow.version,
                         state="", locale=i18n.negotiate(lang), channel=channel, context=context)
+    missing = missing_context(flow, conv)
+    if missing:
+        example = ", ".join(f"{name}: ..." for name in missing)
+        raise click.ClickException(
+            f"the flow {flow.name} needs {', '.join(missing)} in its context to start "
+            f"(settings: required_context); nothing was simulated. Pass them with "
+            f"--context '{{{example}}}'")
     console = Console(highlight=False)
+    absent = [name for name in flow.context if context.get(name) in (None, "", [])]
+    if absent:
+        console.print(f"[yellow]warning: the context has no {', '.join(absent)}: texts that use "
+                      f"{'them' if len(absent) > 1 else 'it'} will show the placeholder as written "
+                      "(pass --context to fill them)[/yellow]")
     console.print(f"[bold]{flow.name} v{flow.version}[/bold] ({channel}, {conv.locale}). "
                   "Type replies; /wait 25h advances the clock; /quit ends.")
+    untranslated = [i for i in translation_issues([flow], [conv.locale]) if "not translated" in i.message]
+    if untranslated:
+        console.print(f"[yellow]warning: {len(untranslated)} text(s) of this flow have no {conv.locale} "
+                      "translation and are sent in English here (as they would be to a patient); see "
+                      '"Get your flow translated" in conversation_flows/README.md[/yellow]')
     sim = Simulator(flow, conv, datetime.fromisoformat(DEFAULT_NOW), console)
     sim.apply(Start())
     lines = Path(script).read_text(encoding="utf-8").splitlines() if script else None

@@ -28,6 +28,7 @@ from bot.flows.schema import (
     OUTCOME_KEYS,
     OUTCOME_NAME,
     OUTCOMES,
+    REMINDER_KEYS,
     SAY_KEYS,
     SETTINGS_KEYS,
     STANDARD_VARIANT,
@@ -277,7 +278,7 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
     expect = _build_expect(d["expect"], d.mark_of("expect"), what, issues) if "expect" in d else ()
     no_reply = not_understood = None
     if "no_reply" in d and (nr := _mapping(d["no_reply"], d.mark_of("no_reply"), f"no_reply in {what}", issues)):
-        check_keys(nr, NO_REPLY_KEYS, f"no_reply of {what}", issues)
+        check_keys(nr, NO_REPLY_KEYS + REMINDER_KEYS, f"no_reply of {what}", issues)
         after = nr.get("after")
         delta = parse_duration(after)
         if delta is None:
@@ -317,6 +318,7 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
         goto=_text(d, "goto", what, issues, required=False),
         branch=tuple(branch), else_goto=_text(d, "else", what, issues, required=False),
         variants=build_variants(d, what, issues),
+        reminder_of=getattr(d, "reminder_of", None) or None,
     )
 
 

@@ -105,6 +105,8 @@ EXPECT_KEYS = ("intent", "keywords", "topics", "min", "max", "options_from", "sa
                "say", "goto", "note")
 AMBIGUOUS_KEYS = ("ask", "then")
 NO_REPLY_KEYS = ("after", "goto")
+#: The reminder shorthand adds these to no_reply (bot.flows.reminders turns them into a state).
+REMINDER_KEYS = ("remind", "then_after")
 NOT_UNDERSTOOD_KEYS = ("reprompt", "say", "then")
 TASK_KEYS = ("team", "priority", "reason", "escalate")
 ESCALATE_KEYS = ("when", "priority")
@@ -271,6 +273,8 @@ class State:
         if variant and self.variants:
             return dict(self.variants).get(variant, self.say)
         return self.say
+    #: Set on a state written by the reminder shorthand: the state whose answers it repeats.
+    reminder_of: str | None = None
 
     @cached_property
     def choices(self) -> tuple[str, ...]:

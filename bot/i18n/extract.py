@@ -2,7 +2,8 @@
 
 Every text a patient can receive becomes a msgid: each state's `say` (a string, or a mapping
 with `sms:` / `voice:` wordings, both extracted), the re-prompt `say` under `not_understood`
-and each message variant under `variants:` (format 1, see bot/flows/schema.py). The flow and
+the reminder `remind` under `no_reply`, and each message variant under `variants:`
+(format 1, see bot/flows/schema.py). The flow and
 state go into a translator comment ("flow refill_reminder, state ask, voice") rather than a
 msgctxt, because the engine looks messages up by msgid alone (`SendMessage.msgid`) and the same
 sentence in two states should be translated once.
@@ -20,7 +21,7 @@ from typing import IO, Any
 import yaml
 
 #: Keys whose string value (or {sms:, voice:} mapping) is sent to the patient.
-TEXT_KEYS = frozenset({"say"})
+TEXT_KEYS = frozenset({"say", "remind"})
 #: Keys whose sub-tree holds no patient-facing text: staff-facing text (task reasons, notes,
 #: descriptions) and reply keywords (understanding, not messages).
 SKIP_KEYS = frozenset({"task", "note", "description", "keywords", "context", "settings"})

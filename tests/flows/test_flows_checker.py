@@ -91,7 +91,7 @@ CASES = [
      'demo.yaml:18:5: duplicate key "say" in state "done"'),
     ("yaml syntax",
      ("context: [first_name]", "context: [first_name"),
-     "demo.yaml:5:6: YAML syntax error: expected ',' or ']', but got ':'"),
+     'demo.yaml:5:6: a list opened with "[" on line 4 is not closed here: end it with "]" on the same line, and put text that contains a colon or comma in double quotes'),
     ("overlapping numbers",
      ('- keywords: ["maybe", "2"]\n        goto: done',
       '- intent: number\n        min: 1\n        max: 5\n        goto: done\n      - intent: number\n        min: 5\n        max: 9\n        goto: ask'),
