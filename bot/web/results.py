@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -51,10 +59,8 @@ def _headers(response: Response) -> Response:
 
 
 def _filters() -> results.Filters:
-    try:
-        filters = results.Filters.from_args(request.args)
-    except results.FilterError as exc:
-        abort(400, description=str(exc))
+    """The URL's filters (a malformed one raises `FilterError` naming it)."""
+    filters = results.Filters.from_args(request.args)
     if filters.since is None and "since" not in request.args:
         filters = results.Filters(since=utcnow().date() - timedelta(days=DEFAULT_DAYS),
                                   until=filters.until, campaign=filters.campaign,
@@ -71,7 +77,14 @@ def _staff_only() -> None:
 @login_required
 def index() -> ResponseReturnValue:
     _staff_only()
-    filters = _filters()
+    status = 200
+    try:
+        filters = _filters()
+    except results.FilterError as exc:
+        # The page again, with the default period and the reason the link did not work.
+        flash(f"That filter was not understood ({exc}); showing the last {DEFAULT_DAYS} days.",
+              "error")
+        filters, status = results.Filters(since=utcnow().date() - timedelta(days=DEFAULT_DAYS)), 400
     with db_read() as s:
         total = results.funnel(s, filters)
         groups = [(key, label, results.breakdown(s, filters, key)) for key, label in BREAKDOWNS]
@@ -86,7 +99,7 @@ def index() -> ResponseReturnValue:
     return render_template("results/index.html", filters=filters, total=total, groups=groups,
                            week_rows=[(monday.isoformat(), f) for monday, f in weeks],
                            comparison=comparison, choices=choices, svg=svg,
-                           may_download=current_user.role in ALL_TEAMS_ROLES)
+                           may_download=current_user.role in ALL_TEAMS_ROLES), status
 
 
 @bp.route("/results/export.csv")
@@ -94,7 +107,10 @@ def index() -> ResponseReturnValue:
 def download() -> ResponseReturnValue:
     if current_user.role not in ALL_TEAMS_ROLES:
         abort(403)
-    filters = _filters()
+    try:
+        filters = _filters()
+    except results.FilterError as exc:
+        abort(400, description=str(exc))
     request_ = export.ExportRequest(filters)
     now = utcnow()
 

@@ -162,4 +162,6 @@ def test_bad_filters_are_a_clear_400(browser: Any, live: Any, ran: dict[str, Any
     page = _login(browser, live)
     response = page.goto(live.base_url + "/results?since=yesterday")
     assert response is not None and response.status == 400
-    assert "since: 'yesterday' is not a date (YYYY-MM-DD)" in page.content()
+    flash = page.locator(".flashes").inner_text()
+    assert "since: 'yesterday' is not a date (YYYY-MM-DD)" in flash
+    assert page.locator("#funnel").is_visible(), "the page still shows the default period"
