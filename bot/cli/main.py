@@ -12,6 +12,7 @@ from bot.cli import (
     panel,
     pipeline,
     readings,
+    results,
     safety,
     simulate,
     users,
@@ -35,6 +36,7 @@ main.add_command(panel.panel)
 main.add_command(campaigns.campaigns)
 main.add_command(safety.safety)
 main.add_command(readings.readings)
+main.add_command(results.results_group)
 
 
 if __name__ == "__main__":

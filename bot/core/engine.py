@@ -46,6 +46,7 @@ from bot.understanding import safety
 
 WAITS_KEY = "_waits"  # context key holding the wait counter (engine-internal)
 HEARD_KEY = "_heard"  # the last reply's message id and what was understood (for tasks)
+VARIANT_KEY = "_variant"  # the message variant the patient was assigned at enrolment
 ASKED_KEY = "_asked_back"  # the wait token of the question already asked back once
 READING_AT = "at"  # the part of a saved reading that holds when it was received
 
@@ -85,6 +86,8 @@ class _Turn:
         """Send `say`; a waiting state's voice menu (its labelled answers) rides along."""
         st = self.flow.states.get(state) if state else None
         choices = st.choices if st is not None and st.expect else ()
+        if st is not None and say is st.say:
+            say = st.say_for(self.context.get(VARIANT_KEY)) or say
         self.effects.append(fx.SendMessage(
             msgid=say.sms, params=message_params(say, self.context, choices), kind=kind or self.kind,
             state=state, voice_msgid=say.voice, choices=choices))
@@ -400,11 +403,12 @@ def prompt(flow: Flow, state: str, context: dict[str, Any], kind: str = fx.REPLY
     silence on the line); None when the state says nothing.
     """
     st = flow.states.get(state)
-    if st is None or st.say is None:
+    say = st.say_for(context.get(VARIANT_KEY)) if st is not None else None
+    if st is None or say is None:
         return None
     choices = st.choices if st.expect else ()
-    return fx.SendMessage(msgid=st.say.sms, params=message_params(st.say, context, choices), kind=kind,
-                          state=st.name, voice_msgid=st.say.voice, choices=choices)
+    return fx.SendMessage(msgid=say.sms, params=message_params(say, context, choices), kind=kind,
+                          state=st.name, voice_msgid=say.voice, choices=choices)
 
 
 def run(flow: Flow, conversation: Conversation, event: Event, now: datetime, *,

@@ -6,6 +6,7 @@ section is too broken to use); the whole-flow checks live in `checker`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.defaults import DEFAULT_REPROMPTS, TASK_PRIORITIES, TASK_TEAMS
@@ -32,6 +33,7 @@ from bot.flows.schema import (
     REMINDER_KEYS,
     SAY_KEYS,
     SETTINGS_KEYS,
+    STANDARD_VARIANT,
     STATE_KEYS,
     TASK_KEYS,
     Ambiguous,
@@ -51,6 +53,8 @@ from bot.flows.schema import (
     parse_duration,
 )
 from bot.understanding.lexicon.topics import TOPIC_NAMES
+
+VARIANT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 def check_keys(d: MarkedDict, allowed: tuple[str, ...], where: str, issues: IssueList) -> None:
@@ -112,6 +116,29 @@ def build_say(value: Any, mark: Mark, what: str, issues: IssueList) -> Say | Non
     sms = _text(d, "sms", f"say of {what}", issues)
     voice = _text(d, "voice", f"say of {what}", issues, required=False)
     return Say(sms=sms, voice=voice) if sms else None
+
+
+def build_variants(d: MarkedDict, what: str, issues: IssueList) -> tuple[tuple[str, Say], ...]:
+    """`variants: {short: "...", warm: {sms: "...", voice: "..."}}`: other wordings of the
+    state's `say`, compared on the results page. Each is a `say` of its own (translated)."""
+    if "variants" not in d:
+        return ()
+    v = _mapping(d["variants"], d.mark_of("variants"), f"variants in {what}", issues)
+    if v is None:
+        return ()
+    if "say" not in d:
+        issues.add(d.mark_of("variants"), f"variants in {what} are other wordings of its say: "
+                                          "add the standard say: first")
+    out = []
+    for name in v:
+        if not VARIANT_NAME.match(str(name)) or name == STANDARD_VARIANT:
+            issues.add(v.mark_of(name), f'variant name "{name}" in {what}: use lower-case letters, '
+                                        f'digits and _ (and not "{STANDARD_VARIANT}", the say: itself)')
+            continue
+        say = build_say(v[name], v.mark_of(name), f'variant "{name}" of {what}', issues)
+        if say is not None:
+            out.append((str(name), say))
+    return tuple(out)
 
 
 def build_task(value: Any, mark: Mark, what: str, issues: IssueList) -> TaskSpec | None:
@@ -280,6 +307,7 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
         not_understood=not_understood, end=end, ambiguous=_ambiguous(d, what, issues),
         goto=_text(d, "goto", what, issues, required=False),
         branch=tuple(branch), else_goto=_text(d, "else", what, issues, required=False),
+        variants=build_variants(d, what, issues),
         reminder_of=getattr(d, "reminder_of", None) or None,
     )
 

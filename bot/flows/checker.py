@@ -143,6 +143,8 @@ def _says(st: State) -> Iterator[tuple[Say, str]]:
         yield st.say, "say"
     if st.not_understood and st.not_understood.say:
         yield st.not_understood.say, "not_understood"
+    for _, say in st.variants:
+        yield say, "variants"
 
 
 def _check_placeholders(text: str, provided: set[str], mark: Mark, where: str, issues: IssueList,
@@ -165,8 +167,9 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
     for name, st in flow.states.items():
         sdoc = state_doc(doc, name)
         for say, key in _says(st):
-            owner = sdoc if key == "say" else sdoc.get("not_understood")
-            mark = owner.value_mark("say") if isinstance(owner, MarkedDict) else state_mark(doc, name)
+            owner = sdoc if key == "say" else sdoc.get(key)
+            mark = (owner.value_mark("say") if key != "variants" else owner.mark) \
+                if isinstance(owner, MarkedDict) else state_mark(doc, name)
             for text in filter(None, (say.sms, say.voice)):
                 _check_placeholders(text, provided, mark, f'state "{name}"', issues,
                                     "is not in the flow's context{hint}; declare it under context: "

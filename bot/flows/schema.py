@@ -99,8 +99,8 @@ CHANNELS = ("sms", "voice")
 #: Allowed keys per section (the checker suggests the nearest one for a typo).
 FLOW_KEYS = ("format", "flow", "version", "description", "channels", "context", "settings",
              "outcomes", "start", "states", "on_delivery_failure")
-STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "ambiguous", "task", "end", "goto",
-              "branch", "else", "note")
+STATE_KEYS = ("say", "variants", "expect", "no_reply", "not_understood", "ambiguous", "task",
+              "end", "goto", "branch", "else", "note")
 EXPECT_KEYS = ("intent", "keywords", "topics", "min", "max", "options_from", "save_as", "value",
                "say", "goto", "note", "reading", "unit", "alerts")
 ALERT_KEYS = ("at_least", "priority", "team", "reason")
@@ -115,6 +115,8 @@ BRANCH_KEYS = ("when", "goto")
 SETTINGS_KEYS = ("quiet_hours", "allow_phi", "required_context", "max_reprompts", "kind")
 DELIVERY_KEYS = ("task", "end")
 SAY_KEYS = CHANNELS
+#: The name of a state's own `say` when it also offers `variants:`.
+STANDARD_VARIANT = "standard"
 CONTEXT_FIELD_KEYS = ("type", "items", "phi")
 #: Tests a condition may use. `min`/`at_least` and `max`/`at_most` include the number;
 #: `below` and `above` do not.
@@ -313,6 +315,14 @@ class State:
     branch: tuple[Branch, ...] = ()
     else_goto: str | None = None
     ambiguous: Ambiguous = Ambiguous()
+    #: Other wordings of `say` to compare (A/B): (variant name, wording), in file order.
+    variants: tuple[tuple[str, Say], ...] = ()
+
+    def say_for(self, variant: str | None) -> Say | None:
+        """`say` in the wording of `variant` (the standard `say` when this state has none)."""
+        if variant and self.variants:
+            return dict(self.variants).get(variant, self.say)
+        return self.say
     #: Set on a state written by the reminder shorthand: the state whose answers it repeats.
     reminder_of: str | None = None
 
@@ -401,6 +411,13 @@ class Flow:
     @property
     def key(self) -> tuple[str, int]:
         return (self.name, self.version)
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        """The message variants patients are spread over: the standard wording first, then
+        every name a state offers (empty when no state offers any)."""
+        names = sorted({n for st in self.states.values() for n, _ in st.variants})
+        return (STANDARD_VARIANT, *names) if names else ()
 
     def provided_fields(self) -> set[str]:
         """Placeholders a message may use: patient context, host fields and saved answers."""

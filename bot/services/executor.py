@@ -34,6 +34,7 @@ from bot.store.models import (
     Patient,
     TimeoutIntent,
 )
+from bot.store.outcome_classes import class_of
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,8 @@ def _end(scope: Scope, e: fx.EndConversation) -> None:
     conv = scope.conversation
     if conv is None:
         return
-    for intent in repo.end_conversation(scope.session, conv, e.outcome, scope.now):
+    for intent in repo.end_conversation(scope.session, conv, e.outcome, scope.now,
+                                        outcome_class=class_of(scope.flow, e.outcome)):
         scope.after.cancels.append((conv.id, intent.wait_token))
     conv.outcome = e.outcome
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from alembic import context
 
 from bot.store import (
+    enrolments,  # noqa: F401  (one row per patient per campaign run, the same Base)
     models,  # noqa: F401  (registers every table on Base.metadata)
     panel_models,  # noqa: F401  (panel and campaign tables, the same Base)
     readings,  # noqa: F401  (patients' readings, the same Base)
