@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import labelled_sets
 import pytest
 import real_parts
 import redis as redis_lib
@@ -70,6 +71,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if wanted and not part.usable:
         pytest.exit(f"{real_parts.REQUIRE_POSTGRES}=1 and {_postgres_unusable(part)}",
                     returncode=pytest.ExitCode.TESTS_FAILED)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Every labelled set's development and held-out figures side by side (when they ran)."""
+    if labelled_sets.FIGURES:
+        terminalreporter.section(
+            "labelled sets: development beside frozen held-out (k/n, rate, 95% Wilson interval)")
+        for line in labelled_sets.summary_lines():
+            terminalreporter.write_line(line)
 
 
 # --- Redis ------------------------------------------------------------------------------------
