@@ -253,8 +253,12 @@ def test_two_people_claim_at_once_in_the_browser(browser: Any, live: Any) -> Non
     # both are let go together: the two POSTs reach the app concurrently, as when two people
     # press the button in the same instant, rather than one after the other's answer.
     held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
     for page in pages:
-        page.route(f"**/tasks/{tid}/claim", held.append)
+        page.route(f"**/tasks/{tid}/claim", hold)
     for page in pages:
         page.get_by_role("button", name="Claim this task").click(no_wait_after=True)
     deadline = time.monotonic() + 15
