@@ -118,7 +118,8 @@ class LocalRedis:
         return self
 
     def _wait_ready(self) -> None:
-        client = redis.Redis.from_url(self.url)
+        # Short timeouts: whatever else may hold the port need not answer at all.
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=1)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         try:
             while True:
@@ -137,7 +138,7 @@ class LocalRedis:
                             self.stop()
                             raise PortTakenError(f"another redis-server holds port {self.port}")
                         return
-                except redis.ConnectionError:
+                except (redis.ConnectionError, redis.TimeoutError):
                     if time.monotonic() > deadline:
                         self.stop()
                         raise RuntimeError("private redis-server did not start") from None
