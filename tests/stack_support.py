@@ -178,6 +178,8 @@ class Stack:
             time.sleep(0.5)
 
     def stop_workers(self) -> None:
+        """Stop the long-running workers we started (by PID); what they printed joins
+        `worker_output`, so the no-PHI-in-logs checks read it too."""
         for proc in self.workers:
             if proc.poll() is None:
                 proc.terminate()
@@ -186,6 +188,8 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+            if proc.pid in self.worker_logs:
+                self.worker_output.append(self.worker_log(proc))
         self.workers.clear()
 
 
