@@ -30,7 +30,11 @@ BLUEPRINT_MODULES = (
     "bot.web.dashboard",
     "bot.web.events",
     "bot.web.campaigns",
+    "bot.web.flows",
     "bot.web.access_audit",
+    "bot.web.password_reset_pages",
+    "bot.web.error_pages",
+    "bot.web.translations",
 )
 
 

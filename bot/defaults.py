@@ -16,6 +16,11 @@ QUIET_HOURS_START = "21:00"
 QUIET_HOURS_END = "08:00"
 #: Routine messages per patient per local calendar day, across all flows.
 MAX_ROUTINE_MESSAGES_PER_DAY = 3
+#: Outreach calls placed to one patient per local calendar day, and in any seven days (calls).
+#: These are the FCC's conditions for healthcare calls exempt from prior consent: a program
+#: that relies on that exemption keeps them; one with written consent may raise them.
+VOICE_CALLS_PER_DAY = 1
+VOICE_CALLS_PER_WEEK = 3
 
 #: How many times a state re-asks after a reply it did not understand, unless the flow says.
 DEFAULT_REPROMPTS = 2
@@ -50,8 +55,10 @@ CARRIER_RETRY_DELAY_SECONDS = 1800
 PATIENT_LOCK_TTL_SECONDS = 60
 #: Delay before a job that found the patient lock taken tries again (s).
 PATIENT_LOCK_RETRY_SECONDS = 1
-#: Unprocessed events older than this are re-enqueued by the sweeper (s).
-SWEEP_STALE_EVENTS_SECONDS = 60
+#: Unprocessed events older than this are re-enqueued by the sweeper: long enough for the
+#: event's own job to have run on a busy worker, short enough that a reply lost with a Redis
+#: restart is answered within about a minute (s).
+SWEEP_STALE_EVENTS_SECONDS = 30
 
 #: RQ queue names.
 QUEUE_INBOUND = "inbound"
@@ -68,7 +75,11 @@ SEND_CLAIM_STALE_SECONDS = 150
 #: RQ kills a patient job after this long (s).
 PROCESS_JOB_TIMEOUT_SECONDS = 300
 #: How often the sweeper re-arms lost jobs (pending messages, unprocessed events, timeouts) (s).
-SWEEP_INTERVAL_SECONDS = 30
+SWEEP_INTERVAL_SECONDS = 15
+#: The wait of the clock and the workers before they try an unreachable Redis again, doubling up
+#: to the maximum (s).
+CLOCK_RECONNECT_SECONDS = 0.5
+CLOCK_RECONNECT_MAX_SECONDS = 5.0
 
 #: How a CSV cell holds a list (e.g. appointment `slots`): values separated by this.
 CSV_LIST_SEPARATOR = ";"

@@ -41,6 +41,9 @@ _LOCALE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 #: Whole-number settings and their allowed range (lowest, highest or None).
 _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     "MAX_ROUTINE_MESSAGES_PER_DAY": (0, None),
+    # A program that calls at all calls at least once a day and once a week.
+    "VOICE_CALLS_PER_DAY": (1, None),
+    "VOICE_CALLS_PER_WEEK": (1, None),
     # Faster than once a second loads the database for nothing; slower than an hour hides
     # urgent tasks from a queue page left open.
     "TRIAGE_POLL_SECONDS": (1, 3600),
@@ -51,6 +54,12 @@ _WHOLE_NUMBERS: dict[str, tuple[int, int | None]] = {
     "PROXY_HOPS": (0, 5),
     # A second opinion slower than this is dropped (the word lists already decided).
     "SAFETY_SECOND_OPINION_TIMEOUT_MS": (100, 30000),
+    # The sweep: at least a second apart, at most ten minutes (a lost reply waits that long).
+    "SWEEP_INTERVAL_SECONDS": (1, 600),
+    # Younger than a couple of seconds, a reply's own job may still be on its way.
+    "SWEEP_STALE_EVENTS_SECONDS": (2, 3600),
+    # A machine-translation gloss slower than this is left off the task page.
+    "TRANSLATION_GLOSS_TIMEOUT_MS": (100, 10000),
 }
 
 #: Settings read as positive decimal numbers.
@@ -82,6 +91,10 @@ class Settings:
     QUIET_HOURS_END: str = defaults.QUIET_HOURS_END
     MAX_ROUTINE_MESSAGES_PER_DAY: int = defaults.MAX_ROUTINE_MESSAGES_PER_DAY
     DEFAULT_TIMEZONE: str = defaults.DEFAULT_TIMEZONE
+    #: How often the clock queues a sweep for work whose job was lost (s), and how old an
+    #: unprocessed reply must be before the sweep queues it again (s).
+    SWEEP_INTERVAL_SECONDS: int = defaults.SWEEP_INTERVAL_SECONDS
+    SWEEP_STALE_EVENTS_SECONDS: int = defaults.SWEEP_STALE_EVENTS_SECONDS
     #: Seconds between the triage queue page's checks for new tasks (bot/web/triage.py).
     TRIAGE_POLL_SECONDS: int = 10
     #: FHIR Bulk Data export (`outreach panel fetch`): the EHR's FHIR base URL and Group id;
@@ -108,10 +121,20 @@ class Settings:
     #: "on" (default): workers place phone calls, so they need TWILIO_FROM_NUMBER (Twilio
     #: places calls only from a number; a Messaging Service cannot call). "off": no calls.
     VOICE_CALLS: str = "on"
+    #: Calls to one patient per local day and in any seven days (bot.defaults: the FCC's
+    #: conditions for exempt healthcare calls).
+    VOICE_CALLS_PER_DAY: int = defaults.VOICE_CALLS_PER_DAY
+    VOICE_CALLS_PER_WEEK: int = defaults.VOICE_CALLS_PER_WEEK
     #: An operator-hosted classifier asked after the word lists (bot/second_opinion.py);
     #: unset, none is asked. It can only raise a reply's tier.
     SAFETY_SECOND_OPINION_URL: str | None = None
     SAFETY_SECOND_OPINION_TIMEOUT_MS: int = 3000
+    #: An operator-configured machine-translation service that glosses the patient's words for
+    #: staff (bot/services/gloss.py); unset (the default), nothing is sent anywhere.
+    TRANSLATION_GLOSS_URL: str | None = None
+    TRANSLATION_GLOSS_TIMEOUT_MS: int = 2000
+    #: The staff pages' language (language names, approved-reply labels); unset, the browser's.
+    STAFF_LOCALE: str | None = None
 
     @property
     def public_base_url(self) -> str:
@@ -162,6 +185,8 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
             raise _fail(name, "missing")
     if s.VOICE_CALLS not in ("on", "off"):
         raise _fail("VOICE_CALLS", "must be on or off")
+    if s.VOICE_CALLS_PER_WEEK < s.VOICE_CALLS_PER_DAY:
+        raise _fail("VOICE_CALLS_PER_WEEK", "must be at least VOICE_CALLS_PER_DAY")
     if not s.DATABASE_URL.startswith(("sqlite:", "postgresql", "postgres:")):
         raise _fail("DATABASE_URL", "must be a sqlite:/// or postgresql:// URL")
     if s.REDIS_URL:
@@ -179,6 +204,8 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
         _check_url("PUBLIC_BASE_URL", s.PUBLIC_BASE_URL, {"http", "https"})
     if s.SAFETY_SECOND_OPINION_URL:
         _check_url("SAFETY_SECOND_OPINION_URL", s.SAFETY_SECOND_OPINION_URL, {"http", "https"})
+    if s.TRANSLATION_GLOSS_URL:
+        _check_url("TRANSLATION_GLOSS_URL", s.TRANSLATION_GLOSS_URL, {"http", "https"})
     if s.SECRET_KEY is not None and "SECRET_KEY" in require and len(s.SECRET_KEY) < 16:
         raise _fail("SECRET_KEY", "must be at least 16 characters")
     for name in ("FHIR_BASE_URL", "FHIR_TOKEN_URL"):

@@ -34,6 +34,10 @@ from stack_support import Stack, make_stack
 
 from bot.devtools.local_redis import LocalRedis
 
+# Hundreds of accounts are made and signed in here: scrypt at 2^14 instead of production's 2^17
+# (bot.store.users) keeps that from dominating the run. Worker and web subprocesses inherit it.
+os.environ.setdefault("OUTREACH_TEST_SCRYPT_N", "16384")
+
 _POSTGRES = pytest.StashKey[Part]()
 
 

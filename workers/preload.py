@@ -5,17 +5,25 @@ again: settings, the flows and their compiled machines, the translation catalogs
 data and the reply-understanding tables (about a second in all, measured). Loading them here,
 before the first fork, lets each horse start warm through copy-on-write memory. Used by the
 Procfile's `worker` line: `rq worker --with-scheduler --worker-class workers.preload.PreloadedWorker`.
+
+It also outlives a Redis outage. RQ retries a failed dequeue, but a connection error anywhere
+else in its loop (heartbeat, maintenance, its own sign-off) ends the process, and a worker that
+has quit answers no patient until someone restarts it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import time
 from typing import Any
+from uuid import uuid4
 
+import redis
 from rq import Worker
 
-from bot import redaction
+from bot import defaults, redaction
 from bot.errors import SettingsError
 from bot.services import sweeper
 from bot.services.warmup import warm_tables
@@ -23,13 +31,20 @@ from workers import context
 
 log = logging.getLogger(__name__)
 
+#: Errors that mean "Redis is not there right now".
+REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
+
 
 def warm() -> None:
     """Validate the settings, load everything a job needs, arm the sweeper."""
     rt = context.runtime()  # builds the runtime and calls warm_tables (not inside a job)
     warm_tables(rt, extra_modules=context.JOB_MODULES)
     rt.db.engine.dispose()  # horses open their own connections
-    sweeper.ensure_sweeping(rt.redis)
+    try:
+        sweeper.ensure_sweeping(rt.redis, rt.settings.SWEEP_INTERVAL_SECONDS)
+    except REDIS_DOWN as exc:
+        # The clock sweeps as soon as Redis answers; RQ's own loop waits for Redis.
+        log.warning("could not arm the sweeper (%s); the clock will sweep", type(exc).__name__)
 
 
 class PreloadedWorker(Worker):
@@ -43,6 +58,47 @@ class PreloadedWorker(Worker):
             print(f"outreach worker: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
         log.info("worker preloaded flows, catalogs and reply tables")
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        """RQ's loop, started again under a new name once Redis answers after an outage.
+
+        A burst run, a requested stop, or a loop that ended while Redis was fine end as in RQ.
+        """
+        worked = False
+        while True:
+            try:
+                worked = bool(super().work(*args, **kwargs)) or worked
+            except REDIS_DOWN as exc:
+                log.warning("worker lost redis (%s)", type(exc).__name__)
+            if kwargs.get("burst") or self._stop_requested or self._redis_answers():
+                return worked
+            if not self._wait_for_redis():
+                return worked
+            with contextlib.suppress(*REDIS_DOWN):
+                self.unsubscribe()  # the old listener thread belongs to the lost connection
+            # The old name may still be registered (a Redis that kept its data): a new one
+            # cannot clash with it, and RQ's maintenance cleans the old one up.
+            self.name = uuid4().hex
+            log.info("redis answers again; the worker starts again as %s", self.name)
+
+    def _redis_answers(self) -> bool:
+        try:
+            return bool(self.connection.ping())
+        except REDIS_DOWN:
+            return False
+
+    def _wait_for_redis(self) -> bool:
+        """Wait, backing off, until Redis answers (True) or a stop is requested (False)."""
+        delay = defaults.CLOCK_RECONNECT_SECONDS
+        while not self._stop_requested:
+            try:
+                time.sleep(delay)
+            except KeyboardInterrupt:
+                return False
+            if self._redis_answers():
+                return True
+            delay = min(delay * 2, defaults.CLOCK_RECONNECT_MAX_SECONDS)
+        return False
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         """RQ sets up its log handlers here; every one of them gets the redacting filter."""

@@ -80,12 +80,12 @@ def render_turn(
     for message in messages:
         msgid = message.voice_msgid or message.msgid
         params = {**host_params, **message.params}
-        lines.append(i18n.render(msgid, params, locale, timezone))
+        lines.append(i18n.render(msgid, params, locale, timezone, spoken=True))
         msgids.append(msgid)
         if message.choices:
             choice_ids, params_for_choices = message.choices, params
     labels = tuple(
-        i18n.render(choice, params_for_choices, locale, timezone)
+        i18n.render(choice, params_for_choices, locale, timezone, spoken=True)
         for choice in choice_ids[:MAX_KEYPAD_CHOICES]
     )
     menu = tuple(

@@ -1,49 +1,72 @@
-"""`outreach flows check|graph|test`: prove flows before any patient sees them."""
+"""`outreach flows check|graph|test`: prove flows before any patient sees them.
+
+Each command takes flow files or folders as well as names, so a flow kept in the author's own
+folder works as it is; names are looked up in the flows folder (`--flows-dir`, else the
+OUTREACH_FLOWS_DIR environment variable, else this checkout's conversation_flows/).
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from bot.cli.flow_source import (
+    FLOWS_DIR_ENV,
+    FlowsFolder,
+    flows_dir_option,
+    flows_folder,
+    is_flow_file,
+    load_folder,
+    load_one,
+    looks_like_path,
+    not_found,
+    registry_for_transcripts,
+    report,
+)
 from bot.flows.compiler import compile_flow
-from bot.flows.loader import LoadResult, default_flows_dir, load_paths
+from bot.flows.loader import LoadResult
+from bot.flows.schema import Flow
 
 
-def flows_dir() -> Path:
-    """OUTREACH_FLOWS_DIR when set, else the conversation_flows/ folder of this checkout."""
-    return Path(os.environ.get("OUTREACH_FLOWS_DIR") or default_flows_dir())
-
-
-def _load(paths: tuple[str, ...] = ()) -> LoadResult:
-    return load_paths(list(paths) or [flows_dir()])
-
-
-@click.group()
+@click.group(epilog=f"Flows are read from the folder named by --flows-dir or the {FLOWS_DIR_ENV} "
+                    "environment variable (default: this checkout's conversation_flows/). Every "
+                    "command also takes a flow's file path instead of its name.")
 def flows() -> None:
     """Check, draw and test conversation flows."""
 
 
 @flows.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1)
 @click.option("--segments", "show_segments", is_flag=True,
               help="Also report each text's encoding and SMS segment count per language.")
 @click.option("--locale", "locales", multiple=True,
-              help="Languages for --segments (repeatable; default: every shipped catalog).")
-def check(paths: tuple[str, ...], show_segments: bool, locales: tuple[str, ...]) -> None:
-    """Check flow files (default: the flows folder). Exits 1 on any error."""
-    result = _load(paths)
-    for issue in result.issues:
-        click.echo(str(issue), err=issue.severity == "error")
+              help="Languages the program serves, for --segments and the translation warnings "
+                   "(repeatable; default: every shipped catalog).")
+@flows_dir_option
+def check(paths: tuple[str, ...], show_segments: bool, locales: tuple[str, ...],
+          flows_dir: str | None) -> None:
+    """Check flow files, folders or flow names PATHS (default: the flows folder). Exits 1 on any error.
+
+    Also warns about flow texts that have no reviewed translation in a language the program
+    serves (see --locale).
+    """
+    from bot import i18n
+    from bot.flows.loader import load_paths
+    from bot.flows.translation_checks import translation_issues
+
+    folder = flows_folder(flows_dir)
+    result = load_paths(_check_targets(paths, folder)) if paths else load_folder(folder)
+    report(result.issues)
+    chosen = tuple(i18n.negotiate(code) for code in locales) or i18n.SHIPPED_LOCALES
+    for issue in translation_issues(result.registry.latest(), chosen):
+        click.echo(str(issue))
     for flow in result.registry:
         click.echo(f"ok  {flow.name} v{flow.version}  ({len(flow.states)} states)  {flow.path}")
     if show_segments:
-        from bot import i18n
         from bot.flows.segments import report_lines
 
-        chosen = tuple(i18n.negotiate(code) for code in locales) or i18n.SHIPPED_LOCALES
         for line in report_lines(result.registry.latest(), chosen):
             click.echo(line)
     if result.errors:
@@ -51,41 +74,67 @@ def check(paths: tuple[str, ...], show_segments: bool, locales: tuple[str, ...])
         sys.exit(1)
 
 
-@flows.command("graph")
-@click.argument("name")
-@click.option("--version", "version", type=int, default=None, help="Flow version (default: newest).")
-def graph(name: str, version: int | None) -> None:
-    """Print flow NAME as a Mermaid state diagram."""
-    from bot.errors import UnknownFlow
+def _check_targets(args: tuple[str, ...], folder: FlowsFolder) -> list[str | Path]:
+    """Files and folders as given; a flow name becomes the files of that flow in the flows folder."""
+    out: list[str | Path] = []
+    for arg in args:
+        if Path(arg).exists():
+            out.append(arg)
+        elif looks_like_path(arg):
+            raise click.BadParameter(f"no such file or folder: {arg}", param_hint="PATHS")
+        else:
+            loaded = load_folder(folder)
+            if arg not in loaded.registry.names():
+                raise click.ClickException(not_found(arg, [folder.describe()], loaded.registry.names(),
+                                                     "flows check"))
+            out += [f.path for f in loaded.registry if f.name == arg]
+    return out
 
-    result = _load()
-    try:
-        flow = result.registry.get(name, version)
-    except UnknownFlow as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(compile_flow(flow).mermaid(), nl=False)
+
+@flows.command("graph")
+@click.argument("flow")
+@click.option("--version", "version", type=int, default=None, help="Flow version (default: newest).")
+@flows_dir_option
+def graph(flow: str, version: int | None, flows_dir: str | None) -> None:
+    """Print FLOW (a name in the flows folder, or a flow file) as a Mermaid state diagram."""
+    found = load_one(flow, version, flows_folder(flows_dir), "flows graph")
+    click.echo(compile_flow(found).mermaid(), nl=False)
+
+
+def _transcripts(paths: tuple[str, ...]) -> list[Path]:
+    from bot.services.transcripts import transcript_files
+
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():  # its tests/ folder, or the transcripts beside the flows in it
+            folder = p / "tests" if (p / "tests").is_dir() else p
+            files += [f for f in transcript_files(folder) if not is_flow_file(f)]
+        else:
+            files.append(p)
+    return files
 
 
 @flows.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--update", is_flag=True, help="Rewrite expectations from what the engine does now.")
 @click.option("--no-coverage", is_flag=True, help="Skip the every-transition coverage check.")
-def test(paths: tuple[str, ...], update: bool, no_coverage: bool) -> None:
-    """Run transcript tests (default: conversation_flows/tests/*.yaml) and check coverage."""
-    from bot.services.transcripts import (
-        coverage,
-        run_transcript,
-        transcript_files,
-        update_transcript,
-        xfail_reason,
-    )
+@flows_dir_option
+def test(paths: tuple[str, ...], update: bool, no_coverage: bool, flows_dir: str | None) -> None:
+    """Run transcript tests and check that they cover every transition.
 
-    loaded = _load()
-    if loaded.errors:
-        for issue in loaded.errors:
-            click.echo(str(issue), err=True)
+    PATHS are transcript files or folders (a folder with a tests/ folder inside means its
+    transcripts). Default: the tests/ folder of the flows folder. A transcript's flow is looked
+    up beside it (its folder, or the folder above tests/) before the flows folder.
+    """
+    from bot.services.transcripts import coverage, run_transcript, update_transcript, xfail_reason
+
+    folder = flows_folder(flows_dir)
+    files = _transcripts(paths) if paths else _transcripts((str(folder.path),))
+    if not files:
+        raise click.ClickException(f"no transcripts (*.yaml) found in {', '.join(paths) or folder.describe()}")
+    loaded, beside = registry_for_transcripts(files, folder)
+    if report(loaded.errors):
         sys.exit(1)
-    files = [Path(p) for p in paths] or transcript_files(flows_dir() / "tests")
     results, failed = [], 0
     for path in files:
         result = run_transcript(path, loaded.registry)
@@ -103,8 +152,9 @@ def test(paths: tuple[str, ...], update: bool, no_coverage: bool) -> None:
         for failure in result.failures:
             failed += 1
             click.echo(f"     {failure}")
-    if not no_coverage and not paths:
-        cov = coverage(loaded.registry.latest(), results)
+    covered = _coverage_flows(paths, loaded, beside)
+    if not no_coverage and covered:
+        cov = coverage(covered, results)
         for (name, version), missing in cov.missing.items():
             for item in missing:
                 click.echo(f"not covered: {name} v{version} {item}")
@@ -113,3 +163,15 @@ def test(paths: tuple[str, ...], update: bool, no_coverage: bool) -> None:
     click.echo(f"{len(files)} transcript(s), {'all passed' if not failed else 'FAILED'}")
     if failed:
         sys.exit(1)
+
+
+def _coverage_flows(paths: tuple[str, ...], loaded: LoadResult, beside: list[Path]) -> list[Flow]:
+    """Whose transitions must be covered: for a folder of tests, every flow beside it (or, for
+    the flows folder's own tests, every flow there); none when single transcript files were
+    picked (they prove paths, not a whole flow)."""
+    if paths and not all(Path(p).is_dir() for p in paths):
+        return []
+    flows = loaded.registry.latest()
+    if not beside:
+        return flows
+    return [f for f in flows if any(Path(f.path).resolve().is_relative_to(d) for d in beside)]

@@ -22,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 
 from bot import i18n as core
+from bot.i18n import review_sheet, reviews
 from bot.i18n.gate import check_catalogs, read_catalog
 
 ROOT = core.LOCALES_DIR.parent
@@ -43,7 +44,6 @@ KEYWORDS = {
     "npgettext": ((1, "c"), 2, 3),
 }
 COMMENT_TAGS = ("TRANSLATORS:",)
-README = core.LOCALES_DIR / "README.md"
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.M)
 
 
@@ -174,20 +174,6 @@ def compile_catalogs(directory: Path = core.LOCALES_DIR,
     return results
 
 
-def review_states(readme: Path = README) -> dict[str, dict[str, str]]:
-    """The review-state table of locales/README.md: locale -> {language, state, reviewer, date}."""
-    rows: dict[str, dict[str, str]] = {}
-    if not readme.exists():
-        return rows
-    text = readme.read_text(encoding="utf-8")
-    block = text.split("<!-- review-state:start -->")[-1].split("<!-- review-state:end -->")[0]
-    for line in block.splitlines():
-        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 5 and cells[0] in core.SHIPPED_LOCALES:
-            rows[cells[0]] = dict(zip(("language", "state", "reviewer", "date"), cells[1:5], strict=True))
-    return rows
-
-
 @click.group()
 def i18n() -> None:
     """Translation catalogs."""
@@ -252,18 +238,56 @@ def check(show_segments: bool) -> None:
 
 @i18n.command()
 def status() -> None:
-    """Each catalog's review state (locales/README.md) and completeness."""
+    """Each catalog's review state (from locales/<locale>/reviews.csv) and completeness."""
     from rich.console import Console
     from rich.table import Table
 
-    states = review_states()
     table = Table(title="Catalogs")
-    for heading in ("Locale", "Language", "Review state", "Translated", "Fuzzy", "Missing"):
+    for heading in ("Locale", "Language", "Review state", "Reviewed", "Stale", "Last review",
+                    "Translated", "Fuzzy", "Missing"):
         table.add_column(heading)
     for locale in core.SHIPPED_LOCALES:
         done = completeness(locale)
-        row = states.get(locale, {})
-        table.add_row(locale, row.get("language", "?"), row.get("state", "unknown"),
+        review = reviews.summary(locale)
+        last = f"{review.last_reviewer}, {review.last_date}" if review.last_reviewer else "-"
+        table.add_row(locale, core.babel_locale(locale).get_display_name("en") or locale,
+                      review.state,
+                      "-" if locale == core.SOURCE_LOCALE else f"{review.reviewed}/{review.total}",
+                      str(review.stale), last,
                       f"{done.translated}/{done.total}", str(done.fuzzy), str(done.missing))
-    Console().print(table)
+    Console(width=160).print(table)
 
+
+@i18n.command(name="export")
+@click.option("--for-review", "locale", required=True, type=click.Choice(core.SHIPPED_LOCALES[1:]),
+              help="The language a medical translator will review.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the sheet (default: <locale>-review.csv here).")
+def export_(locale: str, output: Path | None) -> None:
+    """Write a review sheet (CSV) for one language: source, translation, context, where it is
+    shown, SMS segments and encoding, a rendered example; the reviewer fills the last columns."""
+    path = output or Path(f"{locale}-review.csv")
+    count = review_sheet.write_sheet(path, review_sheet.export_rows(locale))
+    click.echo(f"{path}: {count} messages for review in {locale}")
+
+
+@i18n.command(name="import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--locale", default=None, type=click.Choice(core.SHIPPED_LOCALES[1:]),
+              help="The sheet's language (default: from its name, <locale>-review.csv).")
+def import_(sheet: Path, locale: str | None) -> None:
+    """Record a returned review sheet: each approved or corrected row gets its reviewer and
+    date in locales/<locale>/reviews.csv; corrections go into the catalog. All or nothing."""
+    try:
+        result = review_sheet.import_sheet(sheet, locale=locale)
+    except review_sheet.SheetError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    if result.problems:
+        click.echo(f"{len(result.problems)} problem(s); nothing imported", err=True)
+        sys.exit(1)
+    click.echo(f"{result.locale}: {result.approved} approved, {result.corrected} corrected "
+               f"(recorded in {reviews.reviews_path(result.locale)})")
+    if result.corrected:
+        compile_catalogs(locales=[result.locale])

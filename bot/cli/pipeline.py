@@ -1,41 +1,30 @@
 """`outreach db upgrade`, `patients import`, `campaign start`, `tasks list`, `conversations show`.
 
-Patients CSV columns (header row required; only `phone` is mandatory):
-  phone               the patient's mobile number; E.164 or national (default region US)
-  first_name, last_name
-  external_ref        your system's id for the patient (unique)
-  preferred_language  as recorded (e.g. "Spanish", "es-MX", "zh-TW"); negotiated to a catalog
-  timezone            IANA name (e.g. America/Chicago); default America/New_York
-  consent             granted (default) or revoked
-Any other column (due_date, appointment_at, ...) is kept for flows to use as a placeholder.
-Bad rows are reported with their line numbers; good rows are imported; an existing phone or
-external_ref updates that patient.
+The patients CSV (its columns, and why a file is imported whole or not at all) is described in
+`bot.panel.patients_csv`.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-import phonenumbers
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import exists, select
 
-from bot import defaults, i18n
+from bot import defaults
 from bot import settings as settings_mod
 from bot.errors import OutreachError
+from bot.panel import patients_csv
 from bot.store import repositories as repo
 from bot.store import rows
 from bot.store.db import get_database
 from bot.store.models import (
     CONSENT_GRANTED,
-    CONSENT_REVOKED,
     Conversation,
     FollowUpTask,
     InboxEvent,
@@ -73,80 +62,10 @@ def db_upgrade() -> None:
 
 # --- patients ---------------------------------------------------------------------------------
 
-def parse_phone(raw: str, region: str = "US") -> str:
-    """E.164 for `raw`, or ValueError saying why not."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"phone {raw!r} is not a phone number ({exc})") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"phone {raw!r} is not a valid number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _row_to_fields(row: dict[str, str]) -> dict[str, Any]:
-    phone = (row.get("phone") or "").strip()
-    if not phone:
-        raise ValueError("phone is missing")
-    fields: dict[str, Any] = {"phone": parse_phone(phone)}
-    for key in ("first_name", "last_name", "external_ref", "preferred_language"):
-        value = (row.get(key) or "").strip()
-        if value:
-            fields[key] = value
-    tz = (row.get("timezone") or "").strip()
-    if tz:
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone {tz!r} is not an IANA time zone") from None
-        fields["timezone"] = tz
-    consent = (row.get("consent") or "").strip().lower()
-    if consent and consent not in (CONSENT_GRANTED, CONSENT_REVOKED):
-        raise ValueError("consent must be granted or revoked")
-    fields["consent"] = consent or CONSENT_GRANTED
-    fields["locale"] = i18n.negotiate(fields.get("preferred_language"))
-    fields["attributes"] = {k: v.strip() for k, v in row.items()
-                            if k and k not in KNOWN_COLUMNS and v and v.strip()}
-    return fields
-
-
 def import_patients(url: str, path: Path) -> tuple[int, list[tuple[int, str]]]:
-    """Import `path`; returns (rows imported, [(line, problem)])."""
-    problems: list[tuple[int, str]] = []
-    imported = 0
-    now = datetime.now(timezone.utc)
-    database = get_database(url)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "phone" not in reader.fieldnames:
-            return 0, [(1, "the header row must name a 'phone' column")]
-        for row in reader:
-            line = reader.line_num
-            try:
-                fields = _row_to_fields(row)
-            except ValueError as exc:
-                problems.append((line, str(exc)))
-                continue
-            with database.session() as s:
-                patient = repo.patient_by_phone(s, fields["phone"])
-                ref = fields.get("external_ref")
-                if patient is None and ref:
-                    patient = s.scalar(select(Patient).where(Patient.external_ref == ref))
-                if patient is None:
-                    patient = Patient(phone=fields["phone"], created_at=now)
-                    s.add(patient)
-                consent = fields.pop("consent")
-                attributes = fields.pop("attributes")
-                for key, value in fields.items():
-                    setattr(patient, key, value)
-                patient.attributes = {**(patient.attributes or {}), **attributes}
-                s.flush()
-                if patient.consent_status == CONSENT_REVOKED:
-                    consent = CONSENT_REVOKED  # only the patient lifts an opt-out (START)
-                if patient.consent_status != consent or patient.consent_updated_at is None:
-                    repo.set_consent(s, patient, consent, "import", now)
-            imported += 1
-    return imported, problems
+    """Import `path` whole or not at all; returns (rows imported, [(line, problem)])."""
+    result = patients_csv.import_patients(url, path, datetime.now(timezone.utc))
+    return result.imported, result.problems
 
 
 @click.group()
@@ -157,17 +76,20 @@ def patients() -> None:
 @patients.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def patients_import(file: Path) -> None:
-    """Import patients from FILE.csv (see `outreach patients import --help` for columns)."""
+    """Import patients from FILE.csv, whole or not at all."""
     imported, problems = import_patients(_settings().DATABASE_URL, file)
-    for line, problem in problems:
-        click.echo(f"{file}:{line}: {problem}", err=True)
-    click.echo(f"imported {imported} patient(s); {len(problems)} row(s) rejected")
+    for line in patients_csv.describe(problems, file):
+        click.echo(line, err=True)
     if problems:
+        click.echo(f"nothing imported: {len(problems)} problem(s); fix them and import the file "
+                   "again", err=True)
         raise SystemExit(1)
+    click.echo(f"imported {imported} patient(s)")
 
 
-patients_import.__doc__ = (patients_import.__doc__ or "") + "\n\n" + (__doc__ or "").split(
-    "\n\n", 1)[1]
+# Click keeps the help it read when the command was made; "\b" keeps the column list as laid out.
+patients_import.help = (patients_import.help or "") + "\n\n" + "\n\n".join(
+    "\b\n" + part for part in (patients_csv.__doc__ or "").split("\n\n")[1:])
 
 
 # --- campaign ---------------------------------------------------------------------------------
@@ -265,7 +187,7 @@ def start_campaign(
         batch = [pid for pid, _ in enrol]
         queues.enqueue_process_patients(conn, batch)
         started.extend(batch)
-    sweeper.schedule_sweep(conn)
+    sweeper.schedule_sweep(conn, settings.SWEEP_INTERVAL_SECONDS)
     return started
 
 

@@ -1,10 +1,15 @@
-"""`outreach simulate NAME`: chat with a flow in the terminal, clock under your control.
+"""`outreach simulate FLOW`: chat with a flow in the terminal, clock under your control.
+
+FLOW is a flow's file or a name in the flows folder (bot.cli.flow_source). The patient context
+comes from `--context` (YAML or JSON, or @FILE), else from the flow's first transcript, said so;
+a missing required field stops before anything is simulated.
 
 Type what the patient would text. Lines starting with `/` are commands:
   /wait 25h        advance the clock; due timeouts fire (nudges, hand-offs)
   /state           show the state, wait token, attempts and saved answers
   /staff close | /staff resume | /staff goto STATE
   /fail [CODE]     the last message could not be delivered (Twilio error CODE)
+  /silence         (voice) the caller says nothing: the question once more, then the call ends
   /quit
 Nothing is sent and nothing is stored: effects are only printed. With `--channel voice` each
 step is shown as the TwiML the call would get (the same builder the voice endpoints use); type
@@ -21,14 +26,22 @@ from typing import Any
 from xml.dom import minidom
 
 import click
+import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
 from bot import i18n
-from bot.channels.twilio_voice import Turn, gather_twiml, render_turn, render_turn_twiml
+from bot.channels import voice_messages as vm
+from bot.channels.twilio_voice import (
+    Turn,
+    final_twiml,
+    gather_twiml,
+    render_turn,
+    render_turn_twiml,
+)
 from bot.channels.voice_locales import voice_profile
-from bot.cli.flows import _load, flows_dir
+from bot.cli.flow_source import FLOWS_DIR_ENV, flows_dir_option, flows_folder, load_one
 from bot.core import call_messages as cm
 from bot.core import effects as fx
 from bot.core.conversation import (
@@ -41,23 +54,58 @@ from bot.core.conversation import (
     Start,
     Timeout,
 )
-from bot.core.engine import StepResult, run
-from bot.errors import OutreachError
+from bot.core.engine import StepResult, prompt, run
 from bot.flows.marked import load_marked, plain
 from bot.flows.schema import Flow, parse_duration
+from bot.flows.translation_checks import translation_issues
 from bot.i18n import render
 from bot.services import voice_turns as vt
 from bot.services.transcripts import DEFAULT_HOST_PARAMS, DEFAULT_NOW, pop_due, spoken_or_sent
-from bot.understanding import call_intents
 
 
-def sample_context(flow: Flow) -> dict[str, Any]:
-    """The context of the first transcript for this flow, so a simulation starts at once."""
-    for path in sorted((flows_dir() / "tests").glob("*.yaml")):
-        doc = plain(load_marked(path.read_text(encoding="utf-8")))
-        if doc.get("flow") == flow.name:
-            return dict(doc.get("context") or {})
-    return {}
+def sample_context(flow: Flow, folders: list[Path]) -> tuple[dict[str, Any], Path | None]:
+    """The context of the first transcript for this flow in `folders`' tests/, and its file."""
+    for folder in folders:
+        for path in sorted((folder / "tests").glob("*.yaml")):
+            doc = plain(load_marked(path.read_text(encoding="utf-8")))
+            if isinstance(doc, dict) and doc.get("flow") == flow.name:
+                return dict(doc.get("context") or {}), path
+    return {}, None
+
+
+def parse_context(text: str) -> dict[str, Any]:
+    """`--context` as YAML or JSON (`{first_name: Ana}` or `{"first_name": "Ana"}`), or
+    `@file.yaml`; a bad value stops with what is wrong and an example."""
+    source = text
+    if text.startswith("@"):
+        try:
+            source = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {text[1:]}: {exc.strerror}", param_hint="--context") from None
+    try:
+        value = plain(load_marked(source))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" (column {where.column + 1})" if where is not None else ""
+        raise click.BadParameter(f"not YAML or JSON{at}: {getattr(exc, 'problem', None) or exc}. "
+                                 "Write it like: --context '{first_name: Ana, due_date: 2026-03-05}'",
+                                 param_hint="--context") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise click.BadParameter("must be a mapping of field: value, like "
+                                 "--context '{first_name: Ana, due_date: 2026-03-05}'",
+                                 param_hint="--context")
+    return value
+
+
+def missing_context(flow: Flow, conv: Conversation) -> list[str]:
+    """Required fields the engine would refuse to start without (its own rule, by running Start)."""
+    result = run(flow, conv, Start(), datetime.fromisoformat(DEFAULT_NOW))
+    for eff in result.effects:
+        if isinstance(eff, fx.Audit) and eff.action == "flow_not_started":
+            return [str(name) for name in eff.detail.get("missing", [])]
+    return []
 
 
 #: Where the simulated call would post answers (shown in the TwiML; nothing listens).
@@ -71,13 +119,17 @@ class Simulator:
         self.timers: dict[str, datetime] = {}
         self.words: dict[str, str] = {}  # reply message id -> what the patient typed
         self.profile = voice_profile(conv.locale) if conv.channel == "voice" else None
+        self.silences = 0  # silent answers to the current question (voice)
 
     def apply(self, event: Event) -> None:
         before = self.conv.state
         if self.conv.channel == "voice" and isinstance(event, Start) and not self.conv.state:
             self.show_identity()
         if self.conv.channel == "voice" and isinstance(event, Reply):
-            result = self._heard(event)
+            heard = self._heard(event)
+            if heard is None:
+                return  # asked again, as the call would: the flow did not move
+            result = heard
         else:
             result = run(self.flow, self.conv, event, self.now)
         self.conv = Conversation.from_dict(json.loads(json.dumps(result.conversation.to_dict(), default=str)))
@@ -90,21 +142,54 @@ class Simulator:
         if self.conv.channel == "voice" and any(isinstance(e, fx.SendMessage) for e in result.effects):
             self.show_twiml(result.effects)
 
-    def _heard(self, event: Reply) -> StepResult:
-        """A call answer read as a real call reads it (`bot.understanding.call_intents`)."""
-        keypad = vt.keypad_for(self.flow, self.conv.state)
-        keyed = event.text.strip().isdigit() or event.text.strip() == "*"
-        hit = call_intents.classify_call(event.text, self.conv.locale, keyed=keyed, keypad=keypad)
-        text = event.text
-        if hit is None and not keyed:
-            text = call_intents.spoken_answer(text, self.conv.locale,
-                                              vt.answer_keys(self.flow, self.conv.state))
-        if hit is not None and hit.kind in ("repeat", "wrong_number"):
-            self.out.print(f"[dim]  call intent {hit.kind}: "
-                           + ("the question again" if hit.kind == "repeat" else
-                              "number marked wrong, outreach stopped, contact-fix task") + "[/dim]")
-        return run(self.flow, self.conv, Reply(text=text, channel="voice"), self.now,
+    def _heard(self, event: Reply) -> StepResult | None:
+        """A call answer read as a real call reads it (`voice_turns.read_answer`): None when the
+        call asks the question again instead of giving the answer to the flow."""
+        self.silences = 0
+        keyed = event.text.strip().isdigit() or event.text.strip() in ("*", "#")
+        answer = vt.read_answer(self.flow, self.conv.state, event.text, self.conv.locale,
+                                keyed=keyed)
+        if answer.action == vt.REPEAT:
+            self.out.print("[dim]  call intent repeat: the question again[/dim]")
+            self.show_question()
+            return None
+        if answer.action == vt.ASK_BACK:
+            self.out.print("[dim]  not clear (noise around a word): asked back, not acted on[/dim]")
+            self.show_question(cm.NOT_SURE)
+            return None
+        if answer.action == vt.WRONG_NUMBER:
+            self.out.print("[dim]  call intent wrong_number: number marked wrong, outreach "
+                           "stopped, contact-fix task[/dim]")
+        hit = answer.hit
+        return run(self.flow, self.conv, Reply(text=answer.text, channel="voice"), self.now,
                    classify=lambda *_a, **_k: hit)
+
+    def silence(self) -> None:
+        """Nothing said or pressed: the real call asks once more, then says goodbye."""
+        if self.profile is None or self.conv.status != ACTIVE:
+            return
+        if self.silences >= vt.MAX_SILENCES:
+            line = render(vm.NO_INPUT_GOODBYE, DEFAULT_HOST_PARAMS, self.conv.locale,
+                          self.conv.timezone)
+            self.out.print("[dim]  silence again: the call ends (the conversation's own timeout "
+                           "goes on)[/dim]")
+            self._print_xml(final_twiml([line], self.profile, goodbye=None))
+            return
+        self.silences += 1
+        self.show_question(vm.NO_INPUT)
+
+    def show_question(self, lead: str | None = None) -> None:
+        """The current question again, with its menu and keypad offer (what the call says)."""
+        question = prompt(self.flow, self.conv.state, self.conv.context)
+        if self.profile is None or question is None:
+            return
+        turn = render_turn([question], self.conv.locale, self.conv.timezone, DEFAULT_HOST_PARAMS)
+        if lead is not None:
+            sorry = render(lead, DEFAULT_HOST_PARAMS, self.conv.locale, self.conv.timezone)
+            turn = Turn((sorry, *turn.lines), turn.choices, turn.menu, turn.msgids)
+        self._print_xml(vt.question_twiml(self.flow, self.conv.state, turn, self.profile,
+                                          SIM_GATHER_URL, self.conv.locale, self.conv.timezone,
+                                          DEFAULT_HOST_PARAMS))
 
     def show_identity(self) -> None:
         """What every call says first: who is calling and for whom (no health detail)."""
@@ -194,10 +279,14 @@ class Simulator:
         elif parts[0] == "/staff" and len(parts) > 1:
             self.apply(StaffAction(action=parts[1], state=parts[2] if len(parts) > 2 else None,
                                    staff_id="simulator"))
+        elif parts[0] == "/silence" and self.conv.channel == "voice":
+            self.out.print("[bold blue]patient:[/bold blue] (silence)", highlight=False)
+            self.silence()
         elif parts[0] == "/fail":
             self.apply(DeliveryFailed(error_code=int(parts[1]) if len(parts) > 1 else 30003))
         elif parts[0].startswith("/"):
-            self.out.print("[red]commands: /wait D, /state, /staff close|resume|goto S, /fail [CODE], /quit[/red]")
+            self.out.print("[red]commands: /wait D, /state, /staff close|resume|goto S, /fail [CODE], "
+                           "/silence (voice), /quit[/red]")
         else:
             self.out.print(f"[bold blue]patient:[/bold blue] {line}", highlight=False)
             message_id = f"sim-{len(self.words) + 1}"
@@ -206,28 +295,56 @@ class Simulator:
         return True
 
 
-@click.command()
-@click.argument("name")
+@click.command(epilog=f"FLOW is a flow's file (path/to/flow.yaml) or the name of a flow in the flows "
+                      f"folder (--flows-dir, else the {FLOWS_DIR_ENV} environment variable, else "
+                      "this checkout's conversation_flows/).")
+@click.argument("flow_arg", metavar="FLOW")
 @click.option("--lang", "lang", default="en", show_default=True, help="Patient locale.")
 @click.option("--channel", type=click.Choice(["sms", "voice"]), default="sms", show_default=True)
 @click.option("--script", "script", type=click.Path(exists=True, dir_okay=False),
               help="Read inputs (replies and /commands) from a file instead of the keyboard.")
 @click.option("--version", "version", type=int, default=None, help="Flow version (default newest).")
-@click.option("--context", "context_json", default=None, help="Patient context as JSON.")
-def simulate(name: str, lang: str, channel: str, script: str | None, version: int | None,
-             context_json: str | None) -> None:
-    """Chat with flow NAME in the terminal. Type /wait 25h to let timeouts fire."""
-    registry = _load().registry
-    try:
-        flow = registry.get(name, version)
-    except OutreachError as exc:
-        raise click.ClickException(str(exc)) from None
-    context = json.loads(context_json) if context_json else sample_context(flow)
+@click.option("--context", "context_text", default=None,
+              help="Patient context as YAML or JSON, e.g. '{first_name: Ana, due_date: 2026-03-05}', "
+                   "or @FILE. Default: the context of the flow's first transcript in tests/ (said when used).")
+@flows_dir_option
+def simulate(flow_arg: str, lang: str, channel: str, script: str | None, version: int | None,
+             context_text: str | None, flows_dir: str | None) -> None:
+    """Chat with FLOW in the terminal. Type /wait 25h to let timeouts fire."""
+    folder = flows_folder(flows_dir)
+    flow = load_one(flow_arg, version, folder, "simulate")
+    if context_text is not None:
+        context = parse_context(context_text)
+    else:
+        here = Path(flow.path).resolve().parent
+        context, source = sample_context(flow, list(dict.fromkeys([here, folder.path])))
+        if source is not None:
+            click.echo(f"context: {json.dumps(context, ensure_ascii=False, default=str)}\n"
+                       f"  (taken from the transcript {source}; pass --context to use your own)")
+        else:
+            click.echo("context: none given (pass --context '{first_name: Ana}' to fill the flow's fields)")
     conv = Conversation(id="simulator", patient_id="simulator", flow=flow.name, version=flow.version,
                         state="", locale=i18n.negotiate(lang), channel=channel, context=context)
+    missing = missing_context(flow, conv)
+    if missing:
+        example = ", ".join(f"{name}: ..." for name in missing)
+        raise click.ClickException(
+            f"the flow {flow.name} needs {', '.join(missing)} in its context to start "
+            f"(settings: required_context); nothing was simulated. Pass them with "
+            f"--context '{{{example}}}'")
     console = Console(highlight=False)
+    absent = [name for name in flow.context if context.get(name) in (None, "", [])]
+    if absent:
+        console.print(f"[yellow]warning: the context has no {', '.join(absent)}: texts that use "
+                      f"{'them' if len(absent) > 1 else 'it'} will show the placeholder as written "
+                      "(pass --context to fill them)[/yellow]")
     console.print(f"[bold]{flow.name} v{flow.version}[/bold] ({channel}, {conv.locale}). "
                   "Type replies; /wait 25h advances the clock; /quit ends.")
+    untranslated = [i for i in translation_issues([flow], [conv.locale]) if "not translated" in i.message]
+    if untranslated:
+        console.print(f"[yellow]warning: {len(untranslated)} text(s) of this flow have no {conv.locale} "
+                      "translation and are sent in English here (as they would be to a patient); see "
+                      '"Get your flow translated" in conversation_flows/README.md[/yellow]')
     sim = Simulator(flow, conv, datetime.fromisoformat(DEFAULT_NOW), console)
     sim.apply(Start())
     lines = Path(script).read_text(encoding="utf-8").splitlines() if script else None

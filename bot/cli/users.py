@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from bot import settings as settings_mod
 from bot.defaults import TASK_TEAMS
 from bot.errors import SettingsError
+from bot.store import password_reset
 from bot.store import users as users_store
 from bot.store.db import Database, get_database
 
@@ -115,3 +116,26 @@ def deactivate(email: str) -> None:
     except (OperationalError, ProgrammingError) as exc:
         raise _no_table(exc) from None
     click.echo(f"deactivated {email}")
+
+
+@users.command("reset-link")
+@click.argument("email")
+def reset_link(email: str) -> None:
+    """Print a one-time link (valid 24 hours) with which EMAIL sets a new password."""
+    try:
+        cfg = settings_mod.load(require=frozenset({"DATABASE_URL", "SECRET_KEY",
+                                                   "PUBLIC_BASE_URL"}))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        with get_database(cfg.DATABASE_URL).session() as session:
+            user = users_store.get_by_email(session, email)
+            if user is None or not user.active:
+                raise click.ClickException(f"no active account for {email}")
+            token = password_reset.issue(str(cfg.SECRET_KEY), user)
+    except (OperationalError, ProgrammingError) as exc:
+        raise _no_table(exc) from None
+    base = (cfg.PUBLIC_BASE_URL or "").rstrip("/")
+    click.echo(f"{base}/reset-password/{token}")
+    click.echo(f"Give this link to {email} in person or by a trusted channel; it works once, "
+               "for 24 hours.", err=True)

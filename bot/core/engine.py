@@ -36,8 +36,9 @@ from bot.core.conversation import (
 from bot.defaults import MAX_STEPS_PER_TURN
 from bot.errors import EngineError
 from bot.flows.compiler import BEGIN, NEW, CompiledFlow, compile_flow
-from bot.flows.params import message_params
-from bot.flows.schema import Flow, Say, State
+from bot.flows.params import message_params, task_params
+from bot.flows.schema import Flow, Say, State, TaskSpec
+from bot.i18n import SOURCE_LOCALE, fill
 from bot.understanding import safety
 
 WAITS_KEY = "_waits"  # context key holding the wait counter (engine-internal)
@@ -87,6 +88,15 @@ class _Turn:
     def system(self, msgid: str, kind: str = fx.SYSTEM) -> None:
         self.effects.append(fx.SendMessage(msgid=msgid, params={}, kind=kind, state=self.state))
 
+    def task(self, spec: TaskSpec, state: str | None, **more: Any) -> None:
+        """Hand the patient to a team; the reason names the patient's answers it refers to
+        (`{day}`, `{bp.systolic}`), formatted in the language flows are written in."""
+        params = task_params(spec, self.context)
+        reason = fill(spec.reason, params, SOURCE_LOCALE, self.conv.timezone or "UTC",
+                      now=self.now) if params else spec.reason
+        self.effects.append(fx.CreateTask(team=spec.team, priority=spec.priority_for(self.context),
+                                          reason=reason, state=state, **more))
+
     def cancel_wait(self) -> None:
         if self.wait_token:
             self.effects.append(fx.CancelTimeout(self.wait_token))
@@ -111,10 +121,8 @@ class _Turn:
             st = self.flow.states[self.state]
             if st.task:
                 heard = self.context.get(HEARD_KEY) or {}
-                self.effects.append(fx.CreateTask(
-                    team=st.task.team, priority=st.task.priority_for(self.context),
-                    reason=st.task.reason, state=st.name,
-                    reply_message_id=heard.get("message_id"), understood=heard.get("understood")))
+                self.task(st.task, st.name, reply_message_id=heard.get("message_id"),
+                          understood=heard.get("understood"))
             if st.say:
                 self.say(st.say, st.name)
             if st.end:
@@ -316,8 +324,7 @@ def _on_delivery_failed(t: _Turn, event: DeliveryFailed) -> None:
     if rule is None:
         return
     if rule.task:
-        t.effects.append(fx.CreateTask(team=rule.task.team, priority=rule.task.priority_for(t.context),
-                                       reason=rule.task.reason, state=t.state, category="delivery"))
+        t.task(rule.task, t.state, category="delivery")
     if rule.end:
         t.end(rule.end)
 

@@ -98,10 +98,9 @@ def reaction(
     if hit.kind == "urgent":
         category = getattr(hit, "category", None) or "medical"
         team = "behavioral_health" if category == "crisis" else "nursing"
-        where = f"during {flow}" if flow else "outside a conversation"
         reply = messages.CRISIS_REPLY if category == "crisis" else messages.URGENT_MEDICAL_REPLY
         return [fx.CreateTask(team=team, priority="urgent", state=state, category=category,
-                              reason=f"Urgent reply ({category}) {where}."),
+                              reason=f"{_urgent_title(category)} {_where(flow)}."),
                 _system(reply, state, fx.SAFETY),
                 fx.Audit("urgent_override", f"urgent reply: {category}",
                          {"category": category, "keyword": keyword})]
@@ -113,6 +112,22 @@ def reaction(
             return [fx.SetLanguage(chosen), _system(messages.LANGUAGE_CHANGED, state)]
         return [fx.SetLanguage(chosen), *([question] if question is not None else [])]
     return []
+
+
+#: Task titles for urgent replies, written for the person who opens the task.
+URGENT_TITLES = {
+    "crisis": "Possible crisis: the patient's words need a person now",
+    "medical": "Urgent medical symptom reported by the patient",
+}
+
+
+def _urgent_title(category: str) -> str:
+    return URGENT_TITLES.get(category, f"Urgent reply ({category.replace('_', ' ')})")
+
+
+def _where(flow: str | None) -> str:
+    """'in the refill reminder' or 'outside any conversation' (flow names read as words)."""
+    return f"in the {flow.replace('_', ' ')}" if flow else "outside any conversation"
 
 
 def _spoken(hit: GlobalHit, keyword: str | None, flow: str | None, state: str | None,
@@ -134,9 +149,8 @@ def _spoken(hit: GlobalHit, keyword: str | None, flow: str | None, state: str | 
                 fx.Audit("opt_out_unclear", "a one-word stop on a call was asked back",
                          {"keyword": keyword})]
     if hit.kind == "person":
-        where = f"during {flow}" if flow else "outside a conversation"
         return [fx.CreateTask(team="outreach", priority="high", state=state, category="person",
-                              reason=f"Patient asked for a person on a call {where}."),
+                              reason=f"Patient asked for a person on a call {_where(flow)}."),
                 _system(call_messages.PERSON, state),
                 fx.Audit("person_requested", "patient asked for a person on a call",
                          {"keyword": keyword})]

@@ -1,24 +1,11 @@
-"""Closed sets of stored strings as enums whose members *are* those strings.
-
-A member compares, hashes and serialises (JSON, SQL, f-strings) exactly as its value, so rows
-and queued payloads keep the strings they always had and no migration is needed; code gets a
-name mypy checks instead of a bare literal. (`enum.StrEnum` does this from Python 3.11; this
-project still supports 3.10.)
-"""
+"""The conversation core's closed sets of stored strings: why a message goes out and where a
+conversation stands. (The str-valued base they share is `bot.enums.StrEnum`.)"""
 
 from __future__ import annotations
 
-from enum import Enum
+from bot.enums import StrEnum
 
-
-class StrEnum(str, Enum):
-    """A str-valued enum whose members print and format as their value."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self.value), spec)
+__all__ = ["StrEnum", "MessageKind", "ConversationStatus"]
 
 
 class MessageKind(StrEnum):

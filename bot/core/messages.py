@@ -38,7 +38,7 @@ UNKNOWN_NUMBER_REPLY = N_(
 )
 HANDOFF_REPLY = N_("Thank you. A member of your care team will contact you soon.")
 LANGUAGE_MENU = N_(
-    "Reply with your language: ENGLISH, ESPAÑOL, 中文, TIẾNG VIỆT, 한국어, TAGALOG, РУССКИЙ, "
+    "Reply with your language: ENGLISH, ESPAÑOL, 简体中文, 繁體中文, TIẾNG VIỆT, 한국어, TAGALOG, РУССКИЙ, "
     "العربية, KREYÒL, PORTUGUÊS"
 )
 LANGUAGE_CHANGED = N_("OK. We will send your messages in English.")

@@ -5,8 +5,9 @@ ways, strongest first:
 
 - ``answer``: the reply *is* the answer: its menu number ("2", "option 2", "4번"), a choice
   from a list, a rating in range, a date;
-- ``named``: it names the answer: one of the option's keywords or topics in a sentence
-  ("my copay went up" names `cost`);
+- ``named``: it names the answer: one of the option's keywords (in the patient's language from
+  the catalogs, or in English; bot/i18n/reply_words.py) or topics in a sentence ("my copay went
+  up" names `cost`);
 - ``polarity``: a yes- or no-word (intent yes/no).
 
 One candidate: that answer. Several: a no-word next to exactly one named answer is that answer
@@ -23,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.flows.schema import Expectation
+from bot.i18n.reply_words import reply_words
 from bot.understanding import intents
 from bot.understanding.lexicon import topics
 
@@ -91,7 +93,7 @@ def _candidate(n: int, exp: Expectation, text: str, locale: str, context: dict[s
         return Candidate(n, ANSWER, intents.normalize(text), says_yes=exp.intent == "yes")
     words = _topic_words(exp, text, locale)
     if words or (exp.keywords and intents.match_keywords(
-            text, [k for k in exp.keywords if not k.isdigit()], locale)):
+            text, list(reply_words(exp.keywords, locale)), locale, negatable=exp.intent != "no")):
         return Candidate(n, NAMED, intents.normalize(text), words=words)
     if exp.intent == "yes" and seen.yes and not (seen.unsure and not seen.no):
         return Candidate(n, POLARITY, True, polarity=True, says_yes=True)

@@ -24,7 +24,10 @@ from bot.flows.schema import (
     FLOW_INTENTS,
     NO_REPLY_KEYS,
     NOT_UNDERSTOOD_KEYS,
+    OUTCOME_KEYS,
+    OUTCOME_NAME,
     OUTCOMES,
+    REMINDER_KEYS,
     SAY_KEYS,
     SETTINGS_KEYS,
     STATE_KEYS,
@@ -39,6 +42,7 @@ from bot.flows.schema import (
     Flow,
     NoReply,
     NotUnderstood,
+    OutcomeClass,
     Say,
     Settings,
     State,
@@ -238,7 +242,8 @@ def _build_expect(value: Any, mark: Mark, what: str, issues: IssueList) -> tuple
     return tuple(out)
 
 
-def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: int) -> State:
+def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: int,
+                outcomes: tuple[str, ...] = OUTCOMES) -> State:
     what = f'state "{name}"'
     check_keys(d, STATE_KEYS, what, issues)
     say = build_say(d["say"], d.mark_of("say"), what, issues) if "say" in d else None
@@ -246,7 +251,7 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
     expect = _build_expect(d["expect"], d.mark_of("expect"), what, issues) if "expect" in d else ()
     no_reply = not_understood = None
     if "no_reply" in d and (nr := _mapping(d["no_reply"], d.mark_of("no_reply"), f"no_reply in {what}", issues)):
-        check_keys(nr, NO_REPLY_KEYS, f"no_reply of {what}", issues)
+        check_keys(nr, NO_REPLY_KEYS + REMINDER_KEYS, f"no_reply of {what}", issues)
         after = nr.get("after")
         delta = parse_duration(after)
         if delta is None:
@@ -264,7 +269,7 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
             not_understood = NotUnderstood(default_reprompts if reprompt is None else reprompt, then, nsay)
     end = None
     if "end" in d:
-        end = _choice(d, "end", OUTCOMES, what, issues, "outcome")
+        end = _outcome(d, outcomes, what, issues)
     branch = []
     if "branch" in d:
         items = d["branch"]
@@ -285,7 +290,60 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
         not_understood=not_understood, end=end, ambiguous=_ambiguous(d, what, issues),
         goto=_text(d, "goto", what, issues, required=False),
         branch=tuple(branch), else_goto=_text(d, "else", what, issues, required=False),
+        reminder_of=getattr(d, "reminder_of", None) or None,
     )
+
+
+def _outcome(d: MarkedDict, allowed: tuple[str, ...], what: str, issues: IssueList) -> str | None:
+    """`end: booked`: a built-in outcome or one the flow declares under `outcomes:`."""
+    value = _text(d, "end", what, issues)
+    if value is None or value in allowed:
+        return value
+    issues.add(d.value_mark("end"),
+               f'unknown outcome "{value}" in {what}{suggest(value, allowed)}; use a built-in outcome '
+               f'({", ".join(OUTCOMES)}) or declare it under "outcomes:" at the top of the flow, '
+               f'with its class, like  {value}: success')
+    # Kept, so the state is not also reported as a dead end: the flow is refused either way.
+    return value
+
+
+def build_outcomes(value: Any, mark: Mark, issues: IssueList) -> dict[str, OutcomeClass]:
+    """`outcomes: {booked: success, already_vaccinated: {class: success, description: ...}}`:
+    the flow's own endings, each with the class results group it under."""
+    d = _mapping(value, mark, "outcomes", issues)
+    if d is None:
+        return {}
+    classes = tuple(c.value for c in OutcomeClass)
+    out: dict[str, OutcomeClass] = {}
+    for key, _mark in d.duplicates:
+        issues.add(_mark, f'duplicate outcome "{key}": declare each outcome once')
+    for name, spec in d.items():
+        where = f'outcome "{name}"'
+        if not isinstance(name, str) or not OUTCOME_NAME.match(name):
+            issues.add(d.mark_of(name), f'{where}: name an outcome in lower-case words joined by '
+                       f'underscores, like booked or already_vaccinated')
+            continue
+        if name in OUTCOMES:
+            issues.add(d.mark_of(name), f'{where} is built in; use it in "end:" without declaring it')
+            continue
+        if isinstance(spec, str):
+            cls, cls_mark = str(spec), d.value_mark(name)
+        else:
+            s = _mapping(spec, d.mark_of(name), where, issues)
+            if s is None:
+                continue
+            check_keys(s, OUTCOME_KEYS, where, issues)
+            if "class" not in s:
+                if all(k in OUTCOME_KEYS for k in s):  # else the misspelt key is the cause
+                    issues.add(s.mark, f'{where} needs "class:" (one of {", ".join(classes)})')
+                continue
+            cls, cls_mark = str(s["class"]), s.value_mark("class")
+        if cls not in classes:
+            issues.add(cls_mark, f'unknown outcome class "{cls}" for {where}{suggest(cls, classes)}; '
+                       f'use one of: {", ".join(classes)}')
+            continue
+        out[name] = OutcomeClass(cls)
+    return out
 
 
 def build_context(value: Any, mark: Mark, issues: IssueList) -> dict[str, ContextField]:
@@ -342,13 +400,14 @@ def build_settings(value: Any, mark: Mark, issues: IssueList) -> Settings:
                     max_reprompts=_int(d, "max_reprompts", "settings", issues), kind=kind)
 
 
-def build_delivery(value: Any, mark: Mark, issues: IssueList) -> DeliveryFailure | None:
+def build_delivery(value: Any, mark: Mark, issues: IssueList,
+                   outcomes: tuple[str, ...] = OUTCOMES) -> DeliveryFailure | None:
     d = _mapping(value, mark, "on_delivery_failure", issues)
     if d is None:
         return None
     check_keys(d, DELIVERY_KEYS, "on_delivery_failure", issues)
     task = build_task(d["task"], d.mark_of("task"), "on_delivery_failure", issues) if "task" in d else None
-    end = _choice(d, "end", OUTCOMES, "on_delivery_failure", issues, "outcome") if "end" in d else None
+    end = _outcome(d, outcomes, "on_delivery_failure", issues) if "end" in d else None
     return DeliveryFailure(task, end)
 
 
@@ -365,6 +424,10 @@ def build_flow(doc: MarkedDict, path: str, issues: IssueList) -> Flow | None:
     context = build_context(doc["context"], doc.mark_of("context"), issues) if "context" in doc else {}
     settings = build_settings(doc["settings"], doc.mark_of("settings"), issues) if "settings" in doc else Settings()
     reprompts = settings.max_reprompts if settings.max_reprompts is not None else DEFAULT_REPROMPTS
+    declared = build_outcomes(doc["outcomes"], doc.mark_of("outcomes"), issues) if "outcomes" in doc else {}
+    # An outcome that failed its own check is still a name the author meant: accepting it in
+    # `end:` keeps one mistake from being reported twice.
+    outcome_names = OUTCOMES + tuple(declared) + tuple(_declared_names(doc))
     states_doc = doc.get("states")
     states: dict[str, State] = {}
     if not isinstance(states_doc, MarkedDict) or not states_doc:
@@ -376,12 +439,18 @@ def build_flow(doc: MarkedDict, path: str, issues: IssueList) -> Flow | None:
         for sname, body in states_doc.items():
             d = _mapping(body, states_doc.mark_of(sname), f'state "{sname}"', issues)
             if d is not None:
-                states[str(sname)] = build_state(str(sname), d, issues, reprompts)
-    delivery = build_delivery(doc["on_delivery_failure"], doc.mark_of("on_delivery_failure"), issues) \
+                states[str(sname)] = build_state(str(sname), d, issues, reprompts, outcome_names)
+    delivery = build_delivery(doc["on_delivery_failure"], doc.mark_of("on_delivery_failure"), issues,
+                              outcome_names) \
         if "on_delivery_failure" in doc else None
     if not (name and version and start and states):
         return None
     return Flow(name=name, version=version, start=start, states=states,
                 format=int(doc.get("format", 1)), description=str(doc.get("description", "")),
                 channels=channels, context=context, settings=settings,
-                on_delivery_failure=delivery, path=path)
+                on_delivery_failure=delivery, path=path, declared_outcomes=declared)
+
+
+def _declared_names(doc: MarkedDict) -> list[str]:
+    value = doc.get("outcomes")
+    return [str(k) for k in value] if isinstance(value, MarkedDict) else []

@@ -7,12 +7,13 @@ case per check with its exact path:line message.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
-from bot.flows import loop_checks, phi_checks, reply_checks, voice_checks
+from bot.flows import keyword_checks, loop_checks, phi_checks, reply_checks, voice_checks
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
-from bot.flows.schema import CARRIER_RESERVED, Flow, Say, State
+from bot.flows.schema import CARRIER_RESERVED, HOST_FIELDS, STATE_KEYS, Flow, Say, State
 from bot.flows.where import reply_marks, state_doc, state_mark
 from bot.i18n import PLACEHOLDER
 from bot.understanding.intents import normalize
@@ -62,38 +63,72 @@ def check_reachable(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             if nxt in flow.states and nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
+    meant = {close for name in flow.states for target, _, _ in _targets(state_doc(doc, name))
+             if target not in flow.states
+             for close in difflib.get_close_matches(target, list(flow.states), n=1, cutoff=0.6)}
     for name in flow.states:
-        if name not in seen:
+        if name not in seen and name not in meant:  # a misspelt goto is reported as itself
             issues.add(state_mark(doc, name),
                        f'state "{name}" is unreachable: no state leads to it from "{flow.start}"')
 
 
+def _typos(sdoc: MarkedDict) -> set[str]:
+    """State keys that an unknown key in this state was probably meant to be (already reported
+    as "unknown key ... did you mean"): their absence is a knock-on, not a second problem."""
+    meant = set()
+    for key in sdoc:
+        if key not in STATE_KEYS:
+            close = difflib.get_close_matches(str(key), STATE_KEYS, n=1, cutoff=0.6)
+            meant.update(close)
+    return meant
+
+
 def check_ways_out(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
-    """Every state must end, move on, or wait with a way out for a reply, silence and confusion."""
+    """Every state must end, move on, or wait with a way out for a reply, silence and confusion.
+
+    Presence is read from the file, not the built record, so a key whose value was refused
+    (say an unknown outcome after end:) is not reported a second time as missing, and a key
+    misspelt (not_understod) is reported once, as the unknown key it is.
+    """
     for name, st in flow.states.items():
         mark = state_mark(doc, name)
-        moves = [k for k, v in (("expect", st.expect), ("goto", st.goto), ("branch", st.branch),
-                                ("end", st.end)) if v]
+        sdoc = state_doc(doc, name)
+        written = set(sdoc) | _typos(sdoc) if name in _doc_states(doc) else _built_keys(st)
+        if st.reminder_of:  # a reminder shares its state's answers, and so its typos
+            written |= _typos(state_doc(doc, st.reminder_of))
+        moves = [k for k in ("expect", "goto", "branch", "end") if k in written]
         if not moves:
             issues.add(mark, f'state "{name}" is a dead end: give it expect:, goto:, branch: or end:')
             continue
-        if len(moves) > 1:
+        if len(moves) > 1 and all(k in sdoc for k in moves[:2]):
             issues.add(mark, f'state "{name}" has both {moves[0]}: and {moves[1]}:; use only one')
-        if st.branch and not st.else_goto:
+        if st.branch and not st.else_goto and "else" not in written:
             issues.add(mark, f'state "{name}" has branch: but no else: for when no condition holds')
-        if st.else_goto and not st.branch:
+        if st.else_goto and not st.branch and "branch" not in written:
             issues.add(mark, f'state "{name}" has else: without branch:')
-        if st.expect:
-            if st.no_reply is None and "no_reply" not in state_doc(doc, name):
+        if "expect" in written:
+            if "no_reply" not in written:
                 issues.add(mark, f'state "{name}" waits for a reply but has no no_reply: '
                                  "(what happens if the patient never answers?)")
-            if st.not_understood is None and "not_understood" not in state_doc(doc, name):
+            if "not_understood" not in written:
                 issues.add(mark, f'state "{name}" waits for a reply but has no not_understood: '
                                  "(what happens after replies it cannot understand?)")
-            if st.say is None:
+            if "say" not in written:
                 issues.add(mark, f'state "{name}" waits for a reply but says nothing (add say:)')
         elif st.no_reply or st.not_understood:
             issues.add(mark, f'state "{name}" has no_reply:/not_understood: but does not wait (no expect:)')
+
+
+def _doc_states(doc: MarkedDict) -> MarkedDict:
+    states = doc.get("states")
+    return states if isinstance(states, MarkedDict) else MarkedDict(doc.mark)
+
+
+def _built_keys(st: State) -> set[str]:
+    """The keys a state built without a file body has (states added by the loader itself)."""
+    return {k for k, v in (("expect", st.expect), ("goto", st.goto), ("branch", st.branch), ("end", st.end),
+                           ("no_reply", st.no_reply), ("not_understood", st.not_understood),
+                           ("say", st.say), ("else", st.else_goto)) if v}
 
 
 def _says(st: State) -> Iterator[tuple[Say, str]]:
@@ -101,6 +136,20 @@ def _says(st: State) -> Iterator[tuple[Say, str]]:
         yield st.say, "say"
     if st.not_understood and st.not_understood.say:
         yield st.not_understood.say, "not_understood"
+
+
+def _check_placeholders(text: str, provided: set[str], mark: Mark, where: str, issues: IssueList,
+                        unknown: str) -> None:
+    """Each `{name}` / `{name:format}` of `text` must be provided, with a known format;
+    `unknown` says why not, with `{hint}` where the "did you mean" goes."""
+    for m in PLACEHOLDER.finditer(text):
+        field, fmt = m.group(1), m.group(2)
+        if field.partition(".")[0] not in provided:
+            issues.add(mark, f'placeholder "{{{field}}}" in {where} '
+                             + unknown.replace("{hint}", suggest(field, provided)))
+        if fmt and fmt not in FORMATS:
+            issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in {where}'
+                             f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
 
 
 def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
@@ -112,18 +161,35 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
             owner = sdoc if key == "say" else sdoc.get("not_understood")
             mark = owner.value_mark("say") if isinstance(owner, MarkedDict) else state_mark(doc, name)
             for text in filter(None, (say.sms, say.voice)):
-                for m in PLACEHOLDER.finditer(text):
-                    field, fmt = m.group(1), m.group(2)
-                    if field not in provided:
-                        issues.add(mark, f'placeholder "{{{field}}}" in state "{name}" is not in the flow\'s '
-                                         f"context:{suggest(field, provided)}; declare it under context:")
-                    if fmt and fmt not in FORMATS:
-                        issues.add(mark, f'unknown format ":{fmt}" for "{{{field}}}" in state "{name}"'
-                                         f"{suggest(fmt, FORMATS)}; use one of: {', '.join(FORMATS)}")
+                _check_placeholders(text, provided, mark, f'state "{name}"', issues,
+                                    "is not in the flow's context{hint}; declare it under context: "
+                                    "or save an answer with save_as:")
             bad = sorted({ch for ch in say.sms if ch not in GSM7})
             if bad:
                 issues.add(mark, f'say in state "{name}" uses {"".join(bad)!r}, outside the GSM-7 SMS '
                                  "alphabet (use straight quotes and plain hyphens)", WARNING)
+
+
+def _task_reasons(flow: Flow, doc: MarkedDict) -> Iterator[tuple[str, Mark, str]]:
+    """(reason, where it is written, whose task) for every task in the flow."""
+    for name, st in flow.states.items():
+        tdoc = state_doc(doc, name).get("task")
+        if st.task and isinstance(tdoc, MarkedDict):
+            yield st.task.reason, tdoc.value_mark("reason"), f'the task of state "{name}"'
+    ddoc = doc.get("on_delivery_failure")
+    tdoc = ddoc.get("task") if isinstance(ddoc, MarkedDict) else None
+    if flow.on_delivery_failure and flow.on_delivery_failure.task and isinstance(tdoc, MarkedDict):
+        yield flow.on_delivery_failure.task.reason, tdoc.value_mark("reason"), "the task of on_delivery_failure"
+
+
+def check_task_reasons(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
+    """A task's reason may name the patient's answers and context (`{day}`); a name the flow
+    never provides would reach staff as a literal `{dya}`, so it is refused here."""
+    provided = flow.provided_fields() - HOST_FIELDS
+    for reason, mark, whose in _task_reasons(flow, doc):
+        _check_placeholders(reason, provided, mark, f"the reason of {whose}", issues,
+                            "is neither a context field nor a saved answer{hint}; a reason may name "
+                            "context fields and answers saved with save_as:")
 
 
 def check_replies(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
@@ -178,9 +244,10 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
                                                        "overwrites a patient context field", WARNING)
 
 
-CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_replies, check_context,
+CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_task_reasons, check_replies,
+          check_context,
           *voice_checks.CHECKS, *phi_checks.CHECKS,
-          *loop_checks.CHECKS, *reply_checks.CHECKS)
+          *loop_checks.CHECKS, *reply_checks.CHECKS, *keyword_checks.CHECKS)
 
 
 def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:

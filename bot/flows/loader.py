@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import UnknownFlow
-from bot.flows import builders
+from bot.flows import builders, reminders, yaml_errors
 from bot.flows.checker import check_flow
 from bot.flows.issues import ERROR, WARNING, Issue, IssueList
 from bot.flows.marked import Mark, MarkedDict, load_marked
@@ -27,9 +27,8 @@ def load_text(text: str, path: str = "<flow>") -> tuple[Flow | None, list[Issue]
     try:
         doc = load_marked(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
-        issues.add(where, f"YAML syntax error: {exc.problem or exc}")
+        for where, message in yaml_errors.syntax_issues(exc, text):
+            issues.add(where, message)
         return None, list(issues)
     except yaml.YAMLError as exc:
         issues.add(Mark(1, 1), f"YAML error: {exc}")
@@ -48,11 +47,13 @@ def load_text(text: str, path: str = "<flow>") -> tuple[Flow | None, list[Issue]
     if fmt < FORMAT_VERSION and all(n in MIGRATIONS for n in range(fmt, FORMAT_VERSION)):
         doc = migrate(doc, fmt, FORMAT_VERSION)
     builders.check_keys(doc, FLOW_KEYS, "the flow", issues)
+    added = reminders.expand(doc, issues)
     flow = builders.build_flow(doc, path, issues)
     if flow is not None:
         check_flow(flow, doc, issues)
-    bad = any(i.severity == ERROR for i in issues)
-    return (None if bad else flow), sorted(issues, key=lambda i: (i.line, i.col))
+    found = reminders.drop_echoes(list(issues), added)
+    bad = any(i.severity == ERROR for i in found)
+    return (None if bad else flow), sorted(found, key=lambda i: (i.line, i.col))
 
 
 def load_file(path: str | Path) -> tuple[Flow | None, list[Issue]]:

@@ -4,8 +4,7 @@ be given in the patient's own language.
 - A reply the flow does not understand (or that fits two answers, after asking back) must
   reach a person: a path from `not_understood: then` / `ambiguous: then` to an `end:` with no
   `task:` on the way means the patient's words would be seen by no one.
-- An answer matched only by words (no intent, no topics, no number) is English-only in
-  practice: patients writing in their language cannot give it.
+- That every answer can be given in every language is bot/flows/keyword_checks.py.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 from bot.flows.issues import WARNING, IssueList
 from bot.flows.marked import MarkedDict
 from bot.flows.schema import Flow
-from bot.flows.where import reply_marks, state_doc, state_mark
+from bot.flows.where import state_doc, state_mark
 
 
 def _ends_unseen(flow: Flow, start: str) -> bool:
@@ -52,14 +51,4 @@ def check_words_reach_a_person(flow: Flow, doc: MarkedDict, issues: IssueList) -
                                  "(hand it to a person with a task)", WARNING)
 
 
-def check_answers_in_every_language(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
-    for name, st in flow.states.items():
-        for n, (exp, edoc) in enumerate(zip(st.expect, reply_marks(doc, name), strict=False), 1):
-            if exp.intent or exp.topics or any(k.isdigit() for k in exp.keywords):
-                continue
-            issues.add(edoc.mark, f'expected reply {n} of state "{name}" is matched only by its keywords, '
-                                  "which are the same words in every language: add topics: or a number "
-                                  "so patients can give this answer in their own language", WARNING)
-
-
-CHECKS = (check_words_reach_a_person, check_answers_in_every_language)
+CHECKS = (check_words_reach_a_person,)

@@ -8,10 +8,14 @@ the constants here are what the checker enforces.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
+
+from bot.enums import StrEnum
 
 #: The newest flow-file format; older files are migrated on load (bot.flows.migrations).
 FORMAT_VERSION = 1
@@ -22,11 +26,64 @@ CARRIER_RESERVED = frozenset(
      "start", "unstop", "help", "info"}
 )
 
-#: How a conversation may end; reports and dashboards group by these.
+class OutcomeClass(StrEnum):
+    """What an ending means for a program's results. A flow names its endings in its own words
+    (`booked`, `already_vaccinated`); results group them by class, so two programs' funnels
+    compare even when their outcome names differ."""
+
+    SUCCESS = "success"
+    DECLINED = "declined"
+    HANDED_TO_STAFF = "handed_to_staff"
+    NO_RESPONSE = "no_response"
+    UNREACHABLE = "unreachable"
+    OPTED_OUT = "opted_out"
+    #: The need went away before the patient answered (no longer due, program ended): counted
+    #: apart, so it neither helps nor hurts the success rate.
+    WITHDRAWN = "withdrawn"
+
+
+#: Built-in outcomes, available to every flow, and the outcomes services set from outside a flow
+#: (opt-out, a wrong number, a need met elsewhere), each with its class.
+BUILTIN_OUTCOMES: Mapping[str, OutcomeClass] = MappingProxyType({
+    "confirmed": OutcomeClass.SUCCESS,
+    "rescheduled": OutcomeClass.SUCCESS,
+    "completed": OutcomeClass.SUCCESS,
+    "declined": OutcomeClass.DECLINED,
+    "handed_off": OutcomeClass.HANDED_TO_STAFF,
+    "escalated": OutcomeClass.HANDED_TO_STAFF,
+    "closed_by_staff": OutcomeClass.HANDED_TO_STAFF,
+    "no_response": OutcomeClass.NO_RESPONSE,
+    "delivery_failed": OutcomeClass.UNREACHABLE,
+    "failed": OutcomeClass.UNREACHABLE,
+    "wrong_number": OutcomeClass.UNREACHABLE,
+    "opted_out": OutcomeClass.OPTED_OUT,
+    "resolved_elsewhere": OutcomeClass.SUCCESS,
+    "no_longer_due": OutcomeClass.WITHDRAWN,
+    "interrupted": OutcomeClass.WITHDRAWN,
+})
+
+#: Outcomes a flow may name in `end:` without declaring them (the rest are set by services).
 OUTCOMES = (
     "confirmed", "rescheduled", "declined", "handed_off", "no_response", "opted_out",
     "escalated", "completed", "delivery_failed", "closed_by_staff", "failed",
 )
+
+#: Keys of a declared outcome written as a mapping (`booked: {class: success, description: ...}`).
+OUTCOME_KEYS = ("class", "description")
+
+#: How a flow's own outcome may be named: lower-case words joined by underscores.
+OUTCOME_NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+
+
+def outcome_class(flow: Flow | None, outcome: str | None) -> OutcomeClass | None:
+    """The class of `outcome`: the flow's own declaration first, then the built-ins; None for
+    an outcome nobody declared (an old row, a flow since removed)."""
+    if not outcome:
+        return None
+    if flow is not None:
+        return flow.outcome_class(outcome)
+    return BUILTIN_OUTCOMES.get(outcome)
+
 
 #: Intents a flow may expect (bot.understanding.intents.BUILTIN_INTENTS minus `help`, which is global).
 FLOW_INTENTS = ("yes", "no", "number", "choice", "date")
@@ -41,13 +98,15 @@ CHANNELS = ("sms", "voice")
 
 #: Allowed keys per section (the checker suggests the nearest one for a typo).
 FLOW_KEYS = ("format", "flow", "version", "description", "channels", "context", "settings",
-             "start", "states", "on_delivery_failure")
+             "outcomes", "start", "states", "on_delivery_failure")
 STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "ambiguous", "task", "end", "goto",
               "branch", "else", "note")
 EXPECT_KEYS = ("intent", "keywords", "topics", "min", "max", "options_from", "save_as", "value",
                "say", "goto", "note")
 AMBIGUOUS_KEYS = ("ask", "then")
 NO_REPLY_KEYS = ("after", "goto")
+#: The reminder shorthand adds these to no_reply (bot.flows.reminders turns them into a state).
+REMINDER_KEYS = ("remind", "then_after")
 NOT_UNDERSTOOD_KEYS = ("reprompt", "say", "then")
 TASK_KEYS = ("team", "priority", "reason", "escalate")
 ESCALATE_KEYS = ("when", "priority")
@@ -204,6 +263,8 @@ class State:
     branch: tuple[Branch, ...] = ()
     else_goto: str | None = None
     ambiguous: Ambiguous = Ambiguous()
+    #: Set on a state written by the reminder shorthand: the state whose answers it repeats.
+    reminder_of: str | None = None
 
     @cached_property
     def choices(self) -> tuple[str, ...]:
@@ -276,6 +337,16 @@ class Flow:
     settings: Settings = field(default_factory=Settings)
     on_delivery_failure: DeliveryFailure | None = None
     path: str = ""
+    #: The flow's own outcomes (`booked: success`); the built-ins apply to every flow as well.
+    declared_outcomes: Mapping[str, OutcomeClass] = field(default_factory=dict)
+
+    @cached_property
+    def outcomes(self) -> Mapping[str, OutcomeClass]:
+        """Every outcome this flow can end with, built-in and declared, with its class."""
+        return MappingProxyType({**BUILTIN_OUTCOMES, **self.declared_outcomes})
+
+    def outcome_class(self, name: str) -> OutcomeClass | None:
+        return self.outcomes.get(name)
 
     @property
     def key(self) -> tuple[str, int]:

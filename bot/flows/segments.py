@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot import i18n
 from bot.flows.schema import Flow
 from bot.i18n.gate import segment_report
+from bot.i18n.review import MISSING, message_review
 
 #: From this many segments a message is highlighted: long texts cost more and read worse.
 LONG_SEGMENTS = 3
@@ -50,13 +51,16 @@ def flow_costs(flow: Flow, locales: Sequence[str] = i18n.SHIPPED_LOCALES) -> lis
 
 
 def report_lines(flows: Iterable[Flow], locales: Sequence[str] = i18n.SHIPPED_LOCALES) -> list[str]:
-    """One line per message and locale: `info: FLOW vN STATE[/not_understood] LOCALE ENCODING N segment(s)`."""
+    """One line per message and locale: `info: FLOW vN STATE[/not_understood] LOCALE ENCODING N segment(s)`,
+    saying so when a language has no translation (the count is then the English text's)."""
     lines = []
     for flow in flows:
         for cost in flow_costs(flow, locales):
             where = cost.state if cost.where == "say" else f"{cost.state}/{cost.where}"
             for locale, (encoding, count) in cost.cost.items():
                 long = "  (long)" if count >= LONG_SEGMENTS else ""
+                if locale != i18n.SOURCE_LOCALE and message_review(cost.msgid, locale).status == MISSING:
+                    long += "  (not translated: the English text is counted)"
                 lines.append(f"info: {flow.name} v{flow.version} {where} {locale} {encoding} "
                              f"{count} segment{'s' if count != 1 else ''}{long}")
     return lines

@@ -41,7 +41,9 @@ CATALOG_DATE_LOCALES = frozenset({"ht"})
 #: Language codes treated as another shipped language (Cantonese and Mandarin are written Chinese).
 LANGUAGE_EQUIVALENTS = {"yue": "zh", "cmn": "zh", "tl": "fil"}
 
-PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+#: `{name}`, `{name:kind}`, and `{answer.part}` for a part of a saved answer (a reading's
+#: `{bp.systolic}`).
+PLACEHOLDER = re.compile(r"\{(\w+(?:\.\w+)?)(?::(\w+))?\}")
 #: Typed placeholder kinds `render` understands.
 PLACEHOLDER_KINDS = frozenset({"date", "datetime", "time", "weekday", "number", "day", "days"})
 

@@ -1,11 +1,15 @@
 """Babel extractor for conversation flow YAML (`flowyaml`, registered in pyproject.toml).
 
 Every text a patient can receive becomes a msgid: each state's `say` (a string, or a mapping
-with `sms:` / `voice:` wordings, both extracted) and the re-prompt `say` under `not_understood`
+with `sms:` / `voice:` wordings, both extracted), the re-prompt `say` under `not_understood`
+and the reminder `remind` under `no_reply`
 (format 1, see bot/flows/schema.py). The flow and
 state go into a translator comment ("flow refill_reminder, state ask, voice") rather than a
 msgctxt, because the engine looks messages up by msgid alone (`SendMessage.msgid`) and the same
 sentence in two states should be translated once.
+
+An expected answer's `keywords` words (not its menu digits) become one entry with the msgctxt
+"reply words" (bot/i18n/reply_words.py): the patient's language's words for that answer.
 
 Task `reason` text is not extracted: it is read by English-speaking care-team staff on the
 triage pages, never sent to the patient, and translating it would only load the patient
@@ -19,15 +23,23 @@ from typing import IO, Any
 
 import yaml
 
+from bot.i18n.reply_words import REPLY_WORDS_CONTEXT, msgid_for
+
 #: Keys whose string value (or {sms:, voice:} mapping) is sent to the patient.
-TEXT_KEYS = frozenset({"say"})
+TEXT_KEYS = frozenset({"say", "remind"})
 #: Keys whose sub-tree holds no patient-facing text: staff-facing text (task reasons, notes,
-#: descriptions) and reply keywords (understanding, not messages).
-SKIP_KEYS = frozenset({"task", "note", "description", "keywords", "context", "settings"})
+#: descriptions) and the flow's declarations.
+SKIP_KEYS = frozenset({"task", "note", "description", "context", "settings"})
+#: Key of an expected answer's reply words.
+KEYWORDS_KEY = "keywords"
 #: Channel variants inside a text mapping.
 CHANNEL_KEYS = ("sms", "voice")
 
-Extracted = tuple[int, str | None, str, list[str]]
+Extracted = tuple[int, str | None, str | tuple[str, str], list[str]]
+#: What a translator reads above every reply-word entry.
+REPLY_WORDS_NOTE = ("Words a patient may text to give this answer, separated by |. Not a sentence: "
+                    "list every word or short phrase patients really write (also without accents, "
+                    "in Latin letters, and common short forms); keep the | between them.")
 
 
 def _scalar(node: yaml.Node) -> str | None:
@@ -49,6 +61,21 @@ def _where(flow: str | None, path: tuple[str, ...], variant: str | None) -> str:
     return ", ".join(parts)
 
 
+def _reply_words(owner: yaml.MappingNode, node: yaml.Node, path: tuple[str, ...],
+                 flow: str | None) -> Extracted | None:
+    """The reply-word entry of one expected answer, or None when its keywords are all digits."""
+    if not isinstance(node, yaml.SequenceNode):
+        return None
+    msgid = msgid_for(v for item in node.value if (v := _scalar(item)) is not None)
+    if msgid is None:
+        return None
+    siblings = {k.value: v for k, v in owner.value if isinstance(k, yaml.ScalarNode)}
+    goto = _scalar(siblings["goto"]) if "goto" in siblings else None
+    where = _where(flow, path, f"answer leading to {goto}" if goto else None)
+    return (node.start_mark.line + 1, "pgettext", (REPLY_WORDS_CONTEXT, msgid),
+            [where, REPLY_WORDS_NOTE])
+
+
 def _walk(node: yaml.Node, path: tuple[str, ...], flow: str | None) -> Iterator[Extracted]:
     """Depth-first over the YAML tree, yielding patient-facing strings with their position."""
     if isinstance(node, yaml.SequenceNode):
@@ -60,6 +87,11 @@ def _walk(node: yaml.Node, path: tuple[str, ...], flow: str | None) -> Iterator[
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key is None or key in SKIP_KEYS:
+            continue
+        if key == KEYWORDS_KEY:
+            found = _reply_words(node, value_node, path, flow)
+            if found is not None:
+                yield found
             continue
         if key in TEXT_KEYS:
             text = _scalar(value_node)

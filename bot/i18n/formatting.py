@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone_name
 from babel.numbers import format_decimal
 
 from bot.i18n.catalogs import (
@@ -33,6 +33,7 @@ from bot.i18n.catalogs import (
     npgettext,
     pgettext,
 )
+from bot.i18n.particles import attach_korean
 
 #: Short-time patterns where CLDR's default reads poorly in a text message (ko: "PM 4:30" ->
 #: "오후 4:30", the wide day period Koreans write).
@@ -84,8 +85,20 @@ def _weekday_text(day: date, locale: str, loc: Locale) -> str:
     return format_date(day, "EEEE", locale=loc)
 
 
-def _time_text(moment: datetime, locale: str, loc: Locale, tz: ZoneInfo) -> str:
-    return format_time(moment, TIME_PATTERNS.get(locale, "short"), tzinfo=tz, locale=loc)
+def _time_text(moment: datetime, locale: str, loc: Locale, tz: ZoneInfo,
+               spoken: bool = False) -> str:
+    """A time of day in the patient's zone; `spoken` adds the zone's name where the locale's
+    full time format puts it ("3:00 PM Eastern Time", "北美东部时间 15:00"): a caller cannot
+    see which zone a time is in, and a relative in another state may take the call."""
+    text = format_time(moment, TIME_PATTERNS.get(locale, "short"), tzinfo=tz, locale=loc)
+    if not spoken:
+        return text
+    local = moment.astimezone(tz)
+    zone = get_timezone_name(local, "long", locale=loc, zone_variant="generic")
+    if zone.startswith(("GMT", "UTC")):  # no generic name: "Hawaii-Aleutian Standard Time"
+        zone = get_timezone_name(local, "long", locale=loc)
+    full = str(loc.time_formats["full"].pattern).strip()
+    return f"{zone} {text}" if full.startswith("zzzz") else f"{text} {zone}"
 
 
 def _day_phrase(day: date, today: date, locale: str, loc: Locale) -> str:
@@ -104,9 +117,11 @@ def _day_phrase(day: date, today: date, locale: str, loc: Locale) -> str:
 
 
 def format_value(
-    value: Any, kind: str | None, locale: str, timezone: str, *, now: datetime | None = None
+    value: Any, kind: str | None, locale: str, timezone: str, *, now: datetime | None = None,
+    spoken: bool = False,
 ) -> str:
-    """One placeholder value as the patient should read it (see the module docstring)."""
+    """One placeholder value as the patient should read it (see the module docstring);
+    `spoken`: as a call says it (times with their zone)."""
     locale = locale if locale in SHIPPED_LOCALES else negotiate(locale)  # "ht_HT" -> "ht"
     loc = babel_locale(locale)
     tz = ZoneInfo(timezone)
@@ -115,12 +130,12 @@ def format_value(
     elif kind == "weekday":
         text = _weekday_text(_local_date(value, tz), locale, loc)
     elif kind == "time":
-        text = _time_text(_as_datetime(value), locale, loc, tz)
+        text = _time_text(_as_datetime(value), locale, loc, tz, spoken)
     elif kind == "datetime":
         moment = _as_datetime(value)
         glue = str(loc.datetime_formats["medium"]).replace("'", "")
         day_text = _date_text(moment.astimezone(tz).date(), locale, loc)
-        time_text = _time_text(moment, locale, loc, tz)
+        time_text = _time_text(moment, locale, loc, tz, spoken)
         text = glue.replace("{1}", day_text).replace("{0}", time_text)
     elif kind == "day":
         today = _as_datetime(now or datetime.now(dt_timezone.utc)).astimezone(tz).date()
@@ -143,21 +158,42 @@ def render(
     timezone: str,
     *,
     now: datetime | None = None,
+    spoken: bool = False,
 ) -> str:
     """Translate `msgid` for `locale` and fill its placeholders for the patient's `timezone`.
 
     A placeholder with no value in `params` is left as written, so a missing value is visible
     in review rather than silently blank. `now` (UTC) anchors `{x:day}`; default: the clock.
+    `spoken`: for a call (times carry their zone's name).
     """
-    text = gettext(msgid, locale)
+    return fill(gettext(msgid, locale), params, locale, timezone, now=now, spoken=spoken)
 
-    def fill(m: re.Match[str]) -> str:
+
+def fill(
+    text: str,
+    params: dict[str, Any],
+    locale: str,
+    timezone: str,
+    *,
+    now: datetime | None = None,
+    spoken: bool = False,
+) -> str:
+    """Fill the placeholders of `text` as it stands (no translation): for words a flow author
+    wrote for staff, such as a task's reason, where only the values need formatting."""
+
+    def one(m: re.Match[str]) -> str:
         name, kind = m.group(1), m.group(2)
         if name not in params:
             return m.group(0)
-        return format_value(params[name], kind, locale, timezone, now=now)
+        value = format_value(params[name], kind, locale, timezone, now=now, spoken=spoken)
+        # A value that ends with an abbreviation's period ends the sentence too: Russian
+        # "20 ноября 2026 г." before the translation's own "." must not read "г..".
+        if value.endswith(".") and text.startswith(".", m.end()):
+            value = value[:-1]
+        return value
 
-    return PLACEHOLDER.sub(fill, text)
+    text = PLACEHOLDER.sub(one, text)
+    return attach_korean(text) if negotiate(locale) == "ko" else text
 
 
 def plural_index_categories(locale: str, sample: range = range(0, 1001)) -> dict[int, set[str]]:

@@ -4,7 +4,7 @@ A catalog passes when every message of locales/messages.pot is present, non-empt
 in every shipped locale; keeps exactly the msgid's placeholders; has a Plural-Forms header that
 means what Babel's plural table says for the language (the same form index for every count from 0
 to `PLURAL_SAMPLE_MAX`, however the formula is spelled) and that many forms in every plural entry;
-and, in English and Spanish,
+and, in the Latin-script languages that can be GSM-7 (English, Spanish, Tagalog, Haitian Creole),
 uses no character that needlessly leaves GSM-7 (a curly quote or an en dash turns a 160-character
 SMS into a 70-character one, doubling or tripling the cost of a long message).
 """
@@ -33,7 +33,13 @@ NEEDLESS_NON_GSM: dict[str, str] = {
     "\u200b": "(nothing)", "\u2026": "...", "\u2022": "-", "\u00b4": "'", "\u02bc": "'",
 }
 #: Locales whose text is written in GSM-7 when nothing forces otherwise.
-GSM_LOCALES = ("en", "es")
+GSM_LOCALES = ("en", "es", "tl", "ht")
+#: Letters a language's own spelling lets go without, which alone would make a text UCS-2:
+#: Haitian Creole writes "Eske" as well as "Èske", and capital È is not in GSM-7 (lower-case
+#: è is), so one capital turns a 2-segment refill question into 3.
+NEEDLESS_BY_LOCALE: dict[str, dict[str, str]] = {
+    "ht": {"\u00c8": "E (Eske, not \u00c8ske)"},
+}
 #: Plural formulas are compared on every count from 0 to this (CLDR's rules reach the millions:
 #: Spanish and Portuguese "many" is 1,000,000, 2,000,000 ...).
 PLURAL_SAMPLE_MAX = 1_000_000
@@ -95,10 +101,11 @@ def _check_gsm(locale: str, message: Message) -> list[Problem]:
     texts = _forms(message)
     if locale == i18n.SOURCE_LOCALE:
         texts += list(message.id) if isinstance(message.id, (tuple, list)) else [message.id]
-    bad = sorted({ch for text in texts for ch in text if ch in NEEDLESS_NON_GSM})
+    needless = {**NEEDLESS_NON_GSM, **NEEDLESS_BY_LOCALE.get(locale, {})}
+    bad = sorted({ch for text in texts for ch in text if ch in needless})
     if not bad:
         return []
-    fixes = ", ".join(f"U+{ord(ch):04X} -> {NEEDLESS_NON_GSM[ch]}" for ch in bad)
+    fixes = ", ".join(f"U+{ord(ch):04X} -> {needless[ch]}" for ch in bad)
     return [Problem(locale, _key(message)[0], "non_gsm", f"needless non-GSM-7 characters: {fixes}")]
 
 

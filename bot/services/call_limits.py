@@ -3,9 +3,10 @@
 The FCC exempts healthcare calls from prior-consent rules only under conditions; among them,
 no more than one call a day and three a week to a patient, an interactive opt-out (key 9 on
 every call here), the provider named at the start (the identity question) and a short call.
-These defaults follow those conditions; unanswered calls count, since the phone rang. A call
-is also one routine message against the patient's daily cap shared with texts, so a text and
-a call do not both land on a day that allows one.
+The settings `VOICE_CALLS_PER_DAY` and `VOICE_CALLS_PER_WEEK` default to those conditions;
+unanswered calls count, since the phone rang. A call is also one routine message against the
+patient's daily cap shared with texts, so a text and a call do not both land on a day that
+allows one.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ from bot.settings import Settings
 from bot.store import repositories as repo
 from bot.store.models import OUTBOUND, Message, Patient
 
-#: Calls placed to one patient per local calendar day.
-MAX_CALLS_PER_DAY = 1
-#: Calls placed to one patient in any seven days.
-MAX_CALLS_PER_WEEK = 3
 WEEK = timedelta(days=7)
 
 
@@ -44,11 +41,12 @@ def next_call_at(s: Session, patient: Patient, settings: Settings, now: datetime
     start, end = rules.local_day_bounds(now, tz)
     week = placed_since(s, patient.id, now - WEEK)
     today = [at for at in week if _aware(at) >= start]
-    if len(today) >= MAX_CALLS_PER_DAY:
-        return rules.next_allowed_send(end, tz, *quiet), "one call a day"
-    if len(week) >= MAX_CALLS_PER_WEEK:
-        oldest = _aware(week[-MAX_CALLS_PER_WEEK])
-        return rules.next_allowed_send(oldest + WEEK, tz, *quiet), "three calls a week"
+    per_day, per_week = settings.VOICE_CALLS_PER_DAY, settings.VOICE_CALLS_PER_WEEK
+    if len(today) >= per_day:
+        return rules.next_allowed_send(end, tz, *quiet), f"calls a day: {per_day}"
+    if len(week) >= per_week:
+        oldest = _aware(week[-per_week])
+        return rules.next_allowed_send(oldest + WEEK, tz, *quiet), f"calls a week: {per_week}"
     sent = repo.routine_sent_between(s, patient.id, start, end)
     if rules.cap_reached(sent, settings.MAX_ROUTINE_MESSAGES_PER_DAY):
         return rules.next_allowed_send(end, tz, *quiet), "daily routine message cap reached"

@@ -64,16 +64,35 @@ def answer_url(base: str, conversation_id: int) -> str:
     return f"{base}/twilio/voice/answer?c={conversation_id}"
 
 
-def gather_url(base: str, conversation_id: int, silences: int = 0) -> str:
-    return f"{base}/twilio/voice/gather?c={conversation_id}&n={silences}"
+def gather_url(base: str, conversation_id: int, silences: int = 0, turn: int = 0) -> str:
+    """Where the answer to a question goes; `turn` counts the answers heard on the call so far,
+    so a replayed request names a turn that was already answered (see `answer_key`)."""
+    return f"{base}/twilio/voice/gather?c={conversation_id}&n={silences}&t={turn}"
 
 
 def status_url(base: str, conversation_id: int) -> str:
     return f"{base}/twilio/voice/status?c={conversation_id}"
 
 
-def identify_url(base: str, conversation_id: int, tries: int = 0) -> str:
-    return f"{base}/twilio/voice/identify?c={conversation_id}&n={tries}"
+def identify_url(base: str, conversation_id: int, tries: int = 0, turn: int = 0) -> str:
+    return f"{base}/twilio/voice/identify?c={conversation_id}&n={tries}&t={turn}"
+
+
+def answer_key(call_sid: str, turn: int) -> str | None:
+    """The idempotency key of one answer on a call: the same (CallSid, turn) counts once.
+
+    Twilio signs the whole URL, so the turn in it cannot be changed by whoever replays a
+    request; a CallSid is 34 characters, leaving room for any turn count in `twilio_sid`.
+    """
+    return f"{call_sid}#{turn}" if call_sid else None
+
+
+def call_over(s: Session, call_sid: str) -> bool:
+    """True when Twilio already reported this call ended: its answers can change nothing."""
+    if not call_sid:
+        return False
+    status = s.scalar(select(Message.status).where(Message.twilio_sid == call_sid))
+    return CALL_STATUS_ORDER.get(status or "", 0) >= CALL_STATUS_ORDER["completed"]
 
 
 #: Order of a call's statuses: a callback may arrive twice or late, and never moves one back.

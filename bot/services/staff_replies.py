@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.effects import REPLY
 from bot.i18n.sms_segments import segments
+from bot.store import patient_voice, rows, staff_names, tasks_repo
 from bot.store import repositories as repo
-from bot.store import rows, tasks_repo
 from bot.store.models import (
     CONSENT_REVOKED,
     INBOUND,
@@ -63,14 +63,18 @@ def _address(session: Session, task: FollowUpTask | None, patient: Patient | Non
 def queue_staff_reply(
     session: Session, *, body: str, by: str, now: datetime,
     task: FollowUpTask | None = None, patient: Patient | None = None,
-    send_after: datetime | None = None,
+    send_after: datetime | None = None, expected_version: int | None = None,
+    take_over: bool = False, template: str | None = None,
 ) -> QueuedReply:
     """Store a staff reply as a pending outbound message; records first contact and audit.
 
-    `send_after` (from the quiet-hours rule, see `bot.web.triage.send_reply`) defers it.
+    `send_after` (from the quiet-hours rule, see `bot.web.triage.send_reply`) defers it;
+    `template` names the approved reply it came from, if any (kept in the audit row).
 
     Replying to an open task claims it for the person replying, so a colleague does not pick
-    up a conversation that is already being handled.
+    up a conversation that is already being handled. One voice per patient: when a colleague
+    holds the patient the reply is refused unless `take_over` (bot.store.patient_voice), and a
+    reply from a page that showed an older `expected_version` of the task is refused.
     """
     text = body.strip()
     if not text:
@@ -84,6 +88,10 @@ def queue_staff_reply(
     if patient is not None and patient.phone_status in UNTEXTABLE:
         raise ReplyRefused(f"this number cannot receive texts ({patient.phone_status}); "
                            "call the patient or fix the contact details")
+    if task is not None:
+        tasks_repo.expect_version(task, expected_version,
+                                  staff_names.by_email(session, [task.assignee]))
+    patient_voice.check_reply(session, patient.id if patient else None, by, take_over, now)
     address = _address(session, task, patient)
     encoding, count = segments(text)
     deferred = send_after is not None and send_after > now
@@ -95,6 +103,7 @@ def queue_staff_reply(
     session.add(message)
     session.flush()
     if task is not None:
+        task = tasks_repo.get_task(session, task.id)
         if task.status == TASK_OPEN:
             tasks_repo.claim(session, task.id, by, now)
             task = tasks_repo.get_task(session, task.id)
@@ -103,7 +112,7 @@ def queue_staff_reply(
     repo.audit(session, "staff_reply", "care team answered by text", now,
                patient_id=message.patient_id, conversation_id=message.conversation_id,
                detail={"task_id": task.id if task else None, "message_id": message.id, "by": by,
-                       "segments": count,
+                       "segments": count, "template": template,
                        "deferred_until": send_after.isoformat() if deferred and send_after
                        else None})
     session.flush()

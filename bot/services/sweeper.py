@@ -29,23 +29,29 @@ SWEEP_ARMED_KEY = "outreach:sweep-armed"
 
 
 def sweep(rt: Runtime) -> str:
-    """Re-arm lost work, then schedule the next sweep (one scheduled sweep at a time)."""
+    """Re-arm lost work, then schedule the next sweep (one scheduled sweep at a time).
+
+    Two timers queue this job. The clock (`workers.clock`, Procfile `clock`) queues it every
+    SWEEP_INTERVAL_SECONDS straight onto the default queue and outlives a Redis restart, so
+    recovery never waits for new traffic. The chain scheduled here keeps a deployment without
+    a clock sweeping while Redis stays up. Sweeping twice is harmless: every re-queue is safe.
+    """
     found = sweep_once(rt, rt.redis, utcnow())
-    schedule_sweep(rt.redis)
+    schedule_sweep(rt.redis, rt.settings.SWEEP_INTERVAL_SECONDS)
     return f"re-armed {found}"
 
 
-def ensure_sweeping(conn: Redis) -> None:
+def ensure_sweeping(conn: Redis, interval: int = defaults.SWEEP_INTERVAL_SECONDS) -> None:
     """Arm the sweeper unless a sweep is already scheduled (cheap: one EXISTS)."""
     if not conn.exists(SWEEP_ARMED_KEY):
-        schedule_sweep(conn)
+        schedule_sweep(conn, interval)
 
 
-def schedule_sweep(conn: Redis) -> None:
+def schedule_sweep(conn: Redis, interval: int = defaults.SWEEP_INTERVAL_SECONDS) -> None:
     """Schedule the next sweep; its id names the time slot, so repeats collapse into one."""
-    conn.set(SWEEP_ARMED_KEY, "1", ex=defaults.SWEEP_INTERVAL_SECONDS * 3)
-    at = utcnow() + timedelta(seconds=defaults.SWEEP_INTERVAL_SECONDS)
-    slot = int(at.timestamp()) // defaults.SWEEP_INTERVAL_SECONDS
+    conn.set(SWEEP_ARMED_KEY, "1", ex=interval * 3)
+    at = utcnow() + timedelta(seconds=interval)
+    slot = int(at.timestamp()) // interval
     queues.queue(defaults.QUEUE_DEFAULT, conn).enqueue_at(
         at, queues.SWEEP_JOB, job_id=f"outreach-sweep-{slot}", result_ttl=60)
 
@@ -54,7 +60,7 @@ def sweep_once(rt: Runtime, conn: Redis, now: datetime) -> int:
     """Re-queue lost sends, inbox events and timeouts; returns how many were re-armed."""
     grace = now - timedelta(seconds=GRACE_SECONDS)
     stale_claim = now - timedelta(seconds=defaults.SEND_CLAIM_STALE_SECONDS)
-    stale_event = now - timedelta(seconds=defaults.SWEEP_STALE_EVENTS_SECONDS)
+    stale_event = now - timedelta(seconds=rt.settings.SWEEP_STALE_EVENTS_SECONDS)
     with rt.db.session() as s:
         sends = list(s.scalars(select(Message.id).where(
             Message.direction == OUTBOUND,

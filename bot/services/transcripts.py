@@ -252,10 +252,23 @@ def coverage(flows: list[Flow], results: list[TranscriptResult]) -> Coverage:
             seen.setdefault(r.flow, set()).update(r.events)
     missing = {}
     for flow in flows:
+        done = {_shared_event(flow, e) for e in seen.get(flow.key, set())}
         events = [f"{t.event} ({t.source} -> {t.dest})" for t in compile_flow(flow).transitions
-                  if t.event not in seen.get(flow.key, set())]
+                  if _shared_event(flow, t.event) not in done]
         missing[flow.key] = events
     return Coverage(missing)
+
+
+def _shared_event(flow: Flow, event: str) -> str:
+    """A reminder state's answers are its original state's (bot.flows.reminders): a reply,
+    not-understood or ambiguous event of either is named as the original's, so testing an
+    answer in one state covers it in both."""
+    kind, _, rest = event.partition(":")
+    state, _, tail = rest.partition(":")
+    st = flow.states.get(state)
+    if st is None or not st.reminder_of or kind not in ("reply", "not_understood", "ambiguous"):
+        return event
+    return f"{kind}:{st.reminder_of}" + (f":{tail}" if tail else "")
 
 
 def xfail_reason(path: str | Path) -> str | None:

@@ -77,7 +77,7 @@ def process_patient(rt: Runtime, patient_id: int) -> str:
         lock.release()
     for message_id in due_now:
         _send_inline(rt, message_id)
-    sweeper.ensure_sweeping(rt.redis)
+    sweeper.ensure_sweeping(rt.redis, rt.settings.SWEEP_INTERVAL_SECONDS)
     log.info("patient %s: %d event(s) processed", patient_id, processed)
     return f"processed {processed}"
 

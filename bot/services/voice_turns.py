@@ -30,6 +30,7 @@ from bot.core import engine, global_intents, messages
 from bot.core.conversation import ACTIVE, Event
 from bot.core.global_intents import Classifier, GlobalHit
 from bot.flows.schema import Flow
+from bot.i18n.reply_words import reply_words
 from bot.services import after_commit, turn
 from bot.services.calls import interpreter_instead
 from bot.services.executor import AfterCommit, Scope, add_outbound, apply, host_params
@@ -37,7 +38,9 @@ from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime
 from bot.store import rows
 from bot.store.models import Conversation, Patient
+from bot.understanding import call_intents, call_phrases, lexicon
 from bot.understanding.call_intents import Keypad
+from bot.understanding.safety import GlobalIntent
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,41 @@ def answer_keys(flow: Flow, state_name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+#: Silent answers to one question before the call ends politely (the web endpoint and the
+#: simulator alike).
+MAX_SILENCES = 1
+#: What an answer on a call leads to before the flow reads it (`read_answer`).
+WRONG_NUMBER, REPEAT, ASK_BACK, STEP = "wrong_number", "repeat", "ask_back", "step"
+
+
+@dataclass(frozen=True)
+class CallAnswer:
+    """One answer on a call, read as a call reads it: what it leads to, the call intent found
+    (if any) and the text the flow gets (a spoken "two" made the key "2")."""
+
+    action: str
+    hit: GlobalIntent | None
+    text: str
+
+
+def read_answer(flow: Flow, state: str, text: str, locale: str, *, keyed: bool,
+                confidence: float = 1.0) -> CallAnswer:
+    """The one reading of an answer after identity, for the gather endpoint and the simulator:
+    "wrong number" ends outreach to the number, "repeat" (or *) asks again, an unclear answer
+    (low confidence, noise) is asked back unless it is urgent, anything else goes to the flow
+    with the call intent found (crisis, "stop calling", key 9 or 0, help...)."""
+    keypad = keypad_for(flow, state)
+    hit = call_intents.classify_call(text, locale, keyed=keyed, keypad=keypad)
+    if hit is not None and hit.kind in (WRONG_NUMBER, REPEAT):
+        return CallAnswer(hit.kind, hit, text)
+    if not call_intents.heard_clearly(text, keyed, confidence, locale) and (
+            hit is None or hit.kind != call_intents.URGENT):
+        return CallAnswer(ASK_BACK, hit, text)
+    if hit is None and not keyed:
+        text = call_intents.spoken_answer(text, locale, answer_keys(flow, state))
+    return CallAnswer(STEP, hit, text)
+
+
 def keypad_for(flow: Flow, state_name: str) -> Keypad:
     """The reserved keys (9 stop, 0 person, * repeat) this question leaves free."""
     return Keypad.for_answers(answer_keys(flow, state_name))
@@ -136,16 +174,47 @@ def question_twiml(flow: Flow, state: str, turn: tv.Turn, profile: VoiceProfile,
     offers = [i18n.render(cm.OPT_OUT_OFFER, params, locale, timezone)] \
         if keypad_for(flow, state).opt_out else []
     return tv.gather_twiml(turn, profile, action_url, num_digits=digits, offers=offers,
-                           hints=hints_for(flow, state))
+                           hints=hints_for(flow, state, locale))
 
 
-def hints_for(flow: Flow, state_name: str) -> tuple[str, ...]:
-    """Words the recogniser should expect: the state's spoken answer labels and keywords."""
+#: Recogniser hints per question at most (Twilio reads a list of words and short phrases).
+MAX_HINTS = 30
+#: Yes- or no-words of the caller's language given as hints per yes/no answer.
+POLARITY_HINTS = 3
+
+
+def hints_for(flow: Flow, state_name: str, locale: str = i18n.SOURCE_LOCALE) -> tuple[str, ...]:
+    """Words the recogniser should expect at this question: the answers' reply words in the
+    caller's language (then English) — the same words a typed reply is matched against — the
+    caller's yes- and no-words where a yes/no answers it, and the number words of a rating's
+    range ("one" ... "five", "uno" ... "cinco"). Labels of a keypad menu are added by the
+    TwiML builder."""
     state = flow.states.get(state_name)
     if state is None:
         return ()
-    words = [k for e in state.expect for k in e.keywords if not k.isdigit()]
-    return tuple(dict.fromkeys(words))[:20]
+    lex = lexicon.get(lexicon.canonical(locale))
+    words: list[str] = []
+    for e in state.expect:
+        words += [k for k in reply_words(e.keywords, locale) if not k.isdigit()]
+        if e.intent in ("yes", "no"):
+            plain = [w for w in getattr(lex, e.intent) if _plain(w)]
+            words += plain[:POLARITY_HINTS]
+        if e.intent == "number":
+            low = 0 if e.min is None else int(e.min)
+            high = 10 if e.max is None else int(e.max)
+            words += [w for w, n in call_phrases.number_words(lex.locale).items()
+                      if low <= n <= high and _plain(w)]
+    return tuple(dict.fromkeys(words))[:MAX_HINTS]
+
+
+def _plain(word: str) -> bool:
+    """A lexicon entry a caller would say: a plain word or phrase, not a pattern ("ye+s",
+    "no*"), nor a texting form ("y", "ㄴㄴ")."""
+    if len(word) < 2 and word.isascii():
+        return False
+    if any(0x1100 <= ord(c) <= 0x11FF or 0x3130 <= ord(c) <= 0x318F for c in word):
+        return False
+    return not any(c in word for c in "+*|.=()?[]")
 
 
 # -- carrying out a step --------------------------------------------------------------------
@@ -164,9 +233,11 @@ def record_said(s: Session, row: Conversation, patient: Patient, msgids: Sequenc
                                locale=row.locale, now=now))
 
 
-def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now: datetime) -> int:
+def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now: datetime,
+                 key: str | None = None) -> int:
     message = rows.heard_answer(patient_id=patient.id, conversation_id=row.id,
-                                address=patient.phone, text=text, locale=row.locale, now=now)
+                                address=patient.phone, text=text, locale=row.locale, now=now,
+                                key=key)
     s.add(message)
     s.flush()
     return message.id
@@ -241,19 +312,21 @@ def _crisis_xml(scope: Scope, host: Host, row: Conversation, patient: Patient,
 
 def replay_twiml(
     s: Session, host: Host, row: Conversation, patient: Patient, action_url: str,
-    prefix: Sequence[str] = (),
+    prefix: Sequence[str] = (), *, record: bool = True,
 ) -> str:
     """Ask the current question again (a new call mid-conversation, or silence on the line),
-    as the engine asks it: voice wording and keypad menu included."""
+    as the engine asks it: voice wording and keypad menu included. `record=False` for the
+    answer to a replayed request, which must leave no trace in the call's transcript."""
     flow = flow_of(host, row)
     question = engine.prompt(flow, row.state, row.context or {}) if row.status == ACTIVE else None
     said = [question] if question is not None else []
-    return _turn_xml(s, host, row, patient, flow, said, action_url, prefix)
+    return _turn_xml(s, host, row, patient, flow, said, action_url, prefix, record=record)
 
 
 def _turn_xml(
     s: Session, host: Host, row: Conversation, patient: Patient, flow: Flow,
-    said: Sequence[fx.SendMessage], action_url: str, prefix: Sequence[str],
+    said: Sequence[fx.SendMessage], action_url: str, prefix: Sequence[str], *,
+    record: bool = True,
 ) -> str:
     profile = profile_for(row, patient)
     if profile is None:  # the language changed to one Twilio cannot speak during the call
@@ -261,8 +334,9 @@ def _turn_xml(
     state = flow.states.get(row.state)
     waiting = row.status == ACTIVE and state is not None and state.waits
     turn = tv.render_turn(said, row.locale, row.timezone, host.host_params)
-    record_said(s, row, patient, turn.msgids, turn.lines,
-                said[0].kind if said else fx.REPLY, host.now)
+    if record:
+        record_said(s, row, patient, turn.msgids, turn.lines,
+                    said[0].kind if said else fx.REPLY, host.now)
     turn = tv.Turn((*prefix, *turn.lines), turn.choices, turn.menu, turn.msgids)
     if waiting:
         return question_twiml(flow, row.state, turn, profile, action_url, row.locale,

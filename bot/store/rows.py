@@ -74,13 +74,14 @@ def spoken_line(*, patient_id: int, conversation_id: int, address: str, line: st
 
 
 def heard_answer(*, patient_id: int, conversation_id: int, address: str, text: str,
-                 locale: str, now: datetime) -> Message:
-    """What the patient said or keyed on a call."""
+                 locale: str, now: datetime, key: str | None = None) -> Message:
+    """What the patient said or keyed on a call; `key` ("<CallSid>#<turn>") makes each answer
+    of a call count once, like an SMS's MessageSid."""
     return Message(
         patient_id=patient_id, conversation_id=conversation_id, direction=Direction.INBOUND,
         channel="voice", address=address, body=text, kind="reply", locale=locale,
         status=MessageStatus.RECEIVED, status_rank=STATUS_RANK[MessageStatus.RECEIVED],
-        created_at=now,
+        twilio_sid=key, created_at=now,
     )
 
 

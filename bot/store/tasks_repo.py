@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Case, CursorResult, Select, case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.defaults import TASK_PRIORITIES
 from bot.errors import OutreachError
 from bot.store import repositories as repo
+from bot.store import staff_names
 from bot.store.models import (
     INBOUND,
     TASK_CLAIMED,
@@ -71,6 +73,31 @@ class TaskConflict(TaskError):
         self.holder = holder
 
 
+class StaleTask(TaskConflict):
+    """The page the action came from showed an older version of the task: acting on it could
+    answer a patient someone already helped, so nothing is done and the current state is said."""
+
+
+def current_state(task: FollowUpTask, names: dict[str, str] | None = None) -> str:
+    """The task's state in words: 'resolved by Dana Nurse (Refill arranged)', 'claimed by ...'."""
+    who = (names or {}).get(task.assignee or "", task.assignee or "")
+    if task.status == TASK_RESOLVED:
+        outcome = RESOLUTIONS.get(task.resolution or "", (task.resolution or "",))[0]
+        return f"resolved by {who}" + (f" ({outcome})" if outcome else "")
+    if task.status == TASK_CLAIMED:
+        return f"claimed by {who}"
+    return "open, with nobody on it"
+
+
+def expect_version(task: FollowUpTask, expected: int | None,
+                   names: dict[str, str] | None = None) -> None:
+    """Refuse an action taken on a page that showed an older version of `task`."""
+    if expected is not None and task.version != expected:
+        raise StaleTask("this task changed while your page was open: it is now "
+                        f"{current_state(task, names)}. Nothing was sent or changed; "
+                        "read it again below.", task.assignee)
+
+
 @dataclass(frozen=True)
 class TaskFilter:
     """What the queue shows. `teams` are the queues the viewer may see (always applied)."""
@@ -82,6 +109,10 @@ class TaskFilter:
     flow: str | None = None
     #: An email, "unassigned", or None for anyone.
     assignee: str | None = None
+    #: Only tasks of this priority ("urgent" from the urgent count).
+    priority: str | None = None
+    #: Only unresolved tasks past their due time (from the overdue count).
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,10 +124,21 @@ class QueueRow:
     overdue: bool
     #: The patient's newest text, so the queue shows their own words on every row.
     last_message: str | None = None
+    #: The patient's other tasks under the filter: one row per patient, headed by the most
+    #: pressing one, so one person answers them together.
+    others: tuple[FollowUpTask, ...] = ()
+    #: The patient's language tag (for `lang` on their words), even when unknown to Babel.
+    locale: str | None = None
+    #: What the conversation saved from the patient's answers (chosen slot, barrier, rating).
+    answers: dict[str, Any] | None = None
 
     @property
     def urgent(self) -> bool:
         return self.task.priority == "urgent"
+
+    @property
+    def count(self) -> int:
+        return 1 + len(self.others)
 
 
 @dataclass(frozen=True)
@@ -128,6 +170,8 @@ def _base(f: TaskFilter) -> Select:  # type: ignore[type-arg]
         stmt = stmt.where(FollowUpTask.assignee.is_(None))
     elif f.assignee:
         stmt = stmt.where(FollowUpTask.assignee == f.assignee)
+    if f.priority:
+        stmt = stmt.where(FollowUpTask.priority == f.priority)
     return stmt
 
 
@@ -141,8 +185,14 @@ def _with_status(stmt: Select, status: str) -> Select:  # type: ignore[type-arg]
 
 def list_tasks(session: Session, f: TaskFilter, now: datetime,
                limit: int = QUEUE_LIMIT) -> list[QueueRow]:
-    """The queue: active tasks by priority then SLA due time (resolved ones newest first)."""
+    """The queue: active tasks by priority then SLA due time (resolved ones newest first).
+
+    An urgent task past its due time therefore always heads the queue. A patient's unresolved
+    tasks make one row, headed by the most pressing; resolved tasks stay one row each.
+    """
     stmt = _with_status(_base(f), f.status)
+    if f.overdue:
+        stmt = stmt.where(FollowUpTask.status.in_(ACTIVE_STATUSES), FollowUpTask.sla_due_at < now)
     if f.status == TASK_RESOLVED:
         stmt = stmt.order_by(FollowUpTask.resolved_at.desc(), FollowUpTask.id.desc())
     else:
@@ -151,8 +201,19 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
                              FollowUpTask.id)
     found = list(session.execute(stmt.limit(limit)))
     last = last_patient_messages(session, {task.patient_id for task, _, _ in found if task.patient_id})
-    rows = []
+    heads: dict[int, int] = {}
+    grouped: list[tuple[FollowUpTask, Patient | None, Conversation | None,
+                        list[FollowUpTask]]] = []
     for task, patient, conv in found:
+        active = task.status in ACTIVE_STATUSES
+        if active and task.patient_id is not None and task.patient_id in heads:
+            grouped[heads[task.patient_id]][3].append(task)
+            continue
+        if active and task.patient_id is not None:
+            heads[task.patient_id] = len(grouped)
+        grouped.append((task, patient, conv, []))
+    rows = []
+    for task, patient, conv, others in grouped:
         name = f"{patient.first_name} {patient.last_name}".strip() if patient else ""
         rows.append(QueueRow(
             task=task,
@@ -161,8 +222,21 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
             flow=conv.flow if conv else None,
             overdue=task.status != TASK_RESOLVED and task.sla_due_at < now,
             last_message=last.get(task.patient_id) if task.patient_id else None,
+            others=tuple(others),
+            locale=(patient.preferred_language or patient.locale) if patient else None,
+            answers=dict(conv.context or {}) if conv else None,
         ))
     return rows
+
+
+def next_task(session: Session, f: TaskFilter, now: datetime,
+              skip_patient: int | None = None) -> QueueRow | None:
+    """The top of the viewer's open queue, another patient's ("Next task" after resolving)."""
+    active = TaskFilter(teams=f.teams, team=f.team, status="active")
+    for row in list_tasks(session, active, now, limit=50):
+        if skip_patient is None or row.task.patient_id != skip_patient:
+            return row
+    return None
 
 
 def last_patient_messages(session: Session, patient_ids: set[int]) -> dict[int, str]:
@@ -177,7 +251,8 @@ def last_patient_messages(session: Session, patient_ids: set[int]) -> dict[int, 
 
 
 def counts_by_status(session: Session, f: TaskFilter, now: datetime) -> dict[str, int]:
-    """Tasks per status under the filter (ignoring its status part), plus `overdue`."""
+    """Tasks per status under the filter (ignoring its status part), plus the unresolved ones
+    that are `overdue`, `urgent` and `unassigned` (the queue's clickable counts)."""
     sub = _base(f).subquery()
     counts: dict[str, int] = {s: 0 for s in (TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED)}
     for status, n in session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)):
@@ -185,6 +260,14 @@ def counts_by_status(session: Session, f: TaskFilter, now: datetime) -> dict[str
     counts["overdue"] = session.scalar(
         select(func.count()).select_from(sub)
         .where(sub.c.status.in_(ACTIVE_STATUSES), sub.c.sla_due_at < now)
+    ) or 0
+    counts["urgent"] = session.scalar(
+        select(func.count()).select_from(sub)
+        .where(sub.c.status.in_(ACTIVE_STATUSES), sub.c.priority == "urgent")
+    ) or 0
+    counts["unassigned"] = session.scalar(
+        select(func.count()).select_from(sub)
+        .where(sub.c.status == TASK_OPEN, sub.c.assignee.is_(None))
     ) or 0
     return counts
 
@@ -274,16 +357,20 @@ def assign(session: Session, task_id: int, assignee: str, by: str, expected_vers
 
 
 def add_note(session: Session, task_id: int, by: str, text: str, now: datetime,
-             contacted: bool = False) -> None:
-    """Append a dated, signed note; `contacted` records a human contact (e.g. a phone call)."""
+             contacted: bool = False, zone: str = "UTC", signed: str | None = None) -> None:
+    """Append a dated, signed note; `contacted` records a human contact (e.g. a phone call).
+
+    The stamp is in the program's `zone`, named, so notes read in the same clock as every
+    other time on the page; `signed` is the author's name (their email when not given).
+    """
     text = text.strip()
     if not text:
         raise TaskError("the note is empty")
     if len(text) > MAX_NOTE_LENGTH:
         raise TaskError(f"notes are limited to {MAX_NOTE_LENGTH} characters")
     task = get_task(session, task_id)
-    stamp = now.strftime("%Y-%m-%d %H:%M UTC")
-    task.notes = (task.notes + "\n" if task.notes else "") + f"[{stamp}] {by}: {text}"
+    stamp = now.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+    task.notes = (task.notes + "\n" if task.notes else "") + f"[{stamp}] {signed or by}: {text}"
     if contacted:
         _first_contact(task, now)
     session.flush()
@@ -296,12 +383,34 @@ def _first_contact(task: FollowUpTask, now: datetime) -> None:
 
 
 def resolve(session: Session, task_id: int, by: str, resolution: str, now: datetime,
-            note: str = "", override: bool = False) -> None:
+            note: str = "", override: bool = False,
+            expected_version: int | None = None, zone: str = "UTC",
+            signed: str | None = None) -> None:
     """Close the task with an outcome. Its holder resolves it (or anyone, if unclaimed);
-    a supervisor may resolve any task with `override`."""
+    a supervisor may resolve any task with `override`.
+
+    An urgent task is closed only by someone who holds it and says what happened (a note):
+    "Reached the patient" on a crisis must name a person and an account of the contact.
+    With `expected_version` (the version the page showed) a changed task is refused.
+    """
     if resolution not in RESOLUTIONS:
         raise TaskError(f"unknown outcome {resolution!r}")
+    task = get_task(session, task_id)
+    expect_version(task, expected_version, staff_names.by_email(session, [task.assignee]))
+    if task.status == TASK_RESOLVED:
+        raise TaskConflict("this task is already resolved", task.assignee)
+    if task.status == TASK_CLAIMED and task.assignee != by and not override:
+        who = staff_names.by_email(session, [task.assignee]).get(task.assignee or "")
+        raise TaskConflict(f"{who or task.assignee} has this task", task.assignee)
+    if task.priority == "urgent":
+        if task.status != TASK_CLAIMED:
+            raise TaskError("an urgent task is resolved by the person who has it: "
+                            "claim it first")
+        if not note.strip():
+            raise TaskError("an urgent task needs a closing note saying what was done")
     cond = [FollowUpTask.id == task_id, FollowUpTask.status.in_(ACTIVE_STATUSES)]
+    if expected_version is not None:
+        cond.append(FollowUpTask.version == expected_version)
     if not override:
         cond.append(or_(FollowUpTask.assignee.is_(None), FollowUpTask.assignee == by))
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
@@ -315,11 +424,14 @@ def resolve(session: Session, task_id: int, by: str, resolution: str, now: datet
     if result.rowcount != 1:
         if task.status == TASK_RESOLVED:
             raise TaskConflict("this task is already resolved", task.assignee)
+        if expected_version is not None and task.version != expected_version:
+            expect_version(task, expected_version,
+                           staff_names.by_email(session, [task.assignee]))
         raise TaskConflict(f"{task.assignee} has this task", task.assignee)
     if RESOLUTIONS[resolution][1]:
         _first_contact(task, now)
     if note.strip():
-        add_note(session, task_id, by, note, now)
+        add_note(session, task_id, by, note, now, zone=zone, signed=signed)
     session.flush()
     _audit(session, task, "task_resolved", RESOLUTIONS[resolution][0], now, by=by,
            resolution=resolution)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.store import staff_names, task_history
 from bot.store.models import (
     INBOUND,
     AuditEvent,
@@ -53,13 +54,15 @@ def message_entry(m: Message) -> Entry:
     return Entry(at=m.created_at, kind="message", title=f"{who} · {m.channel.upper()}",
                  body=m.body or (m.msgid or ""), direction=m.direction, status=status,
                  detail={"message_id": m.id, "kind": m.kind, "segments": m.segments,
-                         "conversation_id": m.conversation_id})
+                         "conversation_id": m.conversation_id, "locale": m.locale})
 
 
-def _audit_entry(a: AuditEvent) -> Entry:
+def _audit_entry(a: AuditEvent, names: dict[str, str] | None = None) -> Entry:
+    """An audit row titled in words with staff names ("Dana Nurse claimed the task")."""
     detail = {k: v for k, v in (a.detail or {}).items() if k != "body"}
-    return Entry(at=a.at, kind="audit", title=a.action.replace("_", " "), body=a.reason,
-                 detail=detail)
+    return Entry(at=a.at, kind="audit",
+                 title=task_history.describe(a.action, detail, a.reason, names or {}),
+                 body=a.reason, detail=detail)
 
 
 def _task_entries(t: FollowUpTask) -> list[Entry]:
@@ -98,9 +101,12 @@ def patient_timeline(session: Session, patient_id: int,
         select(Message).where(Message.patient_id == patient_id))]
     tasks = list(session.scalars(select(FollowUpTask).where(FollowUpTask.patient_id == patient_id)))
     hidden = {t.id for t in tasks if teams is not None and t.team not in teams}
-    entries += [_audit_entry(a) for a in session.scalars(
+    audits = [a for a in session.scalars(
         select(AuditEvent).where(AuditEvent.patient_id == patient_id))
         if (a.detail or {}).get("task_id") not in hidden]
+    names = staff_names.by_email(session, task_history.staff_emails(audits))
+    names.update(task_history.viewer_names(session, audits))
+    entries += [_audit_entry(a, names) for a in audits]
     for t in tasks:
         if t.id not in hidden:
             entries += _task_entries(t)

@@ -9,7 +9,9 @@ and only their SHA-256 is kept, so a leaked database does not leak a usable toke
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -158,9 +160,39 @@ def set_password(user: User, password: str) -> None:
     end_sessions(user)
 
 
+#: scrypt's cost: N = 2^17 with r = 8 and p = 1, OWASP's current recommendation (werkzeug's own
+#: default is 2^15). The parameters are stored in each hash, so older hashes still verify and
+#: are upgraded at the owner's next sign-in.
+SCRYPT_N = 2**17
+#: The cheapest cost a test suite may ask for (OUTREACH_TEST_SCRYPT_N); nothing lower is ever used.
+SCRYPT_N_FLOOR = 2**14
+
+
+def _scrypt_n() -> int:
+    """The cost to hash with. A test suite that creates hundreds of accounts may lower it
+    through OUTREACH_TEST_SCRYPT_N (a power of two, at least 2^14); production never sets it."""
+    raw = os.environ.get("OUTREACH_TEST_SCRYPT_N", "").strip()
+    if not raw:
+        return SCRYPT_N
+    n = int(raw)
+    if n < SCRYPT_N_FLOOR or n & (n - 1):
+        raise ValueError("OUTREACH_TEST_SCRYPT_N must be a power of two of at least 16384")
+    return n
+
+
+def password_method() -> str:
+    """werkzeug's method string for new hashes: scrypt at today's cost."""
+    return f"scrypt:{_scrypt_n()}:8:1"
+
+
 def hash_password(password: str) -> str:
-    """A salted scrypt hash (werkzeug's parameters, stored in the hash itself)."""
-    return generate_password_hash(password)
+    """A salted scrypt hash at today's cost (the parameters are kept in the hash)."""
+    return generate_password_hash(password, method=password_method())
+
+
+def needs_rehash(user: User) -> bool:
+    """True when the stored hash was made at another cost than today's."""
+    return bool(user.password_hash) and not (user.password_hash or "").startswith(password_method() + "$")
 
 
 def issue_token(session: Session, user: User) -> str:
@@ -190,10 +222,14 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     except UserError:
         user = None
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password):
         return None
+    if needs_rehash(user):
+        # The password is at hand only now: upgrade an older, cheaper hash in place. The
+        # session version stays, so the sessions this sign-in belongs to stay valid.
+        user.password_hash = hash_password(password)
     user.last_login_at = now
     return user
 
@@ -204,4 +240,7 @@ def colleagues(session: Session, team: str) -> list[User]:
     return [u for u in users if team in visible_teams(u.role, u.teams)]
 
 
-_DUMMY_HASH = hash_password("not-a-real-password-only-for-timing")
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash at today's cost, checked for unknown emails so their timing matches."""
+    return hash_password("not-a-real-password-only-for-timing")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.understanding import call_phrases as cp
 from bot.understanding import intents, lexicon
@@ -30,6 +31,10 @@ from bot.understanding.safety import GlobalIntent, classify_global, detect_urgen
 
 STOP, WRONG_NUMBER, PERSON, REPEAT, CONFIRM_STOP, URGENT = (
     "stop", "wrong_number", "person", "repeat", "confirm_stop", "urgent")
+
+#: Below this recogniser confidence a spoken answer is asked back, not acted on (Twilio's
+#: `Confidence` is 0..1; garbled speech from a noisy line scores well under it).
+MIN_SPEECH_CONFIDENCE = 0.45
 
 #: Keys every call reserves when the question does not use them as answers.
 OPT_OUT_KEY, PERSON_KEY, REPEAT_KEY = "9", "0", "*"
@@ -104,6 +109,32 @@ def classify_call(text: str, locale: str, *, keyed: bool = False, keypad: Keypad
             general.carrier_keyword or len(normalize(text).split()) == 1):
         return GlobalIntent(CONFIRM_STOP, keyword=general.keyword, locale=general.locale)
     return general
+
+
+def garbled(text: str, locale: str) -> bool:
+    """True when a spoken answer looks like noise around a word rather than an answer: it
+    ends on a joining word ("the the okay and") or stutters one ("the the okay").
+
+    The recogniser can be confident about such a transcript, and a yes-word buried in it
+    ("okay") is no answer; the caller is asked again instead (a wrong guess confirms a refill
+    nobody asked for). The caller's language and English are checked, as callers mix them.
+    """
+    tokens = normalize(text).split()
+    if len(tokens) < 2:
+        return False
+    joining = cp.dangling(lexicon.canonical(locale)) | cp.dangling("en")
+    if tokens[-1] in joining:
+        return True
+    return any(a == b and a in joining for a, b in pairwise(tokens))
+
+
+def heard_clearly(text: str, keyed: bool, confidence: float, locale: str) -> bool:
+    """Whether an answer may be acted on: keys always; speech when the recogniser was sure
+    and the words are an answer, not noise around one (`garbled`). One rule for the identity
+    question and every question after it, on a real call and in the simulator."""
+    if keyed:
+        return True
+    return confidence >= MIN_SPEECH_CONFIDENCE and not garbled(text, locale)
 
 
 def is_affirmation(text: str, locale: str) -> bool:

@@ -180,6 +180,29 @@ NUMBER_FILLER = frozenset({
 NUMBER_AFFIXES = ("号", "號", "第", "번")
 
 
+#: Words that join or lead into other words and so cannot end an answer, nor come twice in a
+#: row, in what a person says: a transcript ending on one ("okay and") or stuttering one ("the
+#: the") is the recogniser catching noise around a word, not an answer (`call_intents.garbled`).
+#: Languages written without spaces have none here.
+_DANGLING: dict[str, tuple[str, ...]] = {
+    "en": ("the", "a", "an", "and", "or", "but", "to", "of", "with", "for", "from", "at"),
+    "es": ("el", "la", "los", "las", "un", "una", "y", "de", "del", "con", "para", "pero",
+           "que", "por"),
+    "pt_BR": ("o", "os", "as", "um", "uma", "e", "ou", "de", "do", "da", "com", "para", "mas",
+              "que", "por"),
+    "vi": ("và", "hoặc", "nhưng", "của", "với", "cho", "những", "các"),
+    "tl": ("ang", "ng", "at", "sa", "pero", "mga", "kung"),
+    "ru": ("и", "или", "но", "в", "на", "с", "к", "по", "из", "для"),
+    "ht": ("ak", "oswa", "men", "pou", "nan", "epi"),
+}
+
+
+@cache
+def dangling(locale: str) -> frozenset[str]:
+    """The normalised joining words of `locale` (see `_DANGLING`), empty when it has none."""
+    return frozenset(w for w in (normalize(x) for x in _DANGLING.get(locale, ())) if w)
+
+
 @cache
 def number_words(locale: str) -> dict[str, int]:
     """Normalised number word -> value, for `locale`."""

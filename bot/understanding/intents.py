@@ -214,14 +214,25 @@ def match(
     raise UnknownIntent(f"unknown intent {intent!r}; expected one of {BUILTIN_INTENTS}")
 
 
+def _phrase_starts(tokens: list[str], phrase: list[str]) -> list[int]:
+    """Where `phrase` occurs in `tokens`, with at most one typo per word of 6+ letters."""
+    n = len(phrase)
+    return [i for i in range(len(tokens) - n + 1)
+            if all(a == b or (len(b) >= 6 and edit_distance(a, b, 1) <= 1)
+                   for a, b in zip(tokens[i:i + n], phrase, strict=True))]
+
+
 def _fuzzy_phrase(tokens: list[str], phrase: list[str]) -> bool:
     """`phrase` occurs in `tokens` with at most one typo per word of 6+ letters."""
-    n = len(phrase)
-    for i in range(len(tokens) - n + 1):
-        if all(a == b or (len(b) >= 6 and edit_distance(a, b, 1) <= 1)
-               for a, b in zip(tokens[i:i + n], phrase, strict=True)):
-            return True
-    return False
+    return bool(_phrase_starts(tokens, phrase))
+
+
+def _negated_at(before: str | list[str], negators: frozenset[str]) -> bool:
+    """A negator just before a keyword: the words (or, in Chinese and Korean, characters) in
+    `before` reach back `topics.NEGATION_WORDS` / `topics.NEGATION_CHARS`."""
+    if isinstance(before, str):
+        return any(n and n in before[-topics.NEGATION_CHARS - 1:] for n in negators)
+    return any(word in negators for word in before[-topics.NEGATION_WORDS:])
 
 
 @lru_cache(maxsize=4096)
@@ -229,28 +240,40 @@ def _normalized_keyword(keyword: str) -> str:
     return normalize(keyword)
 
 
-def match_keywords(text: str, keywords: list[str], locale: str) -> bool:
+def match_keywords(text: str, keywords: list[str], locale: str, *, negatable: bool = False) -> bool:
     """Any keyword in `text`. A number keyword ("1") counts only when the reply is made of
     menu numbers ("1", "option 1", "1 and 2"; bot.understanding.reply_numbers), never a digit in a
     sentence; words match whole (a typo allowed in long ones), Chinese
-    keywords as substrings."""
+    keywords as substrings.
+
+    `negatable`: a word right after a negator does not count ("not good", "안 좋아요",
+    "不是很好"), unless the keyword holds a negator itself ("not interested", "none")."""
     norm = topics.forms(text)[0]
     if not norm:
         return False
     tokens = norm.split()
     compact = norm.replace(" ", "")
     numbers: frozenset[int] | None = None
+    negators = topics.negators(locale) if negatable else frozenset()
     for keyword in keywords:
         nk = _normalized_keyword(str(keyword))
         if not nk:
             continue
+        plain = not negators or any(n in (nk.replace(" ", "") if has_han(nk) else nk.split())
+                                    for n in negators)
         if nk.isdigit():
             numbers = menu_numbers(text, locale) if numbers is None else numbers
             if int(nk) in numbers:
                 return True
         elif has_han(nk):
-            if nk.replace(" ", "") in compact:
+            key = nk.replace(" ", "")
+            at = compact.find(key)
+            while at >= 0:
+                if plain or not _negated_at(compact[:at], negators):
+                    return True
+                at = compact.find(key, at + 1)
+        else:
+            if any(plain or not _negated_at(tokens[:i], negators)
+                   for i in _phrase_starts(tokens, nk.split())):
                 return True
-        elif _fuzzy_phrase(tokens, nk.split()):
-            return True
     return False

@@ -148,8 +148,10 @@ def resolve(task_id: int) -> ResponseReturnValue:
     try:
         with db_session() as session:
             triage.load_task(session, task_id, user)
+            version = body.get("version")
             tasks_repo.resolve(session, task_id, user.email, resolution, utcnow(),
-                               note=str(body.get("note") or ""), override=user.sees_all_teams)
+                               note=str(body.get("note") or ""), override=user.sees_all_teams,
+                               expected_version=version if isinstance(version, int) else None)
             data = task_json(tasks_repo.get_task(session, task_id))
     except tasks_repo.TaskConflict as exc:
         return error(409, str(exc), holder=exc.holder)
@@ -165,9 +167,12 @@ def reply(task_id: int) -> ResponseReturnValue:
     body = _body().get("body")
     if not isinstance(body, str) or not body.strip():
         return error(400, "send JSON with a non-empty 'body'")
+    version = _body().get("version")
     try:
-        queued = triage.send_reply(task_id, None, body, utcnow(), g.api_user)
-    except staff_replies.ReplyRefused as exc:
+        queued = triage.send_reply(task_id, None, body, utcnow(), g.api_user,
+                                   expected_version=version if isinstance(version, int) else None,
+                                   take_over=_body().get("take_over") is True)
+    except (staff_replies.ReplyRefused, tasks_repo.TaskConflict) as exc:
         return error(409, str(exc))
     except tasks_repo.TaskError as exc:
         return error(400, str(exc))

@@ -284,7 +284,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _staff_headers(response: Any) -> Any:
-        if request.blueprint in {"auth", "triage", "dashboard", "api"}:
+        if request.blueprint in {"auth", "triage", "dashboard", "api", "password_reset"}:
             response.headers.setdefault("Cache-Control", "no-store")
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("X-Frame-Options", "DENY")

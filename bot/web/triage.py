@@ -31,11 +31,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from bot.services import staff_replies
-from bot.store import safety_marks, tasks_repo, timeline
+from bot.defaults import TASK_PRIORITIES
+from bot.i18n import negotiate
+from bot.services import gloss, staff_replies
+from bot.store import (
+    patient_voice,
+    registry,
+    safety_marks,
+    staff_names,
+    task_history,
+    tasks_repo,
+    timeline,
+)
+from bot.store import repositories as repo
 from bot.store import users as users_store
-from bot.store.models import INBOUND, Conversation, FollowUpTask, Message, Patient, utcnow
-from bot.web import timefmt
+from bot.store.models import (
+    INBOUND,
+    Conversation,
+    FollowUpTask,
+    Message,
+    Patient,
+    utcnow,
+)
+from bot.web import answers, canned, display, languages, timefmt
 from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import (
     ActionForm,
@@ -51,6 +69,9 @@ log = logging.getLogger(__name__)
 bp = Blueprint("triage", __name__, template_folder="templates", static_folder="static",
                static_url_path="/staff-static")
 timefmt.register(bp)
+languages.register(bp)
+display.register(bp)
+answers.register(bp)
 
 #: Seconds between the queue page's checks for new tasks (TRIAGE_POLL_SECONDS overrides).
 DEFAULT_POLL_SECONDS = 10
@@ -65,6 +86,7 @@ def viewer_filter(args: Any, user: StaffUser | None = None) -> tasks_repo.TaskFi
     assignee = (args.get("assignee") or "").strip() or None
     if assignee == "me":
         assignee = user.email
+    priority = args.get("priority") or None
     return tasks_repo.TaskFilter(
         teams=teams,
         team=team if team in teams else None,
@@ -72,6 +94,8 @@ def viewer_filter(args: Any, user: StaffUser | None = None) -> tasks_repo.TaskFi
         language=(args.get("language") or "").strip()[:16] or None,
         flow=(args.get("flow") or "").strip()[:64] or None,
         assignee=assignee[:255] if assignee else None,
+        priority=priority if priority in TASK_PRIORITIES else None,
+        overdue=args.get("due") == "overdue",
     )
 
 
@@ -95,6 +119,7 @@ def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]
     rows = tasks_repo.list_tasks(session, f, now)
     return {
         "rows": rows,
+        "names": staff_names.by_email(session, [r.task.assignee for r in rows]),
         "counts": tasks_repo.counts_by_status(session, f, now),
         "signature": tasks_repo.queue_signature(session, f),
         "max_id": max((r.task.id for r in rows), default=0),
@@ -112,6 +137,7 @@ def queue() -> ResponseReturnValue:
         if request.args.get("partial") == "1":
             return render_template("triage/_queue.html", **ctx)
         ctx["choices"] = _choices(session)
+        ctx["names"].update(staff_names.by_email(session, ctx["choices"]["assignees"]))
     query = {k: v for k, v in request.args.items() if k != "partial" and v}
     return render_template(
         "triage/queue.html", query=urlencode(query),
@@ -145,6 +171,7 @@ def load_task(session: Session, task_id: int, user: StaffUser | None = None) -> 
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def task_detail(task_id: int) -> ResponseReturnValue:
+    now = utcnow()
     with db_read() as session:
         task = load_task(session, task_id)
         patient = session.get(Patient, task.patient_id) if task.patient_id else None
@@ -155,18 +182,47 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         mark_form = SafetyMarkForm(message_id=str(words.id)) if words is not None else None
         reply = session.get(Message, task.message_id) if task.message_id else None
         assign_form = AssignForm(version=str(task.version))
-        assign_form.assignee.choices = [
+        assign_form.assignee.choices = [SelectChoice("", "Choose a colleague")] + [
             SelectChoice(u.email, f"{u.name or u.email} ({u.role.replace('_', ' ')})")
             for u in users_store.colleagues(session, task.team)
         ]
+        siblings = [t for t in tasks_repo.tasks_for_patient(session, task.patient_id)
+                    if t.id != task.id and t.status in tasks_repo.ACTIVE_STATUSES
+                    and t.team in current_user.visible_teams] if task.patient_id else []
+        names = staff_names.by_email(
+            session, [task.assignee, *(t.assignee for t in siblings)])
+        voice = patient_voice.holder(session, task.patient_id)
+        history = task_history.task_history(session, task)
+        upcoming = tasks_repo.next_task(session, viewer_filter({}), now, task.patient_id) \
+            if task.status == "resolved" else None
     return render_template(
         "triage/task.html", task=task, patient=patient, conversation=conversation,
         thread=thread, reply=reply if reply is not None and reply.direction == INBOUND else None,
-        now=utcnow(), claim_form=ActionForm(version=str(task.version)),
+        now=now, claim_form=ActionForm(version=str(task.version)),
         release_form=ActionForm(), assign_form=assign_form, note_form=NoteForm(),
-        resolve_form=ResolveForm(), reply_form=ReplyForm(),
-        resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form,
+        resolve_form=ResolveForm(version=str(task.version)),
+        reply_form=ReplyForm(version=str(task.version)),
+        resolutions=tasks_repo.RESOLUTIONS, mark_form=mark_form, siblings=siblings,
+        names=names, voice=voice, history=history, upcoming=upcoming,
+        answers=answers.structured_answers(conversation.context if conversation else None),
+        canned_menu=canned.menu(_patient_language(patient)),
+        gloss=_gloss(reply.body if reply is not None and reply.direction == INBOUND else None,
+                     _patient_language(patient)),
     )
+
+
+def _gloss(text: str | None, patient_language: str | None) -> str | None:
+    """A machine translation of the patient's words into the reader's language, when an
+    operator configured a service and the two languages differ (bot.services.gloss)."""
+    from bot.web.context import runtime
+
+    glosser = gloss.from_settings(runtime().settings)
+    if glosser is None or not text or not patient_language:
+        return None
+    source, target = negotiate(patient_language), negotiate(languages.staff_locale())
+    if source.split("_")[0] == target.split("_")[0]:
+        return None
+    return glosser.gloss(text, source, target)
 
 
 def _back(task_id: int) -> ResponseReturnValue:
@@ -188,7 +244,7 @@ def _act(task_id: int, done: str, change: Callable[[Session], object]) -> Respon
             change(session)
         flash(done, "info")
     except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
+        flash(_sentence(str(exc)), "error")
     return _back(task_id)
 
 
@@ -221,10 +277,11 @@ def claim(task_id: int) -> ResponseReturnValue:
     with db_session() as session:
         load_task(session, task_id)
         result = tasks_repo.claim(session, task_id, current_user.email, utcnow())
+        holder = staff_names.by_email(session, [result.holder]).get(result.holder or "")
     if result.won:
         flash("You have this task now.", "info")
     else:
-        flash(f"Someone else got there first: {result.holder or 'a colleague'} has this task.",
+        flash(f"Someone else got there first: {holder or 'a colleague'} has this task.",
               "error")
     return _back(task_id)
 
@@ -263,7 +320,8 @@ def note(task_id: int) -> ResponseReturnValue:
         return _back(task_id)
     return _act(task_id, "Note saved.", lambda session: tasks_repo.add_note(
         session, task_id, current_user.email, form.note.data or "", utcnow(),
-        contacted=bool(form.contacted.data)))
+        contacted=bool(form.contacted.data), zone=timefmt.program_zone(),
+        signed=current_user.display_name))
 
 
 @bp.route("/tasks/<int:task_id>/resolve", methods=["POST"])
@@ -273,14 +331,21 @@ def resolve(task_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(task_id)
+    version = form.version.data or ""
     return _act(task_id, "Task resolved.", lambda session: tasks_repo.resolve(
         session, task_id, current_user.email, form.resolution.data, utcnow(),
-        note=form.closing_note.data or "", override=current_user.sees_all_teams))
+        note=form.closing_note.data or "", override=current_user.sees_all_teams,
+        expected_version=int(version) if version.isdigit() else None,
+        zone=timefmt.program_zone(), signed=current_user.display_name))
 
 
 def send_reply(task_id: int | None, patient_id: int | None, body: str, now: datetime,
-               user: StaffUser | None = None) -> staff_replies.QueuedReply:
-    """Store the reply and hand it to the sending queue (after the row is committed)."""
+               user: StaffUser | None = None, expected_version: int | None = None,
+               take_over: bool = False, template: str | None = None) -> staff_replies.QueuedReply:
+    """Store the reply and hand it to the sending queue (after the row is committed).
+
+    `expected_version` is the task version the sender's page showed, `take_over` their
+    explicit choice to answer a patient a colleague holds (see bot.store.patient_voice)."""
     user = user or current_user
     from bot.services import policy, queues
     from bot.web.context import runtime
@@ -299,8 +364,10 @@ def send_reply(task_id: int | None, patient_id: int | None, body: str, now: date
         settings, flows = runtime().settings, runtime().flows
         send_after = policy.staff_reply_after(session, settings, policy.conversation_flow(
             flows, conversation), patient, now)
-        queued = staff_replies.queue_staff_reply(session, body=body, by=user.email, now=now,
-                                                 task=task, patient=patient, send_after=send_after)
+        queued = staff_replies.queue_staff_reply(
+            session, body=body, by=user.email, now=now, task=task, patient=patient,
+            send_after=send_after, expected_version=expected_version, take_over=take_over,
+            template=template)
     queues.enqueue_send(runtime().redis, queued.message_id, at=queued.send_after)
     log.info("staff reply queued message_id=%s user_id=%s", queued.message_id, user.id)
     return queued
@@ -322,11 +389,42 @@ def reply(task_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(task_id)
+    version = form.version.data or ""
+    with db_read() as session:
+        task = load_task(session, task_id)
+        patient = session.get(Patient, task.patient_id) if task.patient_id else None
+    body, template = _reply_text(form, patient)
+    if body is None:
+        return _back(task_id)
     try:
-        _reply_flash(send_reply(task_id, None, form.body.data or "", utcnow()))
+        _reply_flash(send_reply(task_id, None, body, utcnow(),
+                                expected_version=int(version) if version.isdigit() else None,
+                                take_over=bool(form.take_over.data), template=template))
     except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
+        flash(_sentence(str(exc)), "error")
     return _back(task_id)
+
+
+def _reply_text(form: ReplyForm, patient: Patient | None) -> tuple[str | None, str | None]:
+    """The text to send and the template it came from: the staff member's own words when
+    written, else the chosen approved reply in the patient's language; None if neither."""
+    written = (form.body.data or "").strip()
+    if written:
+        return written, None
+    key = form.canned.data or ""
+    text = canned.menu(_patient_language(patient)).text_for(key) if key else None
+    if text is None:
+        flash("Write a reply or choose an approved reply.", "error")
+        return None, None
+    return text, key
+
+
+def _patient_language(patient: Patient | None) -> str | None:
+    return (patient.preferred_language or patient.locale) if patient is not None else None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def viewer_teams(user: StaffUser) -> tuple[str, ...] | None:
@@ -359,8 +457,54 @@ def patient_detail(patient_id: int) -> ResponseReturnValue:
         entries = timeline.patient_timeline(session, patient_id, viewer_teams(current_user))
         tasks = [t for t in tasks_repo.tasks_for_patient(session, patient_id)
                  if t.team in current_user.visible_teams]
+        voice = patient_voice.holder(session, patient_id)
+        names = staff_names.by_email(session, [t.assignee for t in tasks])
+        target = tasks_repo.open_task_for_patient(session, patient_id)
+        if target is not None and target.team not in current_user.visible_teams:
+            target = None
+        reply_form = ReplyForm(task_ref=str(target.id) if target else "",
+                               version=str(target.version) if target else "")
     return render_template("triage/patient.html", patient=patient, entries=entries, tasks=tasks,
-                           reply_form=ReplyForm(), now=utcnow())
+                           reply_form=reply_form, now=utcnow(), voice=voice, names=names,
+                           canned_menu=canned.menu(_patient_language(patient)))
+
+
+def registry_filter(args: Any, user: StaffUser | None = None) -> registry.RegistryFilter:
+    """The registry's filter from query parameters, limited to what the viewer may see."""
+    user = user or current_user
+    team = args.get("team") or None
+    consent = args.get("consent") or None
+    return registry.RegistryFilter(
+        teams=None if user.sees_all_teams else user.visible_teams,
+        query=(args.get("q") or "").strip()[:100],
+        campaign=(args.get("campaign") or "").strip()[:64] or None,
+        team=team if team in user.visible_teams else None,
+        consent=consent if consent in display.CONSENT_WORDS else None,
+    )
+
+
+@bp.route("/patients")
+@login_required
+def patients() -> ResponseReturnValue:
+    """Search and list patients; a search names people, so its results are an audited read."""
+    f = registry_filter(request.args)
+    with db_read() as session:
+        rows = registry.search(session, f)
+        campaign_names = registry.campaigns(session)
+    if f.query:
+        record_search([r.patient.id for r in rows])
+    return render_template("triage/patients.html", rows=rows, filter=f,
+                           campaigns=campaign_names, consents=display.CONSENT_WORDS,
+                           limit=registry.REGISTRY_LIMIT)
+
+
+def record_search(patient_ids: list[int]) -> None:
+    """Audit a registry search: who searched and which patients they were shown (ids only;
+    the query may be a phone number or a name, so it is not kept)."""
+    with db_session() as session:
+        repo.audit(session, "staff_searched", "patient search", utcnow(),
+                   detail={"user_id": current_user.id, "by": current_user.email,
+                           "patient_ids": patient_ids[:registry.REGISTRY_LIMIT]})
 
 
 @bp.route("/patients/<int:patient_id>/reply", methods=["POST"])
@@ -373,8 +517,16 @@ def patient_reply(patient_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         _form_errors(form)
         return back
+    with db_read() as session:
+        patient = load_patient(session, patient_id)
+    body, template = _reply_text(form, patient)
+    if body is None:
+        return back
+    ref, version = form.task_ref.data or "", form.version.data or ""
     try:
-        _reply_flash(send_reply(None, patient_id, form.body.data or "", utcnow()))
+        _reply_flash(send_reply(int(ref) if ref.isdigit() else None, patient_id, body, utcnow(),
+                                expected_version=int(version) if version.isdigit() else None,
+                                take_over=bool(form.take_over.data), template=template))
     except tasks_repo.TaskError as exc:
-        flash(str(exc), "error")
+        flash(_sentence(str(exc)), "error")
     return back

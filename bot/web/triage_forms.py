@@ -20,6 +20,8 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
 
 
 class AssignForm(FlaskForm):  # type: ignore[misc]
+    """Starts on "Choose a colleague": a preselected name is one click from a wrong hand-off."""
+
     assignee = SelectField("Assign to", validators=[DataRequired()], choices=[])
     version = HiddenField(validators=[InputRequired()])
     submit = SubmitField("Assign")
@@ -38,14 +40,24 @@ class ResolveForm(FlaskForm):  # type: ignore[misc]
         choices=[SelectChoice("", "Choose an outcome")]
         + [SelectChoice(k, v[0]) for k, v in RESOLUTIONS.items()],
     )
-    closing_note = TextAreaField("Closing note (optional)",
+    closing_note = TextAreaField("Closing note (needed for urgent tasks)",
                          validators=[Optional(), Length(max=MAX_NOTE_LENGTH)])
+    version = HiddenField()
     submit = SubmitField("Resolve task")
 
 
 class ReplyForm(FlaskForm):  # type: ignore[misc]
     body = TextAreaField("Reply to the patient by text",
-                         validators=[DataRequired(), Length(max=MAX_REPLY_CHARS)])
+                         validators=[Optional(), Length(max=MAX_REPLY_CHARS)])
+    #: An approved template (bot.i18n.canned_replies), sent in the patient's language when
+    #: the text box is left empty.
+    canned = SelectField("Approved reply (sent in the patient's language)", choices=[],
+                         validate_choice=False)
+    #: The task version the page showed: a reply from a stale page is refused. On the patient
+    #: page, `task_ref` names the open task the reply will join.
+    version = HiddenField()
+    task_ref = HiddenField()
+    take_over = BooleanField("Take over from them (you become the one answering this patient)")
     submit = SubmitField("Send reply")
 
 

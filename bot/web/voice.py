@@ -13,6 +13,11 @@
   after `completed`, or the same status twice, changes nothing); a call that reached nobody
   (no answer, a machine, or nobody confirmed who they are) goes to the retry policy.
 
+Every answer counts once: the signed URL names the call's turn (`t`), and the answer is stored
+under (CallSid, turn) (`bot.web.voice_common.heard`) and marked when acted on, so a Twilio retry,
+a busy-record redirect or a replayed request is a no-op; a request for a call Twilio already
+reported ended is answered with a hang-up and changes nothing.
+
 Turns run the engine in the request under the patient's lock; the lock wait is short and a busy
 lock answers "one moment" plus a bounded number of <Redirect>s back, so Twilio always has TwiML
 well within 15 s.
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,21 +43,28 @@ from bot.services import calls as vc
 from bot.services import voice_turns as vt
 from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
-from bot.store.models import INBOUND, AuditEvent, Conversation, Message, Patient, utcnow
-from bot.understanding import call_intents
+from bot.store.enums import MessageStatus
+from bot.store.models import AuditEvent, Conversation, Message, Patient, utcnow
 from bot.understanding.safety import GlobalIntent
 from bot.web.context import runtime
-from bot.web.voice_common import busy_twiml, call_for, caller_answer, conversation_id, hangup, xml
+from bot.web.voice_common import (
+    Heard,
+    acted_on,
+    busy_twiml,
+    call_for,
+    caller_answer,
+    conversation_id,
+    hangup,
+    heard,
+    speech_confidence,
+    turn,
+    xml,
+)
 from bot.web.webhooks import signed
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
 
-#: Silent answers to one question before the call ends politely.
-MAX_SILENCES = 1
-#: Below this recogniser confidence a spoken answer is asked back, not acted on (Twilio's
-#: `Confidence` is 0..1; garbled speech from a noisy line scores well under it).
-MIN_SPEECH_CONFIDENCE = 0.45
 
 
 @bp.post("/answer")
@@ -123,27 +135,25 @@ def gather() -> Response:
         row, patient = found
         if not ci.confirmed(s, row.id, sid):
             # One rule for every path: nothing about the patient before they said who they are.
-            return xml(ci.identity_twiml(s, host, row, patient, vc.identify_url(base, row.id)))
-        if request.args.get("m", "").isdigit():
-            # Back from a busy-lock redirect: the answer was stored on the first try.
-            heard = s.get(Message, int(request.args["m"]))
-            if heard is None or heard.conversation_id != row.id or heard.direction != INBOUND:
-                abort(400)
-            message_id, text = heard.id, heard.body
-        elif text:
-            message_id = vt.record_heard(s, row, patient, text, host.now)
-        else:
-            message_id = None
+            return xml(ci.identity_twiml(s, host, row, patient,
+                                         vc.identify_url(base, row.id, turn=turn())))
+        answer = heard(s, row, patient, text, sid, host.now)
         patient_id, fallback = patient.id, _fallback_xml(host, row, patient)
         profile = vt.profile_for(row, patient) or voice_profile("en")
-        busy = busy_twiml(vc.gather_url(base, cid, silences), profile,  # type: ignore[arg-type]
+        if answer.replay:  # this turn was acted on: the question as it stands, nothing changed
+            return xml(vt.replay_twiml(s, host, row, patient,
+                                       vc.gather_url(base, cid, turn=answer.next_turn),
+                                       record=False))
+        confidence = speech_confidence(keyed)
+        busy = busy_twiml(vc.gather_url(base, cid, silences, turn()), profile,  # type: ignore[arg-type]
                           row.locale, row.timezone, host.host_params,
-                          **({"m": str(message_id), "k": "1" if keyed else "0"}
-                             if message_id else {}))
-    confidence = _confidence(keyed)
+                          **({"m": str(answer.message_id), "k": "1" if keyed else "0",
+                              "q": f"{confidence:.2f}"} if answer.message_id else {}))
+    if answer.racing:
+        return xml(busy)
     try:
-        body, work = _gather_turn(host, cid, patient_id, message_id, text, keyed, confidence,
-                                  silences, base, busy)
+        body, work = _gather_turn(host, cid, patient_id, answer, keyed, confidence, silences,
+                                  base, busy)
     except Exception:  # never leave the caller in Twilio's "application error" message
         log.exception("voice gather failed conversation=%s", cid)
         return xml(fallback)
@@ -151,18 +161,9 @@ def gather() -> Response:
     return xml(body)
 
 
-def _confidence(keyed: bool) -> float:
-    if keyed or "Confidence" not in request.form:
-        return 1.0
-    try:
-        return float(request.form["Confidence"])
-    except ValueError:
-        return 0.0
-
-
 def _gather_turn(
-    host: vt.Host, conversation_id: int, patient_id: int, message_id: int | None, text: str,
-    keyed: bool, confidence: float, silences: int, base: str, busy: str,
+    host: vt.Host, conversation_id: int, patient_id: int, answer: Heard, keyed: bool,
+    confidence: float, silences: int, base: str, busy: str,
 ) -> tuple[str, AfterCommit | None]:
     with vt.patient_lock(host.runtime.redis, patient_id) as held:
         if not held:
@@ -172,42 +173,49 @@ def _gather_turn(
             profile = vt.profile_for(row, patient) or voice_profile("en")
             if row.status != "active":
                 return vt.say_then_hangup(host, row, profile, vm.GOODBYE), None  # type: ignore[arg-type]
-            if message_id is None:
-                if silences >= MAX_SILENCES:
+            if answer.message_id is None:
+                if silences >= vt.MAX_SILENCES:
                     return vt.say_then_hangup(host, row, profile, vm.NO_INPUT_GOODBYE), None  # type: ignore[arg-type]
                 sorry = i18n.render(vm.NO_INPUT, host.host_params, row.locale, row.timezone)
                 return vt.replay_twiml(s, host, row, patient,
-                                       vc.gather_url(base, row.id, silences + 1),
+                                       vc.gather_url(base, row.id, silences + 1, turn()),
                                        prefix=[sorry]), None
-            return _heard(s, host, row, patient, message_id, text, keyed, confidence, base)
+            current = s.get(Message, answer.message_id)
+            if current is None or current.status == MessageStatus.READ:
+                # Another request acted on this answer while this one waited for the lock.
+                return vt.replay_twiml(s, host, row, patient,
+                                       vc.gather_url(base, row.id, turn=answer.next_turn),
+                                       record=False), None
+            acted_on(s, answer.message_id)
+            return _heard(s, host, row, patient, answer.message_id, answer.text, keyed,
+                          confidence, vc.gather_url(base, row.id, turn=answer.next_turn))
 
 
 def _heard(s: Session, host: vt.Host, row: Conversation, patient: Patient, message_id: int,
-           text: str, keyed: bool, confidence: float, base: str,
+           text: str, keyed: bool, confidence: float, gather: str,
            ) -> tuple[str, AfterCommit | None]:
-    """Read one answer as a call answer, then hand it to the flow."""
+    """Read one answer as a call answer (`voice_turns.read_answer`), then act on it; `gather`
+    is where the next answer goes."""
     flow = vt.flow_of(host, row)
-    keypad = vt.keypad_for(flow, row.state)
-    hit = call_intents.classify_call(text, row.locale, keyed=keyed, keypad=keypad)
-    gather = vc.gather_url(base, row.id)
-    if hit is not None and hit.kind == "wrong_number":
-        work = ci.wrong_number(s, row, patient, request.form.get("CallSid", ""), "speech",
-                               host.now)
+    answer = vt.read_answer(flow, row.state, text, row.locale, keyed=keyed,
+                            confidence=confidence)
+    if answer.action == vt.WRONG_NUMBER:
+        work = ci.wrong_number(s, row, patient, request.form.get("CallSid", ""),
+                               "keypad" if keyed else "speech", host.now)
         return ci.closing_twiml(s, host, row, patient, cm.WRONG_NUMBER), work
-    if hit is not None and hit.kind == "repeat":
+    if answer.action == vt.REPEAT:
         return vt.replay_twiml(s, host, row, patient, gather), None
-    if confidence < MIN_SPEECH_CONFIDENCE and (hit is None or hit.kind != "urgent"):
+    if answer.action == vt.ASK_BACK:
         sorry = i18n.render(cm.NOT_SURE, host.host_params, row.locale, row.timezone)
         return vt.replay_twiml(s, host, row, patient, gather, prefix=[sorry]), None
-    if hit is None and not keyed:
-        text = call_intents.spoken_answer(text, row.locale, vt.answer_keys(flow, row.state))
+    hit = answer.hit
 
     def classify(_text: str, _locale: str, **_: object) -> GlobalIntent | None:
         return hit  # read once above, with this answer's keypad facts
 
     return vt.step_twiml(s, host, row, patient,
-                         Reply(text=text, channel="voice", message_id=str(message_id)), gather,
-                         classify=classify)
+                         Reply(text=answer.text, channel="voice", message_id=str(message_id)),
+                         gather, classify=classify)
 
 
 @bp.post("/status")

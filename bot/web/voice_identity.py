@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
 
 from bot import i18n
@@ -26,10 +26,21 @@ from bot.services import calls as vc
 from bot.services import voice_turns as vt
 from bot.services.executor import AfterCommit
 from bot.store import repositories as repo
-from bot.store.models import INBOUND, Conversation, Message, Patient, utcnow
+from bot.store.enums import MessageStatus
+from bot.store.models import Conversation, Message, Patient, utcnow
 from bot.understanding import call_intents
 from bot.web.context import runtime
-from bot.web.voice_common import busy_twiml, call_for, caller_answer, conversation_id, hangup, xml
+from bot.web.voice_common import (
+    acted_on,
+    busy_twiml,
+    call_for,
+    caller_answer,
+    conversation_id,
+    hangup,
+    heard,
+    speech_confidence,
+    xml,
+)
 from bot.web.webhooks import signed
 
 log = logging.getLogger(__name__)
@@ -52,19 +63,18 @@ def identify() -> Response:
         if found is None:
             return hangup()
         row, patient = found
-        heard_id = request.args.get("m", "")
-        if heard_id.isdigit():  # back from a busy redirect: the answer was stored first time
-            heard = s.get(Message, int(heard_id))
-            if heard is None or heard.conversation_id != row.id or heard.direction != INBOUND:
-                abort(400)
-            text = heard.body
-        elif text:
-            heard_id = str(vt.record_heard(s, row, patient, text, host.now))
+        answer = heard(s, row, patient, text, sid, host.now)
+        if answer.replay:  # acted on already: a replayed request changes nothing
+            return hangup()
         patient_id = patient.id
         profile = vt.profile_for(row, patient) or voice_profile("en")
         busy = busy_twiml(request.url, profile, row.locale, row.timezone,  # type: ignore[arg-type]
-                          host.host_params, **({"m": heard_id, "k": "1" if keyed else "0"}
-                                               if heard_id else {}))
+                          host.host_params, **({"m": str(answer.message_id),
+                                                "k": "1" if keyed else "0",
+                                                "q": f"{speech_confidence(keyed):.2f}"}
+                                               if answer.message_id else {}))
+    if answer.racing:
+        return xml(busy)
     work: AfterCommit | None = None
     with vt.patient_lock(rt.redis, patient_id) as held:
         if not held:
@@ -74,16 +84,25 @@ def identify() -> Response:
             if row.status != "active":
                 profile = vt.profile_for(row, patient) or voice_profile("en")
                 return xml(vt.say_then_hangup(host, row, profile, vm.GOODBYE))  # type: ignore[arg-type]
-            body, work = _answer(s, host, row, patient, text, keyed, sid, tries)
+            current = s.get(Message, answer.message_id) if answer.message_id else None
+            if current is not None and current.status == MessageStatus.READ:
+                return hangup()  # acted on by a request that held the lock first
+            acted_on(s, answer.message_id)
+            clear = call_intents.heard_clearly(answer.text, keyed, speech_confidence(keyed),
+                                               row.locale)
+            body, work = _answer(s, host, row, patient, answer.text, keyed, sid, tries,
+                                 answer.next_turn, clear)
     vt.run_after_commit(host, work)
     return xml(body)
 
 
 def _answer(s: Session, host: vt.Host, row: Conversation, patient: Patient, text: str,
-            keyed: bool, sid: str, tries: int) -> tuple[str, AfterCommit | None]:
-    """What the identity answer leads to: (TwiML, after-commit work)."""
+            keyed: bool, sid: str, tries: int, next_turn: int, clear: bool,
+            ) -> tuple[str, AfterCommit | None]:
+    """What the identity answer leads to: (TwiML, after-commit work); `next_turn` numbers the
+    call's next answer; an answer not `clear` (low confidence, noise) confirms nothing."""
     base = host.runtime.settings.public_base_url
-    again = vc.identify_url(base, row.id, tries + 1)
+    again = vc.identify_url(base, row.id, tries + 1, next_turn)
     if not text:
         if tries >= MAX_IDENTITY_TRIES:
             ci.not_available(s, row, sid, "silence", host.now)
@@ -102,7 +121,7 @@ def _answer(s: Session, host: vt.Host, row: Conversation, patient: Patient, text
         if vt.profile_for(row, patient) is None:
             return vt.interpreter_instead_twiml(s, host, row, patient), None
         return ci.identity_twiml(s, host, row, patient, again), None
-    kind = ci.answer_kind(text, keyed, row.locale)
+    kind = ci.answer_kind(text, keyed, row.locale) if clear else ci.UNCLEAR
     if hit is not None and hit.kind == "wrong_number":
         kind = ci.WRONG
     if kind == ci.WRONG:
@@ -113,7 +132,7 @@ def _answer(s: Session, host: vt.Host, row: Conversation, patient: Patient, text
         return ci.closing_twiml(s, host, row, patient, cm.IDENTITY_NOT_CONFIRMED), None
     if kind == ci.CONFIRMED:
         ci.record_confirmed(s, row, sid, "keypad" if keyed else "speech", host.now)
-        gather = vc.gather_url(base, row.id)
+        gather = vc.gather_url(base, row.id, turn=next_turn)
         if not row.state or row.wait_token is None:
             return vt.step_twiml(s, host, row, patient, Start(), gather)
         return vt.replay_twiml(s, host, row, patient, gather), None

@@ -54,3 +54,14 @@ def test_check_segments_reports_each_locale_of_the_shipped_flows() -> None:
 def test_segments_are_only_shown_when_asked() -> None:
     result = CliRunner().invoke(flows, ["check", str(default_flows_dir() / "refill_reminder.yaml")])
     assert result.exit_code == 0 and "info:" not in result.output
+
+
+def test_segments_say_when_a_language_counts_the_english_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "copy.yaml"
+    text = (default_flows_dir() / "refill_reminder.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("A pharmacist will contact you today.", "A pharmacist will call you today."))
+    result = CliRunner().invoke(flows, ["check", str(path), "--segments", "--locale", "es"])
+    lines = result.output.splitlines()
+    untranslated = [line for line in lines if "(not translated: the English text is counted)" in line]
+    assert untranslated == ["info: refill_reminder v3 ran_out es GSM-7 1 segment  "
+                            "(not translated: the English text is counted)"]

@@ -30,7 +30,7 @@ states:
       voice: "Say yes or no."
     expect:
       - intent: yes
-        keywords: ["si", "1"]
+        keywords: ["si", "1", "of course"]
         note: staff note
         goto: done
     not_understood: {reprompt: 2, say: "Sorry, reply YES or NO.", then: done}
@@ -42,8 +42,13 @@ states:
 
 
 def run(data: bytes) -> list[tuple[int, str, list[str]]]:
-    return [(line, msg, comments) for line, _, msg, comments
-            in extract_flows(io.BytesIO(data), {}, [], {})]
+    """The patient-facing texts (reply words are checked apart)."""
+    return [(line, msg, comments) for line, func, msg, comments
+            in extract_flows(io.BytesIO(data), {}, [], {}) if func is None]
+
+
+def reply_words(data: bytes) -> list[tuple[int, str | None, object, list[str]]]:
+    return [row for row in extract_flows(io.BytesIO(data), {}, [], {}) if row[1] is not None]
 
 
 def test_every_patient_facing_say_is_extracted_with_flow_and_state() -> None:
@@ -57,10 +62,26 @@ def test_every_patient_facing_say_is_extracted_with_flow_and_state() -> None:
     assert [line for line, _, _ in found] == [12, 13, 19, 22]
 
 
-def test_staff_text_and_keywords_are_not_extracted() -> None:
+def test_staff_text_and_keywords_are_not_extracted_as_texts() -> None:
     texts = {msg for _, msg, _ in run(FLOW)}
     assert not texts & {"Could not deliver", "Patient needs a call", "staff note", "si",
                         "Not sent to anyone."}
+
+
+def test_an_answers_words_are_one_reply_words_entry_without_its_digits() -> None:
+    [(line, func, msg, comments)] = reply_words(FLOW)
+    assert (line, func, msg) == (16, "pgettext", ("reply words", "si | of course"))
+    assert comments[0] == "flow demo v3, state ask, expect, answer leading to done"
+    assert "separated by |" in comments[1]
+    digits_only = FLOW.replace(b'["si", "1", "of course"]', b'["1"]')
+    assert reply_words(digits_only) == []
+
+
+def test_the_template_holds_the_shipped_flows_reply_words_with_their_context() -> None:
+    template = extract_template()
+    words = {m.id for m in template if m.context == "reply words"}
+    assert {"good | great | fine | doing well | all good", "none | nothing",
+            "not interested", "none | none of these"} <= words
 
 
 def test_yaml_that_is_not_a_flow_yields_nothing() -> None:
@@ -70,7 +91,8 @@ def test_yaml_that_is_not_a_flow_yields_nothing() -> None:
 
 def test_babel_runs_the_extractor_by_its_import_path() -> None:
     found = list(extract("bot.i18n.extract:extract_flows", io.BytesIO(FLOW)))
-    assert len(found) == 4 and found[0][1] == "Reply YES or NO."
+    assert len(found) == 5 and found[0][1] == "Reply YES or NO."
+    assert ("si | of course", "reply words") in [(f[1], f[3]) for f in found]
 
 
 def test_template_holds_every_system_message_and_every_flow_say() -> None:

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from i18n_catalogs import write_catalog, write_template
 
 from bot import i18n
-from bot.cli.i18n import compile_catalogs, completeness, review_states
+from bot.cli.i18n import compile_catalogs, completeness
 from bot.cli.main import main
+from bot.i18n import reviews
 from bot.i18n.gate import check_catalogs, first_plural_difference, segment_report
 
 MSG = "Hi {first_name}, your visit is on {day:date}."
@@ -30,12 +31,11 @@ def test_real_catalogs_pass_the_gate() -> None:
     assert "catalogs complete" in result.output
 
 
-def test_every_shipped_locale_is_drafted_or_better_in_the_readme() -> None:
-    states = review_states()
-    assert set(states) == set(i18n.SHIPPED_LOCALES)
-    assert states["en"]["state"] == "source"
-    assert all(states[code]["state"] in {"drafted", "reviewed"}
-               for code in i18n.SHIPPED_LOCALES if code != "en")
+def test_every_shipped_locale_has_a_review_state_from_its_records() -> None:
+    states = {code: reviews.summary(code).state for code in i18n.SHIPPED_LOCALES}
+    assert states["en"] == "source"
+    assert all(states[code] == "drafted" or states[code] == "reviewed"
+               or states[code].startswith("in review") for code in i18n.SHIPPED_LOCALES if code != "en")
 
 
 def test_status_prints_states_and_counts() -> None:

@@ -26,8 +26,12 @@ def test_csv_panel_and_date_column_campaign(database_url: str, tmp_path: Path) -
     path.write_text(CSV)
     env = {"DATABASE_URL": database_url, "REDIS_URL": ""}
     result = CliRunner().invoke(main, ["panel", "import", str(path)], env=env)
-    assert result.exit_code == 1  # one bad row, reported; the good rows imported
+    assert result.exit_code == 1  # one bad row, reported; a CSV imports whole or not at all
     assert f"{path}:4: consent must be granted or revoked" in result.output
+    assert f"{path}: 0 patient(s) imported" in result.output
+    path.write_text("".join(CSV.splitlines(keepends=True)[:3]))  # the bad row taken out
+    result = CliRunner().invoke(main, ["panel", "import", str(path)], env=env)
+    assert result.exit_code == 0, result.output
     assert f"{path}: 2 patient(s) imported" in result.output
 
     with get_database(database_url).session() as s:

@@ -79,9 +79,11 @@ def test_panel_to_reminders_to_dispense_event(stack: Stack, tmp_path: Path) -> N
 
     cron = CronScheduler(connection=redis_lib.Redis.from_url(stack.redis_url))
     cron.load_config_from_file("workers.cron_config")
-    [job] = cron.get_jobs()
-    assert job.func_name == "workers.campaigns.run_pass" and job.interval == 60
-    assert [j.func_name for j in cron.enqueue_jobs()] == ["workers.campaigns.run_pass"]
+    jobs = {job.func_name: job.interval for job in cron.get_jobs()}
+    # The campaign pass every minute, and the sweep that finds work whose job was lost.
+    assert jobs == {"workers.campaigns.run_pass": 60, "workers.jobs.sweep": 15}
+    assert sorted(j.func_name for j in cron.enqueue_jobs()) == ["workers.campaigns.run_pass",
+                                                                 "workers.jobs.sweep"]
     from rq import Queue
 
     queued = Queue("default", connection=redis_lib.Redis.from_url(stack.redis_url)).jobs

@@ -227,6 +227,7 @@ def test_new_pharmacist_handles_urgent_text_end_to_end(browser: Any, live: Any) 
     assert "Gracias, paso a las 3" in page.locator("#thread").inner_text()
 
     page.get_by_label("Outcome").select_option("refill_arranged")
+    page.get_by_label("Closing note").fill("Refill ready at 3; she will pick it up.")
     page.get_by_role("button", name="Resolve task").click()
     page.wait_for_load_state()
     assert "Task resolved." in page.locator(".flashes").inner_text()

@@ -77,13 +77,13 @@ def test_open_redirect_is_refused(client: Any, people: dict) -> None:
 def test_queue_orders_by_priority_then_due_and_limits_to_teams(
         client: Any, database_url: str, people: dict) -> None:
     now = utcnow()
-    pid = add_patient(database_url)
-    routine_old = add_task(database_url, pid, priority="routine", created=now - hours(30),
-                           reason="Routine but overdue")
-    urgent = add_task(database_url, pid, priority="urgent", reason="Chest pain")
-    high = add_task(database_url, pid, priority="high", reason="High thing")
-    pharmacy = add_task(database_url, pid, team="pharmacy", priority="urgent",
-                        reason="Pharmacy only")
+    routine_old = add_task(database_url, add_patient(database_url), priority="routine",
+                           created=now - hours(30), reason="Routine but overdue")
+    urgent = add_task(database_url, add_patient(database_url), priority="urgent",
+                      reason="Chest pain")
+    high = add_task(database_url, add_patient(database_url), priority="high", reason="High thing")
+    pharmacy = add_task(database_url, add_patient(database_url), team="pharmacy",
+                        priority="urgent", reason="Pharmacy only")
     login(client, people["nurse"])
     html = client.get("/tasks").get_data(as_text=True)
     order = [int(x) for x in re.findall(r'data-task-id="(\d+)"', html)]
@@ -148,11 +148,11 @@ def test_claim_note_assign_resolve(client: Any, app: Any, database_url: str,
     other = app.test_client()
     login(other, people["nurse2"])
     html = post_form(other, url, f"{url}/claim", {}).get_data(as_text=True)
-    assert f"{people['nurse']} has this task" in html
+    assert "Nina Nurse has this task" in html
 
     post_form(client, url, f"{url}/note", {"note": "Called, left voicemail"})
     task = _task(database_url, tid)
-    assert "Called, left voicemail" in task.notes and people["nurse"] in task.notes
+    assert "Called, left voicemail" in task.notes and "Nina Nurse" in task.notes
     assert task.first_contact_at is None
 
     version = str(task.version)
@@ -271,12 +271,15 @@ def test_queue_row_and_task_page_show_the_patients_words_and_what_was_understood
     other = add_task(database_url, add_patient(database_url), team="nursing", inbound=None)
     login(client, people["nurse"])
     html = client.get("/tasks").get_data(as_text=True)
-    row = re.search(rf'data-task-id="{task_id}">(.*?)</tr>', html, re.S)
+    row = re.search(rf'data-task-id="{task_id}"[^>]*>(.*?)</tr>', html, re.S)
     assert row, "the task is on the queue"
-    assert "Patient wrote: <q>me da mucho mareo la pastilla nueva</q>" in row.group(1)
+    assert ('Patient wrote: “<span lang="es" dir="auto">me da mucho mareo la pastilla nueva'
+            '</span>”' in row.group(1))
     assert "Understood: side effects (in the patient&#39;s words)" in row.group(1)
-    bare = re.search(rf'data-task-id="{other}">(.*?)</tr>', html, re.S)
+    bare = re.search(rf'data-task-id="{other}"[^>]*>(.*?)</tr>', html, re.S)
     assert bare and "Patient wrote" not in bare.group(1)
+    assert "Understood: not understood" in bare.group(1)
     page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert re.search(r'id="task-reply"><q>me da mucho mareo la pastilla nueva</q>', page)
+    assert re.search(r'id="task-reply">“<span lang="es" dir="auto">me da mucho mareo la '
+                     r'pastilla nueva</span>”', page)
     assert 'id="task-understood">side effects (in the patient&#39;s words)<' in page

@@ -81,3 +81,30 @@ def test_migrations_have_one_head() -> None:
     """The staff-users migration must sit on top of the latest pipeline migration."""
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, f"several Alembic heads: {heads}"
+
+
+def test_passwords_are_hashed_at_owasp_cost_and_older_hashes_upgrade_at_sign_in(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timezone
+
+    from werkzeug.security import generate_password_hash
+
+    now = datetime.now(timezone.utc)
+    # Production: scrypt N=2^17, r=8, p=1 (the suite itself runs at 2^14 for speed).
+    monkeypatch.delenv("OUTREACH_TEST_SCRYPT_N", raising=False)
+    assert users_store.password_method() == "scrypt:131072:8:1"
+    monkeypatch.setenv("OUTREACH_TEST_SCRYPT_N", "1024")
+    with pytest.raises(ValueError, match="at least 16384"):
+        users_store.password_method()
+    monkeypatch.delenv("OUTREACH_TEST_SCRYPT_N")
+    with get_database(database_url).session() as s:
+        user = users_store.add_user(s, "dora@clinic.test", "nurse", password="a long enough password")
+        assert (user.password_hash or "").startswith("scrypt:131072:8:1$")
+        # An account from before the change keeps working and is upgraded when its owner signs in.
+        user.password_hash = generate_password_hash("a long enough password")  # werkzeug's 2^15
+        assert users_store.needs_rehash(user)
+        assert users_store.authenticate(s, "dora@clinic.test", "wrong password!!", now) is None
+        assert (user.password_hash or "").startswith("scrypt:32768:8:1$")  # not on a failure
+        assert users_store.authenticate(s, "dora@clinic.test", "a long enough password", now) is user
+        assert (user.password_hash or "").startswith("scrypt:131072:8:1$")
+        assert user.check_password("a long enough password")

@@ -128,3 +128,18 @@ def test_help_on_a_call_asks_the_question_again_and_sms_help_is_unchanged() -> N
 def test_crisis_is_the_same_on_every_channel() -> None:
     hit = GlobalIntent("urgent", category="crisis")
     assert global_intents.reaction(hit, "en", channel="voice") == global_intents.reaction(hit, "en")
+
+
+@pytest.mark.parametrize(("locale", "text", "noise"), [
+    ("en", "the the okay and", True), ("en", "okay and", True), ("en", "the the okay", True),
+    ("es", "sí y", True), ("pt_BR", "sim e", True), ("ru", "да и", True), ("vi", "có và", True),
+    ("en", "okay", False), ("en", "yes yes", False), ("en", "yes and I will pick it up", False),
+    ("es", "sí, soy yo", False), ("zh_Hans", "是的是的", False), ("en", "I ran out", False),
+])
+def test_noise_around_a_word_is_not_an_answer(locale: str, text: str, noise: bool) -> None:
+    assert ci.garbled(text, locale) is noise
+
+
+def test_every_voiced_language_written_with_spaces_has_joining_words() -> None:
+    for code in ("en", "es", "pt_BR", "vi", "tl", "ru", "ht"):
+        assert cp.dangling(code), code

@@ -33,3 +33,17 @@ def test_calls_off_or_a_caller_number_lets_it_start() -> None:
 def test_bad_voice_settings_are_one_clear_error(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         settings_mod.load({name: value})
+
+
+def test_call_limits_default_to_the_fcc_conditions_and_can_be_raised() -> None:
+    default = settings_mod.load({})
+    assert (default.VOICE_CALLS_PER_DAY, default.VOICE_CALLS_PER_WEEK) == (1, 3)
+    raised = settings_mod.load({"VOICE_CALLS_PER_DAY": "2", "VOICE_CALLS_PER_WEEK": "5"})
+    assert (raised.VOICE_CALLS_PER_DAY, raised.VOICE_CALLS_PER_WEEK) == (2, 5)
+
+
+@pytest.mark.parametrize("env", [{"VOICE_CALLS_PER_DAY": "0"},
+                                 {"VOICE_CALLS_PER_DAY": "2", "VOICE_CALLS_PER_WEEK": "1"}])
+def test_call_limits_that_make_no_sense_stop_start_up(env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match="VOICE_CALLS_PER_"):
+        settings_mod.load(env)

@@ -100,3 +100,18 @@ def test_menu_lines_read_as_sentences_whatever_the_label() -> None:
     ko = [s.text for s in _render([SendMessage(msgid="x", choices=("약이 떨어졌어요",))],
                                   locale="ko")[0]]
     assert ko[1] == "1번: 약이 떨어졌어요." and "(는)" not in ko[1]
+
+
+def test_a_time_on_a_call_carries_its_zone_and_a_text_does_not() -> None:
+    """A caller cannot see which zone a time is in (a relative in another state may answer)."""
+    from bot import i18n
+
+    slot = "2026-03-03T20:00:00+00:00"
+    ask = SendMessage(msgid="You picked {chosen_slot:datetime}. Is that right?",
+                      params={"chosen_slot": slot})
+    [say] = [s.text for s in _render([ask], locale="en")[0]]
+    assert say == "You picked March 3, 2026, 3:00 PM Eastern Time. Is that right?"
+    [dicho] = [s.text for s in _render([ask], locale="es")[0]]
+    assert "15:00 hora oriental" in (dicho or "")
+    texted = i18n.render(ask.msgid, ask.params, "en", "America/New_York")
+    assert texted == "You picked March 3, 2026, 3:00 PM. Is that right?"

@@ -3,6 +3,12 @@
 // live region (screen readers) and in the tab title.
 (function () {
   "use strict";
+  // On a phone the filters would fill the first screen: they start folded behind their toggle
+  // (which says how many are in use).
+  var toggle = document.getElementById("filters-toggle");
+  if (toggle && window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    toggle.open = false;
+  }
   var region = document.getElementById("queue-region");
   if (!region || !window.fetch) { return; }
   var live = document.getElementById("queue-live");

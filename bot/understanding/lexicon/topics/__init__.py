@@ -48,6 +48,8 @@ TOPIC_NAMES: Mapping[str, str] = {
     "call_me": "wants a phone call",
     "something_else": "another reason, something else",
     "doing_well": "doing well (good, fine, all good)",
+    "feeling_awful": "feeling very bad (terrible, awful, the worst): a rating's lowest words",
+    "feeling_bad": "feeling bad (bad, not good, unwell, sick): a low rating in words",
 }
 
 
@@ -61,6 +63,20 @@ class Topics:
     negations: tuple[str, ...] = ()
     yes_extra: tuple[str, ...] = ()
     frame: tuple[str, ...] = ()
+    #: Words that cancel a negatable topic or a reply word right after them, beyond the
+    #: lexicon's negators (Korean negates before the verb: "안 좋아요", "못 지내요"). Kept here,
+    #: not in the lexicon, so the safety screen's negation (which must never hide a crisis
+    #: behind a syllable such as the 안 of 불안) is untouched.
+    negators: tuple[str, ...] = ()
+
+
+@cache
+def negators(locale: str) -> frozenset[str]:
+    """Everything that cancels a word after it in `locale`: the lexicon's negators and the
+    topic lexicon's own (patient's language, then English)."""
+    codes = dict.fromkeys((canonical(locale), "en"))
+    return frozenset(n for c in codes for n in (*lexicon.get(c).negators,
+                                                 *(normalize(w) for w in get(c).negators)) if n)
 
 
 def _module(code: str) -> Topics:
@@ -97,19 +113,20 @@ def frame_words(locale: str) -> frozenset[str]:
 
 #: Topics a negation cancels ("no side effects", "don't call me"). Barrier and need topics
 #: are not among them: "no ride", "no food at home" name the barrier or the need.
-NEGATABLE = frozenset({"side_effects", "feel_better", "call_me", "doing_well"})
+NEGATABLE = frozenset({"side_effects", "feel_better", "call_me", "doing_well", "feeling_awful",
+                       "feeling_bad"})
 #: How far before a topic word a negator reaches: words, or characters for Chinese/Korean.
 NEGATION_WORDS = 2
 NEGATION_CHARS = 2
 
 
 def _negated(hit: Hit, norm: str, code: str, substring: bool) -> bool:
-    negators = lexicon.get(code).negators
+    found = negators(code)
     if substring:
         chars = norm.replace(" ", "")[max(0, hit.start - NEGATION_CHARS):hit.start]
-        return any(n in chars for n in negators)
+        return any(n in chars for n in found)
     words = norm.split()[max(0, hit.start - NEGATION_WORDS):hit.start]
-    return any(word in negators for word in words)
+    return any(word in found for word in words)
 
 
 @lru_cache(maxsize=256)

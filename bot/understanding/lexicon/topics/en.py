@@ -45,6 +45,8 @@ TOPICS = Topics(
                          "seeing|see someone else", "my own doctor", "switched doctors"),
         "call_me": ("call", "call+me", "phone", "ring me", "give me a call"),
         "doing_well": ("good", "great", "fine", "doing well", "all good", "well", "ok", "okay", "not bad", "pretty good", "excellent"),
+        "feeling_awful": ("terrible", "awful", "horrible", "very|really|so bad", "the worst", "miserable", "very|really sick", "not good at all", "not well at all", "lousy"),
+        "feeling_bad": ("bad", "not good", "not well", "not great", "not so good", "not too good", "not feeling well", "unwell", "poorly", "sick", "rough"),
         "something_else": ("other", "something else", "another reason", "different reason", "other reason"),
     },
     hedges=(

@@ -40,6 +40,8 @@ TOPICS = Topics(
         "other_doctor": ("otro|otra doctor*|medico*|clinica|proveedor", "con alguien mas"),
         "call_me": ("llam*", "telefono", "marcar*"),
         "doing_well": ("bien", "muy bien", "bastante bien", "todo bien", "excelente", "de maravilla"),
+        "feeling_awful": ("terrible", "horrible", "fatal", "muy mal", "malisimo", "malisima", "pesimo", "pesima", "muy enfermo|enferma", "de lo peor"),
+        "feeling_bad": ("mal", "no muy bien", "no estoy bien", "no me siento bien", "enfermo", "enferma"),
         "something_else": ("otra cosa", "otro", "otra razon", "otro motivo", "algo mas", "otra"),
     },
     hedges=("creo que si", "tal vez", "quizas", "quiza", "a lo mejor", "probablemente",

@@ -24,6 +24,8 @@ TOPICS = Topics(
         "other_doctor": ("lòt doktè", "lòt klinik", "lot dokte"),
         "call_me": ("rele", "telefòn", "telefon"),
         "doing_well": ("byen", "pa pi mal", "trè byen", "anfòm"),
+        "feeling_awful": ("trè mal", "mal anpil", "terib", "pa bon ditou", "trè malad"),
+        "feeling_bad": ("mal", "pa byen", "malad", "pa twò byen", "pa bon"),
         "something_else": ("lòt bagay", "lòt rezon", "lòt"),
     },
     hedges=("petèt", "petet", "m ap eseye", "map eseye", "si m kapab", "si dye vle", "depann",

@@ -30,6 +30,8 @@ TOPICS = Topics(
         "other_doctor": ("outro|outra medico*|medica|doutor*|clinica",),
         "call_me": ("lig*", "telefone*", "telefonar"),
         "doing_well": ("bem", "muito bem", "tudo bem", "otimo", "ótima", "tranquilo"),
+        "feeling_awful": ("pessimo", "pessima", "horrivel", "terrivel", "muito mal", "muito doente", "pessimamente"),
+        "feeling_bad": ("mal", "nao muito bem", "nao estou bem", "doente"),
         "something_else": ("outra coisa", "outro motivo", "outro", "outra"),
     },
     hedges=("acho que sim", "talvez", "provavelmente", "espero que sim", "vou tentar",

@@ -25,6 +25,8 @@ TOPICS = Topics(
         "other_doctor": ("ibang doktor|doctor|klinika|clinic",),
         "call_me": ("tawag*", "tumawag", "telepono"),
         "doing_well": ("mabuti", "ayos", "okay lang", "maayos", "mabuti naman"),
+        "feeling_awful": ("napakasama", "sobrang sama", "grabe ang sama", "malala", "sobrang sakit"),
+        "feeling_bad": ("masama", "hindi mabuti", "hindi maayos", "hindi okay", "may sakit", "matamlay"),
         "something_else": ("iba pa", "ibang dahilan", "iba"),
     },
     hedges=("siguro", "baka", "sana", "susubukan", "subukan ko", "depende", "ewan", "yata"),

@@ -25,6 +25,8 @@ TOPICS = Topics(
         "other_doctor": ("bác sĩ khác", "phòng khám khác", "chỗ khác"),
         "call_me": ("=gọi", "điện thoại", "gọi điện"),
         "doing_well": ("khỏe", "tốt", "ổn", "bình thường", "khỏe re"),
+        "feeling_awful": ("rất tệ", "tệ lắm", "tồi tệ", "kinh khủng", "rất mệt", "mệt lắm", "rất không khỏe"),
+        "feeling_bad": ("tệ", "không khỏe", "không tốt", "mệt", "ốm", "bệnh", "không ổn"),
         "something_else": ("chuyện khác", "lý do khác", "khác"),
     },
     hedges=("chắc vậy", "chắc là", "có lẽ", "có thể", "để xem", "thử", "nếu được", "hy vọng"),
