@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,9 +49,13 @@ class Stack:
     fake: Any
     redis_url: str
     database_url: str
+    #: Where long-running workers write their output (a file each: a pipe nobody reads fills
+    #: up and blocks a worker that may be holding a patient's lock).
+    log_dir: Path | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     #: Everything the burst workers printed (stdout and stderr), for the no-PHI-in-logs test.
     worker_output: list[str] = field(default_factory=list)
+    worker_logs: dict[int, Path] = field(default_factory=dict)
     last_worker_log: str = ""
 
     # -- talking to the app like Twilio does --------------------------------------------------
@@ -84,11 +89,40 @@ class Stack:
                 *extra, "inbound", "outbound", "default"]
 
     def start_worker(self, *extra: str) -> subprocess.Popen[bytes]:
-        """A long-running `rq worker` subprocess (stopped by PID at module end)."""
-        proc = subprocess.Popen(self.worker_command(*extra), env=self.env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        """A long-running `rq worker` subprocess (stopped by PID at module end); its stdout and
+        stderr go to a file under `log_dir` (read back with `worker_log`)."""
+        log_dir = self.log_dir or Path(tempfile.mkdtemp(prefix="outreach-workers-"))
+        self.log_dir = log_dir
+        path = log_dir / f"worker-{len(self.workers) + 1}.log"
+        with path.open("wb") as out:
+            proc = subprocess.Popen(self.worker_command(*extra), env=self.env, cwd=ROOT,
+                                    stdout=out, stderr=subprocess.STDOUT)
         self.workers.append(proc)
+        self.worker_logs[proc.pid] = path
         return proc
+
+    def wait_for_workers(self, count: int, timeout: float = 120.0) -> None:
+        """Until `count` long-running workers have registered with Redis (a preloading worker
+        registers once it has warmed up), so work sent afterwards meets running workers."""
+        from rq import Worker
+
+        conn = redis_lib.Redis.from_url(self.redis_url)
+        alive = [w for w in self.workers if w.poll() is None]
+        self.wait_until(lambda: len(Worker.all(connection=conn)) >= count, timeout,
+                        f"{count} registered workers ({len(alive)} started)")
+
+    def worker_log(self, proc: subprocess.Popen[bytes]) -> str:
+        """Everything a long-running worker has printed so far."""
+        return self.worker_logs[proc.pid].read_text(errors="replace")
+
+    def wait_until(self, predicate: Callable[[], object], timeout: float = 60.0,
+                   what: str = "condition") -> None:
+        """Poll an observable condition (a row, a stand-in record) until it holds."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} not reached in {timeout:.0f}s")
+            time.sleep(0.05)
 
     def burst(self, timeout: float = 120) -> None:
         """One `rq worker --burst` run: every job queued now (and due scheduled ones)."""
@@ -135,7 +169,7 @@ class Stack:
         deadline = time.monotonic() + timeout
         while True:
             self.burst()
-            self.fake.wait_idle(10)
+            assert self.fake.wait_idle(30), "the Twilio stand-in still had callbacks running"
             if self.pending_work() == 0:
                 return
             if time.monotonic() > deadline:
@@ -144,6 +178,8 @@ class Stack:
             time.sleep(0.5)
 
     def stop_workers(self) -> None:
+        """Stop the long-running workers we started (by PID); what they printed joins
+        `worker_output`, so the no-PHI-in-logs checks read it too."""
         for proc in self.workers:
             if proc.poll() is None:
                 proc.terminate()
@@ -152,6 +188,8 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+            if proc.pid in self.worker_logs:
+                self.worker_output.append(self.worker_log(proc))
         self.workers.clear()
 
 
@@ -189,7 +227,7 @@ def make_stack(database_url: str, redis_url: str, fake: Any, tmp_dir: Path) -> I
     thread.start()
     fake.configure(sms_url=env["PUBLIC_BASE_URL"] + "/twilio/sms")
     stack = Stack(env=env, app=app, base_url=env["PUBLIC_BASE_URL"], fake=fake,
-                  redis_url=redis_url, database_url=database_url)
+                  redis_url=redis_url, database_url=database_url, log_dir=tmp_dir)
     try:
         yield stack
     finally:

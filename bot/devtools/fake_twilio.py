@@ -17,6 +17,8 @@ calls that fetch TwiML from the app, and fails on request. Steer it in-process t
     POST /_fake/call-scripts              {"+1555...": {"answer": "human", "inputs": [...]}}
     POST /_fake/reset                     forget everything, back to the start-up failures
     GET  /_fake/idle?timeout=S            wait until no callback or call is in progress
+    GET  /_fake/creates?in_flight=N&received=N&timeout=S
+                                          wait until that many creates arrived / are unanswered
 
 Logs carry sids, counts and paths only, never bodies or phone numbers.
 """
@@ -162,6 +164,18 @@ class FakeTwilio:
         """Wait until every scheduled callback and running call has finished."""
         return self.dispatcher.wait_idle(timeout)
 
+    def wait_creates(self, *, received: int = 0, in_flight: int = 0,
+                     timeout: float = 10.0) -> bool:
+        """Wait until `received` create requests (messages or calls) have arrived in all and
+        `in_flight` of them are still unanswered (held by an injected latency); False on
+        timeout. This is how a test knows a send is on the wire without guessing a sleep."""
+        return self.state.wait_creates(received=received, in_flight=in_flight, timeout=timeout)
+
+    def creates(self) -> dict[str, int]:
+        with self.state.lock:
+            return {"received": self.state.creates_received,
+                    "in_flight": self.state.creates_in_flight}
+
     # -- control API routing -----------------------------------------------------------------
     def control(self, method: str, path: str, query: dict[str, str], data: Any) -> tuple[int, Any]:
         """Answer one /_fake/ request with (status, JSON)."""
@@ -194,6 +208,11 @@ class FakeTwilio:
             return 200, {"ok": True}
         if route == ("GET", "/_fake/idle"):
             return 200, {"idle": self.wait_idle(float(query.get("timeout", "10")))}
+        if route == ("GET", "/_fake/creates"):
+            reached = self.wait_creates(received=int(query.get("received", "0")),
+                                        in_flight=int(query.get("in_flight", "0")),
+                                        timeout=float(query.get("timeout", "0")))
+            return 200, {**self.creates(), "reached": reached}
         if route == ("POST", "/_fake/inbound"):
             return self._control_inbound(data or {})
         return 404, {"error": "no such control endpoint"}

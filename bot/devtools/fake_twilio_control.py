@@ -56,3 +56,10 @@ class FakeTwilioControl:
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         return bool(self._call("GET", "idle", timeout=timeout)["idle"])
+
+    def wait_creates(self, *, received: int = 0, in_flight: int = 0,
+                     timeout: float = 10.0) -> bool:
+        """See `FakeTwilio.wait_creates`."""
+        answer = self._call("GET", "creates", received=received, in_flight=in_flight,
+                            timeout=timeout)
+        return bool(answer["reached"])

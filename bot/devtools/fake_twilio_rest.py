@@ -98,14 +98,21 @@ def handle(fake: FakeTwilio, request: RestRequest) -> tuple[int, dict[str, Any]]
         return error(20003, 401)
     if match["account"] != fake.account_sid:
         return error(20404, 404, path=request.path)
-    fake.dispatcher.sleep(fake.state.failures.latency_ms)
     kind, sid = match["kind"], match["sid"]
     if request.method == "POST" and sid is None:
-        if fake.state.take("server_errors"):
-            return error(20500, 500)
-        if fake.state.take("rate_limit_burst"):
-            return error(20429, 429)
-        return create_message(fake, request) if kind == "Messages" else create_call(fake, request)
+        fake.state.create_arrived()
+        try:
+            fake.dispatcher.sleep(fake.state.failures.latency_ms)
+            if fake.state.take("server_errors"):
+                return error(20500, 500)
+            if fake.state.take("rate_limit_burst"):
+                return error(20429, 429)
+            if kind == "Messages":
+                return create_message(fake, request)
+            return create_call(fake, request)
+        finally:
+            fake.state.create_answered()
+    fake.dispatcher.sleep(fake.state.failures.latency_ms)
     if request.method == "GET" and sid is None:
         return list_resources(fake, request, kind)
     if request.method == "GET":
@@ -153,9 +160,11 @@ def create_message(fake: FakeTwilio, request: RestRequest) -> tuple[int, dict[st
         status_callback=callback, accepted_at=request.received_at,
     )
     delivery_error = fake.state.delivery_error(to)
-    fake.dispatcher.submit(
-        fake.dispatcher.message_lifecycle, record.sid, delivery_error, list(fake.phone_numbers)
-    )
+    lifecycle = (record.sid, delivery_error, list(fake.phone_numbers))
+    if fake.state.failures.callbacks_before_answer:
+        fake.dispatcher.message_lifecycle(*lifecycle)
+    else:
+        fake.dispatcher.submit(fake.dispatcher.message_lifecycle, *lifecycle)
     if fake.state.take("lost_responses"):
         return 201, LOST
     return 201, record.to_json()

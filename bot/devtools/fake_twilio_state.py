@@ -114,6 +114,9 @@ class Failures:
     callback_delay_ms: int = 20
     shuffle_callbacks: bool = False
     duplicate_callbacks: bool = False
+    #: Post a message's status callbacks before answering its create request, so they reach
+    #: the app before the sender has stored (committed) the sid: Twilio gives no ordering.
+    callbacks_before_answer: bool = False
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply a partial update; unknown keys are a caller error."""
@@ -279,9 +282,33 @@ class FakeState:
         self.opt_outs: set[tuple[str, str]] = set()
         #: To-number -> call script (see fake_twilio_calls.CallScript).
         self.call_scripts: dict[str, dict[str, Any]] = {}
+        #: Create requests (Messages and Calls) received so far and those not yet answered:
+        #: a test waits on these to act while a send is in flight, instead of guessing a sleep.
+        self.creates_received = 0
+        self.creates_in_flight = 0
+        self.creates_changed = threading.Condition(self.lock)
+
+    def create_arrived(self) -> None:
+        with self.creates_changed:
+            self.creates_received += 1
+            self.creates_in_flight += 1
+            self.creates_changed.notify_all()
+
+    def create_answered(self) -> None:
+        with self.creates_changed:
+            self.creates_in_flight -= 1
+            self.creates_changed.notify_all()
+
+    def wait_creates(self, *, received: int = 0, in_flight: int = 0, timeout: float) -> bool:
+        """Block until at least `received` creates arrived and `in_flight` are unanswered."""
+        with self.creates_changed:
+            return self.creates_changed.wait_for(
+                lambda: self.creates_received >= received and self.creates_in_flight >= in_flight,
+                timeout=timeout)
 
     def reset(self) -> None:
         with self.lock:
+            self.creates_received = 0
             self.failures = Failures(**asdict(self._initial_failures))
             self.messages.clear()
             self.calls.clear()

@@ -50,10 +50,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: How many free ports `start` tries when another process takes the one it picked.
+START_ATTEMPTS = 5
+
+
+class PortTakenError(RuntimeError):
+    """The picked port was bound by another process before our server could bind it."""
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 class LocalRedis:
     """One redis-server child process; `url` is where it listens."""
 
     def __init__(self, port: int | None = None) -> None:
+        #: A port picked here may be taken by someone else before the server binds it; only
+        #: then (a port we picked, not one we were given) does `start` pick another and retry.
+        self._port_given = port is not None
         self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
@@ -62,6 +82,20 @@ class LocalRedis:
         self._owner = os.getpid()
 
     def start(self) -> LocalRedis:
+        """Start the server; when a port picked by `free_port` was taken meanwhile, try again
+        on another (a few times) instead of failing on the race."""
+        attempts = 1 if self._port_given else START_ATTEMPTS
+        for attempt in range(attempts):
+            try:
+                return self._start_once()
+            except PortTakenError:
+                if attempt + 1 == attempts:
+                    raise
+                self.port = free_port()
+                self.url = f"redis://127.0.0.1:{self.port}/0"
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _start_once(self) -> LocalRedis:
         self._owner = os.getpid()
         self._dir = tempfile.TemporaryDirectory(prefix="outreach-redis-")
         args = [
@@ -84,16 +118,27 @@ class LocalRedis:
         return self
 
     def _wait_ready(self) -> None:
-        client = redis.Redis.from_url(self.url)
+        # Short timeouts: whatever else may hold the port need not answer at all.
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=1)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         try:
             while True:
                 if self.process is not None and self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited with code {self.process.returncode}")
+                    code = self.process.returncode
+                    self.stop()
+                    if _port_in_use(self.port):
+                        raise PortTakenError(f"port {self.port} was taken before redis bound it")
+                    raise RuntimeError(f"redis-server exited with code {code}")
                 try:
                     if client.ping():
+                        # Another process's server on the port we picked answers too: only
+                        # ours (same PID) counts.
+                        if self.process is not None and \
+                                client.info("server").get("process_id") != self.process.pid:
+                            self.stop()
+                            raise PortTakenError(f"another redis-server holds port {self.port}")
                         return
-                except redis.ConnectionError:
+                except (redis.ConnectionError, redis.TimeoutError):
                     if time.monotonic() > deadline:
                         self.stop()
                         raise RuntimeError("private redis-server did not start") from None

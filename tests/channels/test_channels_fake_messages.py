@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from channels_support import OUR_NUMBER, Receiver
 from twilio.base.exceptions import TwilioRestException
@@ -9,6 +11,7 @@ from twilio.rest import Client
 
 from bot.channels.twilio_client import make_client
 from bot.devtools.fake_twilio import FakeTwilio
+from bot.devtools.fake_twilio_control import FakeTwilioControl
 
 PATIENT = "+15550109999"
 
@@ -113,3 +116,33 @@ def test_messaging_service_send(fake: FakeTwilio, client: Client) -> None:
     fetched = client.messages(message.sid).fetch()
     assert fetched.status == "delivered" and fetched.from_ == OUR_NUMBER
     assert fetched.num_segments == "1"
+
+
+def test_the_stand_in_reports_a_create_in_flight(fake: FakeTwilio, client: Client) -> None:
+    """A test can act while a send is on the wire by waiting on this, not on a sleep."""
+    fake.configure(latency_ms=60_000)
+    sender = threading.Thread(target=lambda: client.messages.create(
+        to=PATIENT, from_=OUR_NUMBER, body="slow"), daemon=True)
+    try:
+        sender.start()
+        assert fake.wait_creates(received=1, in_flight=1, timeout=10)
+        assert fake.creates() == {"received": 1, "in_flight": 1}
+        assert fake.messages() == []  # held: not carried out yet
+        control = FakeTwilioControl(fake.base_url)
+        assert control.wait_creates(in_flight=1, timeout=1)
+        assert not control.wait_creates(received=2, timeout=0.2)
+    finally:
+        fake.stop()  # ends the held request's latency at once
+        sender.join(timeout=10)
+    assert not sender.is_alive()
+
+
+def test_callbacks_before_the_answer_reach_the_app_before_the_sid_does(
+        fake: FakeTwilio, client: Client, receiver: Receiver) -> None:
+    fake.configure(callbacks_before_answer=True, callback_delay_ms=0)
+    message = client.messages.create(to=PATIENT, from_=OUR_NUMBER, body="hi",
+                                      status_callback=receiver.base_url + "/status")
+    # By the time the client holds the sid, every status callback has been answered.
+    statuses = [r.form["MessageStatus"] for r in receiver.received("/status")]
+    assert statuses == ["sent", "delivered"]
+    assert {r.form["MessageSid"] for r in receiver.received("/status")} == {message.sid}

@@ -23,7 +23,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import labelled_sets
 import yaml
+from labelled_sets import Ratio
 
 from bot.core import effects as fx
 from bot.core import messages
@@ -140,7 +142,7 @@ class Scores:
 
     def report(self, title: str) -> list[str]:
         n, right = len(self.cases), len(self.cases) - len(self.wrong())
-        lines = [f"{title}: {n} replies, {right} right ({100 * right / max(n, 1):.1f}%)",
+        lines = [f"{title}: {n} replies, right {Ratio(right, n).show()} (95% Wilson)",
                  f"  {'flow/state':40} {'outcome':18} {'precision':>9} {'recall':>7} {'n':>5}"]
         for (where, label), (tp, pred, gold) in self.per_label().items():
             p = f"{tp / pred:.2f}" if pred else "-"
@@ -162,4 +164,24 @@ COMPUTED: dict[str, Scores] = {}
 def score(split: str) -> Scores:
     if split not in COMPUTED:
         COMPUTED[split] = Scores([(c, outcome(c)) for c in load_cases(split)])
+        _record(split, COMPUTED[split])
     return COMPUTED[split]
+
+
+def _record(split: str, scores: Scores) -> None:
+    """Pooled figures and one per flow state, for the table every labelled set shares."""
+    part = "held-out" if split == "heldout" else "development"
+    name = "reply understanding"
+    right = len(scores.cases) - len(scores.wrong())
+    labelled_sets.record(name, part, "replies understood", Ratio(right, len(scores.cases)))
+    guarded = [(c, got) for c, got in scores.cases
+               if CONFIRMATIONS.get(c.flow) and c.expected not in CONFIRMATIONS[c.flow]]
+    false = len([1 for c, got in guarded if got in CONFIRMATIONS[c.flow]])
+    labelled_sets.record(name, part, "no false confirmation",
+                         Ratio(len(guarded) - false, len(guarded)))
+    by_state: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for c, got in scores.cases:
+        by_state[f"{c.flow}/{c.state}"][0] += got == c.expected
+        by_state[f"{c.flow}/{c.state}"][1] += 1
+    for where, (k, n) in sorted(by_state.items()):
+        labelled_sets.record(name, part, f"  at {where}", Ratio(k, n))

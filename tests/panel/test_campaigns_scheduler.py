@@ -162,7 +162,8 @@ def test_dispense_cancels_pending_fire_and_resolves_active_conversation(database
     import_resources(url, resources, T0)
     sched, _ = scheduler(url, REFILL)
     assert sched.run_due(datetime(2026, 7, 7, 15, tzinfo=UTC)).enrolled == 1  # c1 only
-    [conv] = conversations(url)
+    # Only this test's patient: the module's other tests share the database.
+    [conv] = [c for c in conversations(url) if c.patient_id == patient_id(url, "c1")]
     with get_database(url).session() as s:  # a reminder still waiting for quiet hours to end
         s.add(Message(patient_id=conv.patient_id, conversation_id=conv.id, direction="out",
                       address="+16175550501", body="x", status="deferred", kind="routine"))

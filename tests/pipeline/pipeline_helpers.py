@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
-import uuid
 from typing import Any
 
 from sqlalchemy import func, select
+from unique_ids import next_phone
 
 from bot.store.db import get_database
 from bot.store.models import InboxEvent, Message, Patient
 
-#: Numbers are handed out in turn from a random start: unique within a test run (random draws
-#: from 10,000 numbers collided once a module had made a few dozen patients).
-_NEXT_PHONE = itertools.count(uuid.uuid4().int % 10_000)
-
 
 def new_phone() -> str:
-    """A unique, valid-looking US number in the fictional +1 202 555 xxxx range."""
-    return "+1202555" + str(next(_NEXT_PHONE) % 10_000).zfill(4)
+    """A number no other patient in this test run has (see tests/unique_ids.py)."""
+    return next_phone()
 
 
 def add_patient(database_url: str, **fields: Any) -> int:

@@ -71,23 +71,31 @@ def _out(stack, pid: int) -> list[Message]:
     return [m for m in messages_for(stack.database_url, pid) if m.direction == "out"]
 
 
-def test_worker_sigkilled_mid_send_loses_nothing_and_sends_once(stack):
+def test_worker_sigkilled_mid_send_loses_nothing_and_sends_once(stack, tmp_path):
     pid, phone = _patient(stack)
     _start(stack, "refill_reminder", pid)
-    stack.fake.configure(latency_ms=4000)
-    # A real `rq worker` subprocess, SIGKILLed with its work horse while Twilio is slow.
-    worker = subprocess.Popen(stack.worker_command(), env=stack.env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              )
+    already = stack.fake.creates()["received"]
+    worker = None
     try:
-        _wait_for(lambda: any(m.status == "sending" for m in _out(stack, pid)))
-        time.sleep(1.0)  # the create request is now in flight (the stand-in takes 4 s)
+        stack.fake.configure(latency_ms=4000)
+        # A real `rq worker` subprocess, SIGKILLed with its work horse while Twilio is slow.
+        with (tmp_path / "killed-worker.log").open("wb") as log:
+            worker = subprocess.Popen(stack.worker_command(), env=stack.env, cwd=ROOT,
+                                      stdout=log, stderr=subprocess.STDOUT)
+        # The stand-in reports the create request on the wire (held by the 4 s latency).
+        assert stack.fake.wait_creates(received=already + 1, in_flight=1, timeout=60), \
+            "the worker never sent the create request"
+        assert [m.status for m in _out(stack, pid)] == ["sending"]
         # RQ's work horse runs in a session of its own: kill it and the worker by PID.
         for child in [*_descendants(worker.pid), worker.pid]:
             os.kill(child, signal.SIGKILL)
-    finally:
         worker.wait(timeout=10)
-    stack.fake.configure(latency_ms=0)
+    finally:
+        stack.fake.configure(latency_ms=0)
+        if worker is not None and worker.poll() is None:
+            for child in [*_descendants(worker.pid), worker.pid]:
+                os.kill(child, signal.SIGKILL)
+            worker.wait(timeout=10)
     # The request was in flight: the stand-in still carries it out.
     _wait_for(lambda: len(stack.fake.messages(to=phone)) == 1, timeout=15)
     assert [m.status for m in _out(stack, pid)] == ["sending"]
@@ -98,7 +106,6 @@ def test_worker_sigkilled_mid_send_loses_nothing_and_sends_once(stack):
         assert time.monotonic() < deadline, "the stale send was never recovered"
         stack.run_job("workers.jobs.sweep")
         stack.burst()
-        time.sleep(2)
     stack.drain()
     sent = stack.fake.messages(to=phone)
     out = _out(stack, pid)

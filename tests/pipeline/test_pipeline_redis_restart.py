@@ -36,8 +36,9 @@ BOUND_SECONDS = (SWEEP_STALE_EVENTS_SECONDS + SWEEP_INTERVAL_SECONDS
 
 
 @pytest.fixture(scope="module")
-def own_redis() -> Iterator[list[LocalRedis]]:
-    """A Redis this module may kill: the first server, then its empty successor."""
+def own_redis(db_backend: str) -> Iterator[list[LocalRedis]]:
+    """A Redis this module may kill: the first server, then its empty successor (one pair
+    per database half, so each half kills a server of its own)."""
     servers = [LocalRedis().start()]
     try:
         yield servers

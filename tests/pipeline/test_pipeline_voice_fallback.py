@@ -47,7 +47,7 @@ def test_landline_text_failure_becomes_a_call_that_completes_the_flow(stack):
     stack.fake.set_call_script(phone, {"answer": "human", "inputs": ["1", "1"]})
     assert start_campaign(settings_mod.load(stack.env), "refill_reminder") == [pid]
     stack.drain()
-    stack.fake.wait_idle(30)
+    assert stack.fake.wait_idle(30), "the stand-in still had a call or callback running"
     [call] = _calls_to(stack, phone)
     assert call["status"] == "completed"
     assert any("refill" in t.get("say", "") for t in call["transcript"])
@@ -93,7 +93,7 @@ def test_flow_message_on_a_voice_conversation_is_a_call_not_a_text(stack):
         cid = conv.id
     stack.run_job("workers.jobs.process_patient", pid, queue="inbound")
     stack.drain()
-    stack.fake.wait_idle(30)
+    assert stack.fake.wait_idle(30), "the stand-in still had a call or callback running"
     assert stack.fake.messages(to=phone) == []
     [call] = _calls_to(stack, phone)
     assert call["status"] == "completed"

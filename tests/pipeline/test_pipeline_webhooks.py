@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from pipeline_helpers import add_patient, count, events_for, messages_for, new_phone
 from sqlalchemy import select
@@ -123,3 +125,76 @@ def test_health_and_readiness(stack):
     # addresses METRICS_ALLOW_FROM names (none here).
     assert ready.status_code == 200 and ready.json() == {"status": "ready"}
     assert requests.get(stack.base_url + "/metrics", timeout=5).status_code == 404
+
+
+def test_the_same_message_sid_delivered_concurrently_is_stored_once(stack):
+    pid = add_patient(stack.database_url)
+    with get_database(stack.database_url).session() as s:
+        from bot.store.models import Patient
+
+        phone = s.get(Patient, pid).phone
+    sid = "SM" + uuid.uuid4().hex
+    copies = 12
+    # Twilio retries a webhook it thinks timed out: the copies overlap. A barrier releases
+    # them together so they race for the same row.
+    barrier = threading.Barrier(copies)
+
+    def deliver(_: int) -> int:
+        barrier.wait(timeout=30)
+        return stack.text_in(phone, "YES", sid=sid).status_code
+
+    with ThreadPoolExecutor(max_workers=copies) as pool:
+        codes = list(pool.map(deliver, range(copies)))
+    assert codes == [200] * copies
+    assert [m.twilio_sid for m in messages_for(stack.database_url, pid)] == [sid]
+    assert [(e.kind, e.dedupe_key) for e in events_for(stack.database_url, pid)] == [
+        ("reply", sid)]
+
+
+def _send_one(stack, phone: str | None = None, **failures) -> tuple[int, str, list[dict]]:
+    """A routine text through the real sender while the stand-in misbehaves as told; returns
+    (message id, phone, the status callbacks the stand-in made for it)."""
+    from pipeline_helpers import enrol_in_refill
+
+    try:
+        stack.fake.configure(**failures)
+        pid, phone = enrol_in_refill(stack, **({"phone": phone} if phone else {}))
+    finally:
+        stack.fake.configure(shuffle_callbacks=False, duplicate_callbacks=False,
+                             callbacks_before_answer=False, callback_errors={})
+    [sent] = stack.fake.messages(to=phone)
+    callbacks = [c for c in stack.fake.callbacks() if c["sid"] == sent["sid"]]
+    [message] = [m for m in messages_for(stack.database_url, pid) if m.direction == "out"]
+    assert message.twilio_sid == sent["sid"]
+    return pid, phone, callbacks
+
+
+def test_status_callbacks_shuffled_and_duplicated_by_the_stand_in(stack):
+    pid, _, callbacks = _send_one(stack, shuffle_callbacks=True, duplicate_callbacks=True)
+    # Every status twice, in whatever order the shuffle gave, each answered by the real app.
+    assert sorted(c["status"] for c in callbacks) == ["delivered", "delivered", "sent", "sent"]
+    assert all(c["http_status"] == 200 for c in callbacks)
+    [message] = [m for m in messages_for(stack.database_url, pid) if m.direction == "out"]
+    assert (message.status, message.error_code) == ("delivered", None)
+
+
+def test_a_failure_reported_twice_out_of_order_makes_one_event(stack):
+    from pipeline_helpers import new_phone
+
+    phone = new_phone()
+    pid, _, callbacks = _send_one(stack, phone=phone, shuffle_callbacks=True,
+                                  duplicate_callbacks=True, callback_errors={phone: 30007})
+    assert sorted(c["status"] for c in callbacks) == ["sent", "sent", "undelivered", "undelivered"]
+    [message] = [m for m in messages_for(stack.database_url, pid) if m.direction == "out"]
+    assert (message.status, message.error_code) == ("undelivered", 30007)
+    failed = [e for e in events_for(stack.database_url, pid) if e.kind == "delivery_failed"]
+    assert len(failed) == 1
+
+
+def test_status_callbacks_that_arrive_before_the_send_commits_are_applied(stack):
+    pid, _, callbacks = _send_one(stack, callbacks_before_answer=True, duplicate_callbacks=True,
+                                  shuffle_callbacks=True)
+    # The app heard every status before the sender knew the sid: none could find the row.
+    assert len(callbacks) == 4 and all(c["http_status"] == 200 for c in callbacks)
+    [message] = [m for m in messages_for(stack.database_url, pid) if m.direction == "out"]
+    assert (message.status, message.error_code) == ("delivered", None)

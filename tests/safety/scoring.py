@@ -8,13 +8,13 @@ intervals (95%), which stay honest at the small counts one language has.
 
 from __future__ import annotations
 
-import hashlib
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import labelled_sets
 import yaml
+from labelled_sets import Ratio
 
 from bot.understanding.lexicon import LOCALES
 from bot.understanding.safety import classify_global
@@ -23,7 +23,6 @@ LABELLED = Path(__file__).parent / "labelled"
 PARTS = ("development", "heldout")
 TIERS = ("urgent", "concern", "none")
 CONSENT = ("revoke", "keep", "wrong_number")
-Z95 = 1.959964
 
 
 @dataclass(frozen=True)
@@ -58,13 +57,11 @@ def load(part: str) -> list[Case]:
 
 def frozen_digests() -> dict[str, str]:
     """The recorded digest of each held-out file (refreshed only when cases are added)."""
-    rows = (LABELLED / "heldout" / "FROZEN.sha256").read_text(encoding="utf-8").splitlines()
-    return {name.removeprefix("heldout/"): digest for digest, name in
-            (row.split() for row in rows if row.strip())}
+    return labelled_sets.frozen_digests(LABELLED / "heldout")
 
 
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return labelled_sets.digest(path)
 
 
 def run(cases: Iterable[Case]) -> list[Outcome]:
@@ -76,32 +73,6 @@ def run(cases: Iterable[Case]) -> list[Outcome]:
         consent = {"stop": "revoke", "wrong_number": "wrong_number"}.get(kind or "", "keep")
         out.append(Outcome(case, tier, consent))
     return out
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    denom = 1 + Z95 ** 2 / n
-    centre = (p + Z95 ** 2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-@dataclass(frozen=True)
-class Ratio:
-    k: int
-    n: int
-
-    @property
-    def value(self) -> float:
-        return self.k / self.n if self.n else 1.0
-
-    def show(self) -> str:
-        if not self.n:
-            return "      -"
-        lo, hi = wilson(self.k, self.n)
-        return f"{self.k:>3}/{self.n:<3} {self.value:6.1%} [{lo:5.1%},{hi:6.1%}]"
 
 
 def recall(outcomes: list[Outcome], family: str, label: str, *, at_least: bool = False) -> Ratio:
@@ -161,3 +132,18 @@ def table(outcomes: list[Outcome], title: str) -> list[str]:
                  f"{concern_precision.show()}; look-alikes that opted out: "
                  f"{len(false_optouts(outcomes))}")
     return lines
+
+
+def pooled(outcomes: list[Outcome]) -> list[tuple[str, Ratio]]:
+    """The headline figures over every language, for the shared end-of-run table."""
+    guarded = [o for o in outcomes if o.case.family == "crisis" or o.case.label == "keep"]
+    return [
+        ("urgent recall", recall(outcomes, "crisis", "urgent")),
+        ("concern reaches a person", recall(outcomes, "crisis", "concern", at_least=True)),
+        ("look-alikes left calm", recall(outcomes, "crisis", "none")),
+        ("urgent precision", precision(outcomes, "crisis", "urgent")),
+        ("opt-out recall", recall(outcomes, "consent", "revoke")),
+        ("no look-alike opt-out", Ratio(len(guarded) - len(false_optouts(outcomes)),
+                                        len(guarded))),
+        ("wrong-number recall", recall(outcomes, "consent", "wrong_number")),
+    ]

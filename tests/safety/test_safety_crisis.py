@@ -1,14 +1,19 @@
-"""The labelled crisis and opt-out sets: recall must be 100%, precision at least 95%.
+"""The crisis and opt-out regression phrases: recall must be 100%, precision at least 95%.
 
-Run with `pytest tests/safety -s` or read the summary section at the end of any run.
+These lists grew with the lexicons (each phrase a reviewer saw slip through was added with the
+fix that catches it), so their 100% is a pass condition, not a measurement: the end-of-run
+table shows them as "regression". What the screen does on phrases it was not fitted to is the
+held-out part of tests/safety/labelled (test_safety_heldout.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import labelled_sets
 import pytest
 import yaml
+from labelled_sets import Ratio
 
 from bot.understanding.lexicon import LOCALES
 from bot.understanding.safety import classify_global
@@ -64,8 +69,9 @@ def test_crisis_recall_and_precision(safety_report: list) -> None:
             rows.append((text, False, fired))
             if fired:
                 false_alarms.append((locale, text, got.keyword if got else None))
-    _report(safety_report, "crisis classifier", results)
+    _report(safety_report, "crisis classifier, regression phrases (fitted)", results)
     tp, fn, fp, _ = _score([row for r in results.values() for row in r])
+    labelled_sets.record("safety screen", "regression", "urgent recall", Ratio(tp, tp + fn))
     assert not misses, f"missed urgent messages: {misses}"
     assert not wrong_category, f"wrong category: {wrong_category}"
     assert tp / (tp + fp) >= MIN_PRECISION, f"false alarms: {false_alarms}"
@@ -95,7 +101,9 @@ def test_optout_recall_and_precision(safety_report: list) -> None:
             rows.append((str(text), False, fired))
             if fired:
                 problems.append(("false opt-out", locale, text, got))
-    _report(safety_report, "opt-out classifier", results)
+    _report(safety_report, "opt-out classifier, regression phrases (fitted)", results)
+    tp, fn, _, _ = _score([row for r in results.values() for row in r])
+    labelled_sets.record("safety screen", "regression", "opt-out recall", Ratio(tp, tp + fn))
     assert not problems, problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import labelled_sets
 import pytest
 import scoring
 
@@ -79,9 +80,15 @@ def test_development_cases_all_answered_right() -> None:
 
 
 def test_report(safety_tables: list[list[str]]) -> None:
-    """Queues the figures for the end of the run (`make test` prints them)."""
+    """Queues the figures for the end of the run (`make test` prints them): the per-language
+    tables, and the pooled figures in the table every labelled set shares."""
     for part in scoring.PARTS:
         outs = outcomes(part)
         safety_tables.append(scoring.table(
             outs, f"safety screen, {part} part ({len(outs)} cases; 95% Wilson intervals)"))
+        shown = "held-out" if part == "heldout" else part
+        for measure, ratio in scoring.pooled(outs):
+            labelled_sets.record("safety screen", shown, measure, ratio)
     assert len(safety_tables) >= 2
+    assert {"development", "held-out"} <= {
+        f.part for f in labelled_sets.FIGURES if f.labelled_set == "safety screen"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -249,9 +250,25 @@ def test_two_people_claim_at_once_in_the_browser(browser: Any, live: Any) -> Non
         keyboard_login(page, live.base_url, email)
         page.goto(f"{live.base_url}/tasks/{tid}")
         pages.append(page)
-    # Both forms go out before either answer comes back.
+    # Each browser's claim request is held at the browser until both are on their way, then
+    # both are let go together: the two POSTs reach the app concurrently, as when two people
+    # press the button in the same instant, rather than one after the other's answer.
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
     for page in pages:
-        page.evaluate("document.getElementById('claim-button').form.submit()")
+        page.route(f"**/tasks/{tid}/claim", hold)
+    for page in pages:
+        page.get_by_role("button", name="Claim this task").click(no_wait_after=True)
+    deadline = time.monotonic() + 15
+    while len(held) < 2:
+        assert time.monotonic() < deadline, f"only {len(held)} claim request(s) were sent"
+        pages[0].wait_for_timeout(20)  # lets Playwright deliver the route events
+    assert all(page.url.endswith(f"/tasks/{tid}") for page in pages)  # neither answered yet
+    for route in held:
+        route.continue_()
     for page in pages:
         page.wait_for_selector(".flashes", timeout=15_000)
     flashes = [page.locator(".flashes").inner_text() for page in pages]

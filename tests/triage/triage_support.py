@@ -6,17 +6,18 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from unique_ids import next_phone
+
 from bot.store import repositories as repo
 from bot.store import users as users_store
 from bot.store.db import get_database
 from bot.store.models import Conversation, Message, Patient, utcnow
 
 PASSWORD = "correct horse battery staple"
-_counter = iter(range(1, 10_000_000))
 
 
 def unique_phone() -> str:
-    return f"+1202555{next(_counter):04d}"
+    return next_phone()
 
 
 def add_user(database_url: str, email: str, role: str, teams: tuple[str, ...] = (),

@@ -3,11 +3,11 @@ read what was said). Kept out of conftest.py so the voice tests import it by nam
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
+from unique_ids import next_phone
 
 from bot.services import calls as vc
 from bot.store.db import get_database
@@ -42,7 +42,7 @@ def daytime_timezone() -> str:
 
 
 def _phone() -> str:
-    return "+1555" + str(uuid.uuid4().int)[:7]
+    return next_phone()
 
 
 def enrol(stack: Any, flow: str, locale: str = "en", *, preference: str | None = None) -> int:
