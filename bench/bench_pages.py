@@ -88,7 +88,7 @@ SELECT m, p, p, CASE WHEN m % 2 = 0 THEN 'in' ELSE 'out' END, 'sms',
     5, 1, 1, t, t
 FROM (SELECT m, 1 + (m - 1) % %(patients)s AS p,
         now() - ((1 + (m - 1) % %(patients)s) % 365) * interval '1 day'
-            + ((m - 1) / %(patients)s) * interval '1 hour' AS t
+            - ((m - 1) / %(patients)s) * interval '1 hour' AS t
       FROM generate_series(1, %(messages)s) AS m) AS s;
 
 INSERT INTO tasks (id, patient_id, conversation_id, message_id, team, priority, reason,
@@ -109,6 +109,11 @@ SELECT i, i, i, i * 2,
     CASE WHEN i % 20 > 1 THEN 'reached_patient' END, 3
 FROM (SELECT i, now() - (i % 365) * interval '1 day' - (i % 23) * interval '1 hour' AS c
       FROM generate_series(1, %(tasks)s) AS i) AS s;
+
+INSERT INTO inbox_events (patient_id, conversation_id, kind, payload, dedupe_key, created_at,
+    processed_at)
+SELECT patient_id, conversation_id, 'inbound', '{}'::json, twilio_sid, created_at, created_at
+FROM messages WHERE direction = 'in';
 
 INSERT INTO audit_events (patient_id, conversation_id, action, reason, detail, at)
 SELECT t.patient_id, t.conversation_id, a.action, 'bench', json_build_object(
@@ -134,7 +139,8 @@ def seed(url: str, tasks: int) -> dict[str, int]:
             for key, value in sizes.items():
                 sql = sql.replace(f"%({key})s", str(int(value)))
             conn.execute(sql)
-            for table in ("patients", "conversations", "messages", "tasks", "audit_events"):
+            for table in ("patients", "conversations", "messages", "tasks", "audit_events",
+                          "inbox_events"):
                 conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                              f"(SELECT max(id) FROM {table}))")
         conn.execute("VACUUM ANALYZE")
@@ -180,6 +186,7 @@ def pages(tasks: int) -> dict[str, str]:
         "/tasks": "/tasks",
         "/tasks (poll)": "/tasks/poll?since=0",
         "task page": f"/tasks/{open_task}",
+        "/patients": "/patients",
         "/patients search (name)": "/patients?q=garcia",
         "/patients search (phone)": f"/patients?q=%2B1202{open_task:07d}",
         "/patients (campaign)": "/patients?campaign=panel-3",

@@ -224,7 +224,7 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
         select(FollowUpTask, Patient, Conversation)
         .outerjoin(Patient, FollowUpTask.patient_id == Patient.id)
         .outerjoin(Conversation, FollowUpTask.conversation_id == Conversation.id)
-        .where(FollowUpTask.id.in_(ids))).tuples(), key=lambda row: position[row[0].id]) \
+        .where(FollowUpTask.id.in_(ids))).all(), key=lambda row: position[row[0].id]) \
         if ids else []
     last = last_patient_messages(session, {task.patient_id for task, _, _ in found if task.patient_id})
     heads: dict[int, int] = {}

@@ -28,6 +28,7 @@ INDEXES = (
     ('ix_patients_locale', 'patients', ['locale']),
     ('ix_conversations_flow', 'conversations', ['flow']),
     ('ix_conversations_campaign', 'conversations', ['campaign']),
+    ('ix_messages_created_at', 'messages', ['created_at']),
 )
 
 
@@ -45,6 +46,10 @@ def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
     op.create_index(NAME_ORDER[0], 'patients', NAME_ORDER[1])
+    # /metrics counts the inbox's backlog: only the unprocessed rows are indexed.
+    op.create_index('ix_inbox_unprocessed', 'inbox_events', ['id'],
+                    postgresql_where=sa.text('processed_at IS NULL'),
+                    sqlite_where=sa.text('processed_at IS NULL'))
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
         for name, column in TRIGRAM:
@@ -55,6 +60,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         for name, _ in TRIGRAM:
             op.execute(f'DROP INDEX IF EXISTS {name}')
+    op.drop_index('ix_inbox_unprocessed', table_name='inbox_events')
     op.drop_index(NAME_ORDER[0], table_name='patients')
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
