@@ -96,6 +96,8 @@ def caseload(session: Session, teams: Sequence[str], now: datetime,
                FollowUpTask.first_contact_at)
         .where(in_teams, FollowUpTask.first_contact_at >= since_median)
     ):
+        if contacted is None:
+            continue
         for m in both(team_name, assignee):
             m.contact_delays.append(max(0.0, (contacted - created).total_seconds()))
     by_staff = sorted(staff.values(), key=lambda m: (m.key == UNASSIGNED, m.key))

@@ -220,12 +220,13 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
         order = (resolved_last, priority_rank(), FollowUpTask.sla_due_at, FollowUpTask.id)
     ids = list(session.scalars(page.order_by(*order).limit(limit)))
     position = {task_id: i for i, task_id in enumerate(ids)}
-    found = sorted(session.execute(
+    found: list[tuple[FollowUpTask, Patient | None, Conversation | None]] = sorted(
+        session.execute(
         select(FollowUpTask, Patient, Conversation)
         .outerjoin(Patient, FollowUpTask.patient_id == Patient.id)
         .outerjoin(Conversation, FollowUpTask.conversation_id == Conversation.id)
-        .where(FollowUpTask.id.in_(ids))).all(), key=lambda row: position[row[0].id]) \
-        if ids else []
+        .where(FollowUpTask.id.in_(ids))).all(),  # type: ignore[arg-type]
+        key=lambda row: position[row[0].id]) if ids else []
     last = last_patient_messages(session, {task.patient_id for task, _, _ in found if task.patient_id})
     heads: dict[int, int] = {}
     grouped: list[tuple[FollowUpTask, Patient | None, Conversation | None,

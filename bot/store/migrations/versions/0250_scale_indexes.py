@@ -34,8 +34,8 @@ INDEXES = (
 
 #: The registry lists patients by lower(last name), lower(first name), id: an index in that
 #: order lets a filtered list stop at its first hundred rows instead of sorting every patient.
-NAME_ORDER = ('ix_patients_name_order',
-              [sa.text('lower(last_name)'), sa.text('lower(first_name)'), 'id'])
+NAME_ORDER: tuple[str, list[str | sa.TextClause]] = (
+    'ix_patients_name_order', [sa.text('lower(last_name)'), sa.text('lower(first_name)'), 'id'])
 #: Name search is "contains" (a fragment of a name anywhere): on PostgreSQL trigram indexes
 #: answer it without reading every patient; SQLite scans, as it always did.
 TRIGRAM = (('ix_patients_last_name_trgm', 'last_name'),
