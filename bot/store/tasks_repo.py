@@ -53,8 +53,11 @@ RESOLUTIONS: dict[str, tuple[str, bool]] = {
 
 #: Longest note accepted (characters); notes are for the next person, not for charting.
 MAX_NOTE_LENGTH = 2000
-#: Most tasks the queue page shows at once.
+#: Most tasks a queue read returns at once (the API, "next task").
 QUEUE_LIMIT = 200
+#: Tasks per page of the queue page: a screenful to work through, drawn in well under the
+#: 200 ms a page may take with a year of history (bench/bench_pages.py).
+QUEUE_PAGE_SIZE = 50
 
 
 class TaskError(OutreachError):
@@ -202,12 +205,26 @@ def _with_status(stmt: Select, status: str) -> Select:  # type: ignore[type-arg]
 
 
 def list_tasks(session: Session, f: TaskFilter, now: datetime,
-               limit: int = QUEUE_LIMIT) -> list[QueueRow]:
+               limit: int = QUEUE_LIMIT, offset: int = 0) -> list[QueueRow]:
     """The queue: active tasks by priority then SLA due time (resolved ones newest first).
 
     An urgent task past its due time therefore always heads the queue. A patient's unresolved
     tasks make one row, headed by the most pressing; resolved tasks stay one row each.
     """
+    return _rows(session, _page_ids(session, f, now, limit, offset), now)
+
+
+def queue_page(session: Session, f: TaskFilter, now: datetime,
+               page: int = 1) -> tuple[list[QueueRow], bool]:
+    """Page `page` (from 1) of the queue, `QUEUE_PAGE_SIZE` tasks at a time, and whether more
+    follow: the page a person reads is drawn, not the whole backlog."""
+    offset = (max(1, page) - 1) * QUEUE_PAGE_SIZE
+    ids = _page_ids(session, f, now, QUEUE_PAGE_SIZE + 1, offset)
+    return _rows(session, ids[:QUEUE_PAGE_SIZE], now), len(ids) > QUEUE_PAGE_SIZE
+
+
+def _page_ids(session: Session, f: TaskFilter, now: datetime, limit: int,
+              offset: int) -> list[int]:
     # The ordering and limit run over the tasks table alone (an index on status, team and due
     # time serves it); only the page's own rows are then joined to patients and conversations.
     page = _with_status(_tasks_only(f, FollowUpTask.id), f.status)
@@ -218,7 +235,10 @@ def list_tasks(session: Session, f: TaskFilter, now: datetime,
     else:
         resolved_last = case((FollowUpTask.status == TASK_RESOLVED, 1), else_=0)
         order = (resolved_last, priority_rank(), FollowUpTask.sla_due_at, FollowUpTask.id)
-    ids = list(session.scalars(page.order_by(*order).limit(limit)))
+    return list(session.scalars(page.order_by(*order).limit(limit).offset(offset)))
+
+
+def _rows(session: Session, ids: list[int], now: datetime) -> list[QueueRow]:
     position = {task_id: i for i, task_id in enumerate(ids)}
     found: list[tuple[FollowUpTask, Patient | None, Conversation | None]] = sorted(
         session.execute(

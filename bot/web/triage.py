@@ -122,9 +122,13 @@ def _choices(session: Session, f: tasks_repo.TaskFilter) -> dict[str, list[str]]
 
 def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]:
     now = utcnow()
-    rows = tasks_repo.list_tasks(session, f, now)
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    rows, more = tasks_repo.queue_page(session, f, now, page_number)
     return {
         "rows": rows,
+        "page": page_number,
+        "more": more,
         "names": staff_names.by_email(session, [r.task.assignee for r in rows]),
         "counts": tasks_repo.counts_by_status(session, f, now),
         "signature": tasks_repo.queue_signature(session, f),
