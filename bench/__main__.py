@@ -83,6 +83,15 @@ def run(quick: bool) -> dict[str, Any]:
                        large["peak_growth_mb"], "MB", max(small["peak_growth_mb"], 1.0),
                        f"the same at {sizes[0]} patients (1 MB floor)", "flat (<= 1.5x)",
                        large["peak_growth_mb"] <= 1.5 * max(small["peak_growth_mb"], 1.0)))
+    metric_sizes = (2000, 20000) if quick else (10000, 200000)
+    scrape = {n: bench_pipeline.in_fresh_process("bench.bench_metrics", str(n))
+              for n in metric_sizes}
+    for n, m in scrape.items():
+        print(f"/metrics scrape with {n} messages: {m['scrape_ms']:.2f} ms")
+    small_scrape, large_scrape = (scrape[n]["scrape_ms"] for n in metric_sizes)
+    rows.append(figure(f"/metrics scrape, {metric_sizes[1]} messages", large_scrape, "ms",
+                       small_scrape, f"the same scrape at {metric_sizes[0]} messages",
+                       "flat (<= 1.5x)", large_scrape <= 1.5 * small_scrape))
     from bench import bench_pages
 
     pages = bench_pages.main(10_000 if quick else 100_000, 10 if quick else 40)

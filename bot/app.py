@@ -21,6 +21,7 @@ from bot.services.runtime import build_runtime
 BLUEPRINT_MODULES = (
     "bot.web.webhooks",
     "bot.web.health",
+    "bot.web.metrics",
     "bot.web.voice",
     "bot.web.voice_identity",
     "bot.web.auth",
@@ -30,6 +31,7 @@ BLUEPRINT_MODULES = (
     "bot.web.dashboard",
     "bot.web.events",
     "bot.web.campaigns",
+    "bot.web.results",
     "bot.web.flows",
     "bot.web.access_audit",
     "bot.web.password_reset_pages",

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -129,6 +130,14 @@ class Settings:
     #: unset, none is asked. It can only raise a reply's tier.
     SAFETY_SECOND_OPINION_URL: str | None = None
     SAFETY_SECOND_OPINION_TIMEOUT_MS: int = 3000
+    #: Who may read `/metrics` and the details of `/readyz`: comma-separated addresses or
+    #: networks (e.g. "127.0.0.1,10.0.0.0/8"). Unset, nobody on this listener may: Prometheus
+    #: is pointed at a listener operators keep private.
+    METRICS_ALLOW_FROM: str | None = None
+
+    @property
+    def metrics_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return _networks(self.METRICS_ALLOW_FROM or "")
     #: An operator-configured machine-translation service that glosses the patient's words for
     #: staff (bot/services/gloss.py); unset (the default), nothing is sent anywhere.
     TRANSLATION_GLOSS_URL: str | None = None
@@ -146,6 +155,11 @@ class Settings:
 
     def as_flask_config(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ip_network(part.strip(), strict=False) for part in value.split(",")
+                 if part.strip())
 
 
 def _fail(name: str, why: str) -> SettingsError:
@@ -220,6 +234,12 @@ def _validate(s: Settings, require: frozenset[str]) -> None:
     for name in ("QUIET_HOURS_START", "QUIET_HOURS_END"):
         if not _HHMM.match(getattr(s, name)):
             raise _fail(name, "must be HH:MM on a 24-hour clock")
+    if s.METRICS_ALLOW_FROM:
+        try:
+            _networks(s.METRICS_ALLOW_FROM)
+        except ValueError:
+            raise _fail("METRICS_ALLOW_FROM", "must be comma-separated addresses or networks "
+                        "such as 127.0.0.1,10.0.0.0/8") from None
     try:
         ZoneInfo(s.DEFAULT_TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):
@@ -262,6 +282,11 @@ def load(
             values[f.name] = raw
     settings = Settings(**values)  # type: ignore[arg-type]
     _validate(settings, frozenset(require))
+    # Read by prometheus_client itself (not a setting of ours), but a missing folder would only
+    # fail at the first count, inside a request or a job.
+    metrics_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
+    if metrics_dir and not os.path.isdir(metrics_dir):
+        raise _fail("PROMETHEUS_MULTIPROC_DIR", f"not a directory: {metrics_dir}")
     return settings
 
 

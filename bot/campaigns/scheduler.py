@@ -22,12 +22,13 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import defaults
+from bot import defaults, metrics
 from bot.campaigns import assess as rules
 from bot.campaigns.pilot import draw_order
 from bot.campaigns.schema import Campaign
 from bot.campaigns.sync import Need, plan_needs, state_for, sync_campaign
-from bot.store import rows
+from bot.flows import variants
+from bot.store import enrolments, rows
 from bot.store.db import Database
 from bot.store.models import Conversation, Patient
 from bot.store.panel_models import (
@@ -67,6 +68,13 @@ class PassReport:
             self.waiting += 1
         if reason:
             self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+
+def stage_name(campaign: Campaign, stage: int) -> str | None:
+    """The pilot stage an enrolment belongs to, 1-based; "all" once the pilot is over."""
+    if not campaign.pilot:
+        return None
+    return str(stage + 1) if stage < len(campaign.pilot) else "all"
 
 
 def dedupe_key(fire: CampaignFire) -> str:
@@ -232,11 +240,16 @@ class Scheduler:
                 s.flush()
                 s.add(rows.start_event(patient.id, conv.id, dedupe_key(fire), now,
                                        {"campaign": campaign.name, "fire_id": fire.id}))
+                enrolments.enrol(s, conv, fire_id=fire.id, stage=stage_name(
+                    campaign, state_for(s, campaign.name).stage), variant=variants.assign(
+                    flow.variant_names, campaign.name,
+                    patient.external_ref or f"patient-{patient.id}"))
                 s.flush()
         except IntegrityError:
             log.warning("fire %s: start event already exists; not enrolled twice", fire.id)
             return None
         fire.status, fire.enrolled_at, fire.updated_at = FIRE_ENROLLED, now, now
         fire.channel, fire.conversation_id, fire.reason = verdict.channel, conv.id, ""
+        metrics.count_after_commit(s, metrics.ENROLMENTS.labels(campaign=campaign.name).inc)
         return conv
 

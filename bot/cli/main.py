@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import campaigns, fake_twilio, flows, i18n, panel, pipeline, safety, simulate, users
+from bot.cli import (
+    campaigns,
+    fake_twilio,
+    flows,
+    i18n,
+    panel,
+    pipeline,
+    readings,
+    results,
+    safety,
+    simulate,
+    users,
+)
 
 
 @click.group()
@@ -23,6 +35,8 @@ main.add_command(fake_twilio.fake_twilio)
 main.add_command(panel.panel)
 main.add_command(campaigns.campaigns)
 main.add_command(safety.safety)
+main.add_command(readings.readings)
+main.add_command(results.results_group)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import exists, select
 
-from bot import defaults
+from bot import defaults, metrics
 from bot import settings as settings_mod
 from bot.errors import OutreachError
+from bot.flows import variants
 from bot.panel import patients_csv
+from bot.store import enrolments, rows
 from bot.store import repositories as repo
-from bot.store import rows
 from bot.store.db import get_database
 from bot.store.models import (
     CONSENT_GRANTED,
@@ -184,6 +186,13 @@ def start_campaign(
             s.flush()
             s.add_all([rows.start_event(pid, conv.id, keys[pid], now, {"campaign": name})
                        for pid, conv in enrol])
+            refs = {p.id: p.external_ref or f"patient-{p.id}" for p in patients}
+            for pid, conv in enrol:
+                enrolments.enrol(s, conv, variant=variants.assign(flow.variant_names, name,
+                                                                  refs[pid]))
+            if enrol:
+                metrics.count_after_commit(s, partial(
+                    metrics.ENROLMENTS.labels(campaign=name).inc, len(enrol)))
         batch = [pid for pid, _ in enrol]
         queues.enqueue_process_patients(conn, batch)
         started.extend(batch)

@@ -87,6 +87,25 @@ class CreateTask(Effect):
 
 
 @dataclass(frozen=True)
+class RecordReading(Effect):
+    """Keep a reading the patient sent, for the task page's trend and the readings export.
+
+    ```yaml
+    type: record_reading
+    kind: blood_pressure
+    values: {systolic: 184, diastolic: 96}
+    ```
+    """
+
+    type: ClassVar[str] = "record_reading"
+    kind: str
+    values: dict[str, Any]
+    state: str | None = None
+    #: The inbound message the reading came in (its id, never its text).
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ScheduleTimeout(Effect):
     """Fire a `Timeout(wait_token)` event at `at` (UTC) unless a reply comes first."""
 
@@ -165,6 +184,6 @@ class Audit(Effect):
 
 EFFECT_TYPES: dict[str, type[Effect]] = {
     cls.type: cls
-    for cls in (SendMessage, CreateTask, ScheduleTimeout, CancelTimeout, EndConversation,
+    for cls in (SendMessage, CreateTask, RecordReading, ScheduleTimeout, CancelTimeout, EndConversation,
                 RecordConsent, SetContactPreference, MarkPhone, SetLanguage, Audit)
 }

@@ -10,7 +10,10 @@ context (`_waits`), so the same inputs always give the same outputs.
 Order on a reply: global intents first (stop, start, help, urgent, language: read by the
 safety classifier, answered by bot.core.global_intents), then the waiting state's expectations,
 all of them (bot.core.reply_match: one fit moves, several are asked back once or handed to a
-person, none is not-understood handling).
+person, none is not-understood handling). Before not-understood handling, a reply at a reading
+or number question that no answer took is judged once for every channel
+(bot.core.reading_replies): a part of a reading asks for the rest, an impossible number is
+asked back, a crisis-level number reaches a person at once.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import effects as fx
-from bot.core import global_intents, messages, reply_match
+from bot.core import global_intents, messages, reading_replies, reply_match
 from bot.core.conversation import (
     ACTIVE,
     ENDED,
@@ -43,7 +46,9 @@ from bot.understanding import safety
 
 WAITS_KEY = "_waits"  # context key holding the wait counter (engine-internal)
 HEARD_KEY = "_heard"  # the last reply's message id and what was understood (for tasks)
+VARIANT_KEY = "_variant"  # the message variant the patient was assigned at enrolment
 ASKED_KEY = "_asked_back"  # the wait token of the question already asked back once
+READING_AT = "at"  # the part of a saved reading that holds when it was received
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class _Turn:
         """Send `say`; a waiting state's voice menu (its labelled answers) rides along."""
         st = self.flow.states.get(state) if state else None
         choices = st.choices if st is not None and st.expect else ()
+        if st is not None and say is st.say:
+            say = st.say_for(self.context.get(VARIANT_KEY)) or say
         self.effects.append(fx.SendMessage(
             msgid=say.sms, params=message_params(say, self.context, choices), kind=kind or self.kind,
             state=state, voice_msgid=say.voice, choices=choices))
@@ -108,6 +115,8 @@ class _Turn:
         self.effects.append(fx.EndConversation(outcome))
 
     def wait(self, st: State) -> None:
+        if self.context.get(reading_replies.PARTIAL_KEY):
+            self.set_context(reading_replies.PARTIAL_KEY, None)  # a part belongs to one question
         seq = int(self.context.get(WAITS_KEY, 0)) + 1
         self.set_context(WAITS_KEY, seq)
         digest = hashlib.sha1(f"{self.conv.id}:{seq}".encode()).hexdigest()[:12]
@@ -134,7 +143,7 @@ class _Turn:
             if st.goto:
                 self.fire(f"next:{st.name}")
             else:
-                taken = next((n for n, b in enumerate(st.branch)
+                taken = next((n for n, b in enumerate(st.branch, 1)
                               if all(c.holds(self.context) for c in b.when)), None)
                 self.fire(f"branch:{st.name}:{taken}" if taken is not None else f"else:{st.name}")
         self.effects.append(fx.Audit("flow_loop", f"more than {MAX_STEPS_PER_TURN} states in one step",
@@ -224,11 +233,16 @@ def _hear(t: _Turn, event: Reply, understood: str) -> None:
 
 def _take(t: _Turn, st: State, found: reply_match.Candidate, event: Reply) -> None:
     exp = st.expect[found.index]
+    value = exp.value if exp.value is not None else found.value
+    if exp.intent == "reading" and exp.reading and isinstance(found.value, dict):
+        t.effects.append(fx.RecordReading(kind=exp.reading, values=dict(found.value), state=st.name,
+                                          message_id=event.message_id))
+        value = {**found.value, READING_AT: t.now.isoformat()}  # "{bp.at:time}" in a task
     if exp.save_as:
-        t.set_context(exp.save_as, exp.value if exp.value is not None else found.value)
+        t.set_context(exp.save_as, value)
     _hear(t, event, reply_match.understood(exp, found))
     t.cancel_wait()
-    t.fire(f"reply:{st.name}:{found.index}")
+    t.fire(f"reply:{st.name}:{found.index + 1}")
 
 
 def _carry(t: _Turn, mark: int, event: Reply, carried: tuple[str, ...]) -> None:
@@ -248,6 +262,17 @@ def _carry(t: _Turn, mark: int, event: Reply, carried: tuple[str, ...]) -> None:
     t.wait_token = None
     _take(t, st, found, event)
     t.enter()
+
+
+def _reading_alert(t: _Turn, st: State, verdict: reading_replies.Verdict, event: Reply) -> None:
+    """A number at an alert level: a task at that level's priority, once per question asked."""
+    alert = verdict.alert
+    if alert is None or t.context.get(reading_replies.ALERTED_KEY) == t.wait_token:
+        return
+    t.set_context(reading_replies.ALERTED_KEY, t.wait_token)
+    t.effects.append(fx.CreateTask(team=alert.team, priority=alert.priority, reason=alert.reason,
+                                   state=st.name, reply_message_id=event.message_id,
+                                   understood=verdict.understood()))
 
 
 def _on_ambiguous(t: _Turn, st: State, decision: reply_match.Decision, event: Reply) -> None:
@@ -286,13 +311,29 @@ def _on_reply(t: _Turn, event: Reply) -> None:
     if decision.ambiguous:
         _on_ambiguous(t, st, decision, event)
         return
-    _hear(t, event, "not understood")
+    verdict = reading_replies.judge(st.expect, event.text, t.locale,
+                                    t.context.get(reading_replies.PARTIAL_KEY) or None)
+    if verdict is not None:
+        _reading_alert(t, st, verdict, event)
+        if verdict.partial:  # a part of the reading: ask only for the rest, not an attempt
+            t.set_context(reading_replies.PARTIAL_KEY, dict(verdict.heard.values))
+            _hear(t, event, verdict.understood())
+            t.effects.append(fx.SendMessage(msgid=verdict.msgid, params=verdict.params,
+                                            kind=fx.REPLY, state=st.name))
+            return
+    _hear(t, event, verdict.understood() if verdict else "not understood")
     nu = st.not_understood
     if nu is None:
+        if verdict is not None:
+            t.effects.append(fx.SendMessage(msgid=verdict.msgid, params=verdict.params,
+                                            kind=fx.REPLY, state=st.name))
         return
     t.attempts += 1
     if t.attempts <= nu.reprompt:
-        if nu.say:
+        if verdict is not None:
+            t.effects.append(fx.SendMessage(msgid=verdict.msgid, params=verdict.params,
+                                            kind=fx.REPLY, state=st.name))
+        elif nu.say:
             t.say(nu.say, st.name)
         else:
             t.system(messages.NOT_UNDERSTOOD, kind=fx.REPLY)
@@ -362,11 +403,12 @@ def prompt(flow: Flow, state: str, context: dict[str, Any], kind: str = fx.REPLY
     silence on the line); None when the state says nothing.
     """
     st = flow.states.get(state)
-    if st is None or st.say is None:
+    say = st.say_for(context.get(VARIANT_KEY)) if st is not None else None
+    if st is None or say is None:
         return None
     choices = st.choices if st.expect else ()
-    return fx.SendMessage(msgid=st.say.sms, params=message_params(st.say, context, choices), kind=kind,
-                          state=st.name, voice_msgid=st.say.voice, choices=choices)
+    return fx.SendMessage(msgid=say.sms, params=message_params(say, context, choices), kind=kind,
+                          state=st.name, voice_msgid=say.voice, choices=choices)
 
 
 def run(flow: Flow, conversation: Conversation, event: Event, now: datetime, *,

@@ -79,3 +79,16 @@ ALL: tuple[str, ...] = (
     WRONG_NUMBER_REPLY,
     ASK_BACK,
 )
+READING_ASK_BOTTOM = N_("Thank you. What was the bottom number?")
+READING_ASK_TOP = N_("Thank you. What was the top number?")
+READING_CHECK = N_(
+    "Please check that number: did you mean {suggestion}? Send the reading again as numbers."
+)
+READING_OUT_OF_RANGE = N_(
+    "That number looks out of range. Please check it and send the reading again as numbers."
+)
+READING_SEEN_BY_NURSE = N_(
+    "Thank you. A nurse will look at this reading soon. Please send it again as numbers, "
+    "like {example}."
+)
+NUMBER_OUT_OF_RANGE = N_("Please check that number: it should be from {min} to {max}.")

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.reading_replies import PARTIAL_KEY
 from bot.flows.schema import Expectation
 from bot.i18n.reply_words import reply_words
-from bot.understanding import intents
+from bot.understanding import intents, readings
 from bot.understanding.lexicon import topics
 
 ANSWER, NAMED, POLARITY = "answer", "named", "polarity"
@@ -56,6 +57,8 @@ class Decision:
 
 def understood(exp: Expectation, found: Candidate) -> str:
     """What a task says was understood: "side effects (in the patient's words)", "score: 2"."""
+    if found.how == ANSWER and exp.intent == "reading" and exp.reading:
+        return f"{exp.label()}: {readings.describe(exp.reading, found.value)}"
     if found.how == ANSWER and exp.intent in ("choice", "number", "date"):
         return f"{exp.save_as or exp.intent}: {found.value}"
     label = exp.label()
@@ -85,6 +88,11 @@ def _candidate(n: int, exp: Expectation, text: str, locale: str, context: dict[s
         m = intents.match("number", text, locale, params={"min": exp.min, "max": exp.max})
         if m is not None:
             return Candidate(n, ANSWER, m.value)
+    elif exp.intent == "reading" and exp.reading:
+        heard = readings.hear(exp.reading, text, locale, unit=exp.unit,
+                              partial=context.get(PARTIAL_KEY) or None)
+        if heard.complete:
+            return Candidate(n, ANSWER, heard.saved())
     elif exp.intent == "date":
         m = intents.match("date", text, locale, now=now, timezone=timezone)
         if m is not None:

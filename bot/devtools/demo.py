@@ -233,7 +233,15 @@ def run() -> dict[str, Any]:
 
         panel_demo.run(stack, console, _settle, zone_at(now, "America/New_York"))
         summary = _summary(stack)
+        # What the run achieved, as the results page and the export count it.
+        summary["results"] = stack.outreach("results", "summary").rstrip()
+        summary["export"] = stack.outreach("results", "export").splitlines()
     _print(summary)
+    console.print(summary["results"], highlight=False)
+    console.print(f"`outreach results export`: {len(summary['export']) - 1} row(s), one per "
+                  "enrolment; the first:", highlight=False)
+    for line in summary["export"][:2]:
+        console.print("  " + line, highlight=False, markup=False)
     console.print(f"[bold green]demo finished[/] in {time.monotonic() - started:.1f}s")
     return summary
 

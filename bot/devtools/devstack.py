@@ -85,6 +85,14 @@ def zone_at(now: datetime, preferred: str, *, daytime: bool = True) -> str:
     return preferred
 
 
+def _fresh_dir(path: Path) -> Path:
+    """An empty directory (metrics files of an earlier run would be added to this one's)."""
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.db"):
+        old.unlink()
+    return path
+
+
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
     import requests
 
@@ -130,6 +138,11 @@ def running_stack(workdir: Path | None = None, *, web_workers: int = 2,
         "PROGRAM_NAME": os.environ.get("PROGRAM_NAME", "Riverside Clinic"),
         "PROGRAM_CONTACT": os.environ.get("PROGRAM_CONTACT", "555-0100"),
         "NO_PROXY": "127.0.0.1,localhost",
+        # Metrics from every gunicorn worker and RQ work horse, added up at each scrape; this
+        # machine's own operator may read them (and the details of /readyz).
+        "PROMETHEUS_MULTIPROC_DIR": os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        or str(_fresh_dir(workdir / "metrics")),
+        "METRICS_ALLOW_FROM": os.environ.get("METRICS_ALLOW_FROM", "127.0.0.1"),
     })
     fake.configure(sms_url=env["PUBLIC_BASE_URL"] + "/twilio/sms")
     stack = Stack(env=env, fake=fake, workdir=workdir)

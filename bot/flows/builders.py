@@ -6,16 +6,19 @@ section is too broken to use); the whole-flow checks live in `checker`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.defaults import DEFAULT_REPROMPTS, TASK_PRIORITIES, TASK_TEAMS
+from bot.flows.conditions import build_conditions
 from bot.flows.issues import IssueList, suggest
+from bot.flows.key_hints import hint
 from bot.flows.marked import Mark, MarkedDict, MarkedList, plain
+from bot.flows.reading_spec import build_reading
 from bot.flows.schema import (
     AMBIGUOUS_KEYS,
     BRANCH_KEYS,
     CHANNELS,
-    CONDITION_OPS,
     CONTEXT_FIELD_KEYS,
     CONTEXT_TYPES,
     DELIVERY_KEYS,
@@ -30,11 +33,11 @@ from bot.flows.schema import (
     REMINDER_KEYS,
     SAY_KEYS,
     SETTINGS_KEYS,
+    STANDARD_VARIANT,
     STATE_KEYS,
     TASK_KEYS,
     Ambiguous,
     Branch,
-    Condition,
     ContextField,
     DeliveryFailure,
     Escalation,
@@ -51,6 +54,8 @@ from bot.flows.schema import (
 )
 from bot.understanding.lexicon.topics import TOPIC_NAMES
 
+VARIANT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
 
 def check_keys(d: MarkedDict, allowed: tuple[str, ...], where: str, issues: IssueList) -> None:
     """Report unknown keys (with the nearest valid one) and keys written twice."""
@@ -58,7 +63,7 @@ def check_keys(d: MarkedDict, allowed: tuple[str, ...], where: str, issues: Issu
         issues.add(mark, f'duplicate key "{key}" in {where}')
     for key in d:
         if key not in allowed:
-            issues.add(d.mark_of(key), f'unknown key "{key}" in {where}{suggest(key, allowed)}')
+            issues.add(d.mark_of(key), f'unknown key "{key}" in {where}{hint(key, allowed)}')
 
 
 def _mapping(value: Any, mark: Mark, what: str, issues: IssueList) -> MarkedDict | None:
@@ -113,18 +118,26 @@ def build_say(value: Any, mark: Mark, what: str, issues: IssueList) -> Say | Non
     return Say(sms=sms, voice=voice) if sms else None
 
 
-def build_conditions(value: Any, mark: Mark, what: str, issues: IssueList) -> tuple[Condition, ...]:
-    """`{score: {max: 2}, need: {in: [food, housing]}}` -> conditions that must all hold."""
-    d = _mapping(value, mark, f"when in {what}", issues)
-    if d is None:
+def build_variants(d: MarkedDict, what: str, issues: IssueList) -> tuple[tuple[str, Say], ...]:
+    """`variants: {short: "...", warm: {sms: "...", voice: "..."}}`: other wordings of the
+    state's `say`, compared on the results page. Each is a `say` of its own (translated)."""
+    if "variants" not in d:
         return ()
+    v = _mapping(d["variants"], d.mark_of("variants"), f"variants in {what}", issues)
+    if v is None:
+        return ()
+    if "say" not in d:
+        issues.add(d.mark_of("variants"), f"variants in {what} are other wordings of its say: "
+                                          "add the standard say: first")
     out = []
-    for name, test in d.items():
-        t = _mapping(test, d.mark_of(name), f'condition on "{name}" in {what}', issues)
-        if t is None:
+    for name in v:
+        if not VARIANT_NAME.match(str(name)) or name == STANDARD_VARIANT:
+            issues.add(v.mark_of(name), f'variant name "{name}" in {what}: use lower-case letters, '
+                                        f'digits and _ (and not "{STANDARD_VARIANT}", the say: itself)')
             continue
-        check_keys(t, CONDITION_OPS, f'condition on "{name}" in {what}', issues)
-        out += [Condition(str(name), str(op), plain(t[op])) for op in t if op in CONDITION_OPS]
+        say = build_say(v[name], v.mark_of(name), f'variant "{name}" of {what}', issues)
+        if say is not None:
+            out.append((str(name), say))
     return tuple(out)
 
 
@@ -186,11 +199,15 @@ def build_expectation(d: MarkedDict, what: str, issues: IssueList) -> Expectatio
         return None
     save_as = _text(d, "save_as", what, issues, required=False)
     label = _text(d, "say", what, issues, required=False)
+    kind, unit, alerts = build_reading(d, what, issues)
+    if intent == "reading" and kind is None:
+        return None
     if goto is None:
         return None
     return Expectation(goto=goto, intent=str(intent) if intent else None, keywords=words,
                        min=lo, max=hi, options_from=options_from, save_as=save_as,
-                       value=plain(d.get("value")), say=label, topics=topic_names)
+                       value=plain(d.get("value")), say=label, topics=topic_names,
+                       reading=kind, unit=unit, alerts=alerts)
 
 
 def _topics(d: MarkedDict, what: str, issues: IssueList) -> tuple[str, ...]:
@@ -290,6 +307,7 @@ def build_state(name: str, d: MarkedDict, issues: IssueList, default_reprompts: 
         not_understood=not_understood, end=end, ambiguous=_ambiguous(d, what, issues),
         goto=_text(d, "goto", what, issues, required=False),
         branch=tuple(branch), else_goto=_text(d, "else", what, issues, required=False),
+        variants=build_variants(d, what, issues),
         reminder_of=getattr(d, "reminder_of", None) or None,
     )
 

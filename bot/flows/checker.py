@@ -10,7 +10,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from bot.flows import keyword_checks, loop_checks, phi_checks, reply_checks, voice_checks
+from bot.flows import (
+    condition_checks,
+    keyword_checks,
+    loop_checks,
+    phi_checks,
+    reply_checks,
+    voice_checks,
+)
 from bot.flows.issues import WARNING, IssueList, suggest
 from bot.flows.marked import Mark, MarkedDict, MarkedList
 from bot.flows.schema import CARRIER_RESERVED, HOST_FIELDS, STATE_KEYS, Flow, Say, State
@@ -136,6 +143,8 @@ def _says(st: State) -> Iterator[tuple[Say, str]]:
         yield st.say, "say"
     if st.not_understood and st.not_understood.say:
         yield st.not_understood.say, "not_understood"
+    for _, say in st.variants:
+        yield say, "variants"
 
 
 def _check_placeholders(text: str, provided: set[str], mark: Mark, where: str, issues: IssueList,
@@ -158,8 +167,9 @@ def check_messages(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
     for name, st in flow.states.items():
         sdoc = state_doc(doc, name)
         for say, key in _says(st):
-            owner = sdoc if key == "say" else sdoc.get("not_understood")
-            mark = owner.value_mark("say") if isinstance(owner, MarkedDict) else state_mark(doc, name)
+            owner = sdoc if key == "say" else sdoc.get(key)
+            mark = (owner.value_mark("say") if key != "variants" else owner.mark) \
+                if isinstance(owner, MarkedDict) else state_mark(doc, name)
             for text in filter(None, (say.sms, say.voice)):
                 _check_placeholders(text, provided, mark, f'state "{name}"', issues,
                                     "is not in the flow's context{hint}; declare it under context: "
@@ -247,7 +257,8 @@ def check_context(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:
 CHECKS = (check_gotos, check_reachable, check_ways_out, check_messages, check_task_reasons, check_replies,
           check_context,
           *voice_checks.CHECKS, *phi_checks.CHECKS,
-          *loop_checks.CHECKS, *reply_checks.CHECKS, *keyword_checks.CHECKS)
+          *loop_checks.CHECKS, *reply_checks.CHECKS, *keyword_checks.CHECKS,
+          *condition_checks.CHECKS)
 
 
 def check_flow(flow: Flow, doc: MarkedDict, issues: IssueList) -> None:

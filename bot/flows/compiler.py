@@ -8,12 +8,12 @@ so one machine per conversation would leak).
 
 Event names (stable; coverage and diagrams use them):
   begin                      new conversation -> start state
-  reply:<state>:<n>          the n-th (0-based) expected reply of <state>
+  reply:<state>:<n>          the n-th expected reply of <state>, counted from 1 as the checker does
   no_reply:<state>           the wait timed out
   not_understood:<state>     re-prompts used up
   ambiguous:<state>          a reply fit more than one answer (after asking back, when set)
   next:<state>               a state with goto: moved on
-  branch:<state>:<n>         the n-th branch condition held
+  branch:<state>:<n>         the n-th branch (from 1, as the checker counts) held
   else:<state>               no branch condition held
   staff_goto:<state>         a staff member moved the conversation (from any state)
 """
@@ -27,6 +27,7 @@ from typing import NamedTuple
 from transitions import Machine, MachineError
 
 from bot.errors import EngineError
+from bot.flows.conditions import describe_condition
 from bot.flows.schema import Flow
 
 NEW = "__new__"
@@ -59,7 +60,7 @@ def flow_transitions(flow: Flow) -> list[Transition]:
     """Every transition the flow defines (staff moves excluded), in file order."""
     out = [Transition(BEGIN, NEW, flow.start, "start")]
     for name, st in flow.states.items():
-        for n, exp in enumerate(st.expect):
+        for n, exp in enumerate(st.expect, 1):
             words = ([exp.intent] if exp.intent else []) + list(exp.keywords[:2])
             if exp.intent == "number":
                 words = [f"{exp.min}-{exp.max}"]
@@ -73,8 +74,8 @@ def flow_transitions(flow: Flow) -> list[Transition]:
             out.append(Transition(f"ambiguous:{name}", name, st.ambiguous.then, "ambiguous"))
         if st.goto:
             out.append(Transition(f"next:{name}", name, st.goto, ""))
-        for n, br in enumerate(st.branch):
-            cond = " and ".join(f"{c.field} {c.op} {c.value}" for c in br.when)
+        for n, br in enumerate(st.branch, 1):
+            cond = " and ".join(describe_condition(c) for c in br.when)
             out.append(Transition(f"branch:{name}:{n}", name, br.goto, cond))
         if st.else_goto:
             out.append(Transition(f"else:{name}", name, st.else_goto, "else"))

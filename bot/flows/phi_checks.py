@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from bot.flows.issues import IssueList
 from bot.flows.marked import Mark, MarkedDict
 from bot.flows.schema import Flow
-from bot.flows.where import reply_marks, say_variant_mark
+from bot.flows.where import reply_marks, say_variant_mark, state_doc
 from bot.i18n import PLACEHOLDER
 from bot.understanding.safety import is_minimum_necessary
 
@@ -32,6 +32,12 @@ def flow_texts(flow: Flow, doc: MarkedDict) -> Iterator[tuple[str, str, Mark, st
                 for variant, text in (("sms", say.sms), ("voice", say.voice)):
                     if text:
                         yield name, where, say_variant_mark(doc, name, key, variant), text
+        variants_doc = state_doc(doc, name).get("variants")
+        for label, say in st.variants:
+            mark = variants_doc.value_mark(label) if isinstance(variants_doc, MarkedDict) \
+                else state_doc(doc, name).mark
+            for text in filter(None, (say.sms, say.voice)):
+                yield name, f"variant {label}", mark, text
         for n, (exp, edoc) in enumerate(zip(st.expect, reply_marks(doc, name), strict=False), 1):
             if exp.say:
                 yield name, f"the say of expected reply {n}", edoc.value_mark("say"), exp.say

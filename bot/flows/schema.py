@@ -86,7 +86,7 @@ def outcome_class(flow: Flow | None, outcome: str | None) -> OutcomeClass | None
 
 
 #: Intents a flow may expect (bot.understanding.intents.BUILTIN_INTENTS minus `help`, which is global).
-FLOW_INTENTS = ("yes", "no", "number", "choice", "date")
+FLOW_INTENTS = ("yes", "no", "number", "choice", "date", "reading")
 
 #: Placeholders every host fills from settings, available to every flow.
 HOST_FIELDS = frozenset({"program", "contact"})
@@ -99,10 +99,11 @@ CHANNELS = ("sms", "voice")
 #: Allowed keys per section (the checker suggests the nearest one for a typo).
 FLOW_KEYS = ("format", "flow", "version", "description", "channels", "context", "settings",
              "outcomes", "start", "states", "on_delivery_failure")
-STATE_KEYS = ("say", "expect", "no_reply", "not_understood", "ambiguous", "task", "end", "goto",
-              "branch", "else", "note")
+STATE_KEYS = ("say", "variants", "expect", "no_reply", "not_understood", "ambiguous", "task",
+              "end", "goto", "branch", "else", "note")
 EXPECT_KEYS = ("intent", "keywords", "topics", "min", "max", "options_from", "save_as", "value",
-               "say", "goto", "note")
+               "say", "goto", "note", "reading", "unit", "alerts")
+ALERT_KEYS = ("at_least", "priority", "team", "reason")
 AMBIGUOUS_KEYS = ("ask", "then")
 NO_REPLY_KEYS = ("after", "goto")
 #: The reminder shorthand adds these to no_reply (bot.flows.reminders turns them into a state).
@@ -114,8 +115,14 @@ BRANCH_KEYS = ("when", "goto")
 SETTINGS_KEYS = ("quiet_hours", "allow_phi", "required_context", "max_reprompts", "kind")
 DELIVERY_KEYS = ("task", "end")
 SAY_KEYS = CHANNELS
+#: The name of a state's own `say` when it also offers `variants:`.
+STANDARD_VARIANT = "standard"
 CONTEXT_FIELD_KEYS = ("type", "items", "phi")
-CONDITION_OPS = ("min", "max", "equals", "in", "present")
+#: Tests a condition may use. `min`/`at_least` and `max`/`at_most` include the number;
+#: `below` and `above` do not.
+CONDITION_OPS = ("min", "max", "at_least", "at_most", "below", "above", "equals", "in", "present")
+#: Keys that group conditions: every one (`all:`) or at least one (`any:`) must hold.
+CONDITION_GROUPS = ("all", "any")
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -139,27 +146,50 @@ class Say:
     voice: str | None = None
 
 
+def field_value(context: Mapping[str, Any], name: str) -> Any:
+    """`bp.systolic` reads a part of a saved mapping; a reading saved as `{value: .., unit: ..}`
+    compares by its value, so `weight: {at_least: 200}` works as well as `weight.value`."""
+    head, _, rest = name.partition(".")
+    have: Any = context.get(head)
+    for part in rest.split(".") if rest else ():
+        have = have.get(part) if isinstance(have, Mapping) else None
+    if isinstance(have, Mapping) and "value" in have:
+        have = have["value"]
+    return have
+
+
+_COMPARE = {
+    "min": lambda a, b: a >= b, "at_least": lambda a, b: a >= b,
+    "max": lambda a, b: a <= b, "at_most": lambda a, b: a <= b,
+    "below": lambda a, b: a < b, "above": lambda a, b: a > b,
+}
+
+
 @dataclass(frozen=True)
 class Condition:
-    """`{score: {max: 2}}`: true when context field `field` satisfies `op` against `value`."""
+    """`{score: {max: 2}}`: true when context field `field` satisfies `op` against `value`.
+
+    A group (`op` "any" or "all") holds its conditions in `value`."""
 
     field: str
     op: str
     value: Any = None
 
     def holds(self, context: dict[str, Any]) -> bool:
-        have = context.get(self.field)
+        if self.op == "any":
+            return any(c.holds(context) for c in self.value)
+        if self.op == "all":
+            return all(c.holds(context) for c in self.value)
+        have = field_value(context, self.field)
         if self.op == "present":
             return (have is not None) == bool(self.value)
         if have is None:
             return False
-        try:
-            if self.op == "min":
-                return float(have) >= float(self.value)
-            if self.op == "max":
-                return float(have) <= float(self.value)
-        except (TypeError, ValueError):
-            return False
+        if self.op in _COMPARE:
+            try:
+                return bool(_COMPARE[self.op](float(have), float(self.value)))
+            except (TypeError, ValueError):
+                return False
         if self.op == "equals":
             return str(have) == str(self.value)
         if self.op == "in":
@@ -190,6 +220,21 @@ class TaskSpec:
 
 
 @dataclass(frozen=True)
+class ReadingAlert:
+    """A reading level that needs a person: a reply holding a number at or above `at_least`
+    (per part) reaches `team` at `priority` even when the rest of it cannot be read."""
+
+    at_least: Mapping[str, float]
+    priority: str
+    team: str
+    reason: str
+
+    def level_of(self, part: str) -> float | None:
+        value = self.at_least.get(part)
+        return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
 class Expectation:
     """One kind of reply a waiting state understands, and where it leads."""
 
@@ -205,6 +250,11 @@ class Expectation:
     say: str | None = None
     #: Free-text topics (bot.understanding.lexicon.topics) that count as this answer in every language.
     topics: tuple[str, ...] = ()
+    #: For `intent: reading`: the kind (bot.understanding.readings.READING_KINDS), the unit
+    #: values are kept in, and the levels that reach a person whatever the reply's format.
+    reading: str | None = None
+    unit: str | None = None
+    alerts: tuple[ReadingAlert, ...] = ()
 
     def label(self) -> str:
         """What this answer means, for a task ("understood: side effects")."""
@@ -212,6 +262,8 @@ class Expectation:
             return self.say
         if self.value is not None:
             return str(self.value).replace("_", " ")
+        if self.reading:
+            return self.reading.replace("_", " ")
         return self.intent or (self.keywords[0] if self.keywords else self.goto)
 
     def digit(self) -> int | None:
@@ -263,6 +315,14 @@ class State:
     branch: tuple[Branch, ...] = ()
     else_goto: str | None = None
     ambiguous: Ambiguous = Ambiguous()
+    #: Other wordings of `say` to compare (A/B): (variant name, wording), in file order.
+    variants: tuple[tuple[str, Say], ...] = ()
+
+    def say_for(self, variant: str | None) -> Say | None:
+        """`say` in the wording of `variant` (the standard `say` when this state has none)."""
+        if variant and self.variants:
+            return dict(self.variants).get(variant, self.say)
+        return self.say
     #: Set on a state written by the reminder shorthand: the state whose answers it repeats.
     reminder_of: str | None = None
 
@@ -351,6 +411,13 @@ class Flow:
     @property
     def key(self) -> tuple[str, int]:
         return (self.name, self.version)
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        """The message variants patients are spread over: the standard wording first, then
+        every name a state offers (empty when no state offers any)."""
+        names = sorted({n for st in self.states.values() for n, _ in st.variants})
+        return (STANDARD_VARIANT, *names) if names else ()
 
     def provided_fields(self) -> set[str]:
         """Placeholders a message may use: patient context, host fields and saved answers."""

@@ -39,6 +39,7 @@ def sms_texts(flow: Flow) -> list[tuple[str, str, str]]:
             out.append((name, "say", st.say.sms))
         if st.not_understood and st.not_understood.say:
             out.append((name, "not_understood", st.not_understood.say.sms))
+        out.extend((name, f"variant {label}", say.sms) for label, say in st.variants)
     return out
 
 

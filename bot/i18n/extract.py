@@ -2,7 +2,7 @@
 
 Every text a patient can receive becomes a msgid: each state's `say` (a string, or a mapping
 with `sms:` / `voice:` wordings, both extracted), the re-prompt `say` under `not_understood`
-and the reminder `remind` under `no_reply`
+the reminder `remind` under `no_reply`, and each message variant under `variants:`
 (format 1, see bot/flows/schema.py). The flow and
 state go into a translator comment ("flow refill_reminder, state ask, voice") rather than a
 msgctxt, because the engine looks messages up by msgid alone (`SendMessage.msgid`) and the same
@@ -32,6 +32,8 @@ TEXT_KEYS = frozenset({"say", "remind"})
 SKIP_KEYS = frozenset({"task", "note", "description", "context", "settings"})
 #: Key of an expected answer's reply words.
 KEYWORDS_KEY = "keywords"
+#: Keys whose mapping holds other wordings of a `say` (message variants), by name.
+VARIANT_KEYS = frozenset({"variants"})
 #: Channel variants inside a text mapping.
 CHANNEL_KEYS = ("sms", "voice")
 
@@ -87,6 +89,14 @@ def _walk(node: yaml.Node, path: tuple[str, ...], flow: str | None) -> Iterator[
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key is None or key in SKIP_KEYS:
+            continue
+        if key in VARIANT_KEYS and isinstance(value_node, yaml.MappingNode):
+            # `variants: {warm: "..."}`: each variant is a `say` of its own.
+            for name_node, text_node in value_node.value:
+                if isinstance(name_node, yaml.ScalarNode):
+                    wrapper = yaml.MappingNode("tag:yaml.org,2002:map", [(
+                        yaml.ScalarNode("tag:yaml.org,2002:str", "say"), text_node)])
+                    yield from _walk(wrapper, (*path, f"variant {name_node.value}"), flow)
             continue
         if key == KEYWORDS_KEY:
             found = _reply_words(node, value_node, path, flow)

@@ -22,6 +22,7 @@ from bot.core.conversation import Conversation as EngineConversation
 from bot.flows.schema import Flow
 from bot.services import policy
 from bot.settings import Settings
+from bot.store import readings as readings_repo
 from bot.store import repositories as repo
 from bot.store import rows
 from bot.store.enums import MessageStatus
@@ -33,6 +34,7 @@ from bot.store.models import (
     Patient,
     TimeoutIntent,
 )
+from bot.store.outcome_classes import class_of
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +175,14 @@ def _task(scope: Scope, e: fx.CreateTask) -> None:
                   understood=e.understood)
 
 
+def _reading(scope: Scope, e: fx.RecordReading) -> None:
+    conv = scope.conversation
+    message = int(e.message_id) if e.message_id and e.message_id.isdigit() else None
+    readings_repo.add_reading(scope.session, patient_id=scope.patient.id, kind=e.kind, values=e.values,
+                              now=scope.now, conversation_id=conv.id if conv else None,
+                              message_id=message, flow=conv.flow if conv else None)
+
+
 def _schedule(scope: Scope, e: fx.ScheduleTimeout) -> None:
     conv = scope.conversation
     if conv is None:
@@ -199,7 +209,8 @@ def _end(scope: Scope, e: fx.EndConversation) -> None:
     conv = scope.conversation
     if conv is None:
         return
-    for intent in repo.end_conversation(scope.session, conv, e.outcome, scope.now):
+    for intent in repo.end_conversation(scope.session, conv, e.outcome, scope.now,
+                                        outcome_class=class_of(scope.flow, e.outcome)):
         scope.after.cancels.append((conv.id, intent.wait_token))
     conv.outcome = e.outcome
 
@@ -263,6 +274,7 @@ def _audit(scope: Scope, e: fx.Audit) -> None:
 _HANDLERS: dict[str, Any] = {
     fx.SendMessage.type: _send,
     fx.CreateTask.type: _task,
+    fx.RecordReading.type: _reading,
     fx.ScheduleTimeout.type: _schedule,
     fx.CancelTimeout.type: _cancel,
     fx.EndConversation.type: _end,

@@ -19,15 +19,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import defaults
+from bot import defaults, metrics
 from bot.channels import twilio_sms
 from bot.channels.twilio_client import make_client
 from bot.errors import TransientSendError
 from bot.services import policy, queues, send_rate, statuses
 from bot.services.runtime import Runtime, utcnow
 from bot.settings import Settings
+from bot.store import enrolments, rows
 from bot.store import repositories as repo
-from bot.store import rows
 from bot.store.enums import MessageStatus
 from bot.store.models import STATUS_RANK, Conversation, Message, Patient
 
@@ -117,7 +117,7 @@ def _claim_in(rt: Runtime, message_id: int, now: datetime) -> str | tuple[str, s
                                          (claimed or message.created_at or now) - timedelta(
                                              seconds=RECONCILE_SLACK_SECONDS))
             if found is not None:
-                _mark_sent(message, found.sid, found.status, None, now)
+                _mark_sent(s, message, found.sid, found.status, None, now)
                 log.info("message %s reconciled with Twilio after a crash", message_id)
                 return "sent (reconciled)"
         if message.send_after and message.send_after > now:
@@ -179,9 +179,15 @@ def _fail_in(s: Session, message: Message, code: int | None, now: datetime) -> i
     return message.patient_id
 
 
-def _mark_sent(message: Message, sid: str | None, status: str | None, segments: int | None,
-               now: datetime) -> None:
+def _mark_sent(s: Session, message: Message, sid: str | None, status: str | None,
+               segments: int | None, now: datetime) -> None:
     status = status if status in STATUS_RANK else MessageStatus.QUEUED
+    if message.twilio_sid is None and sid:
+        # Handed over once: the run's cost moves here, and the status Twilio took it with
+        # (queued, accepted) is counted; later statuses are counted as callbacks bring them.
+        enrolments.record_sent(s, message.conversation_id, segments or message.segments or 1)
+        metrics.count_after_commit(s, metrics.MESSAGES.labels(
+            direction=message.direction, status=status).inc)
     message.twilio_sid = sid
     if STATUS_RANK[status] >= message.status_rank:
         message.status, message.status_rank = status, STATUS_RANK[status]
@@ -195,7 +201,7 @@ def _record_sent(rt: Runtime, message_id: int, sid: str | None, status: str | No
     now = utcnow()
     with rt.db.session() as s:
         message = s.get(Message, message_id)
-        _mark_sent(message, sid, status, segments, now)  # type: ignore[arg-type]
+        _mark_sent(s, message, sid, status, segments, now)  # type: ignore[arg-type]
     statuses.apply_early(rt, sid)
 
 

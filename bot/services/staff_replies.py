@@ -107,8 +107,8 @@ def queue_staff_reply(
         if task.status == TASK_OPEN:
             tasks_repo.claim(session, task.id, by, now)
             task = tasks_repo.get_task(session, task.id)
-        if task.status in (TASK_OPEN, TASK_CLAIMED) and task.first_contact_at is None:
-            task.first_contact_at = now
+        if task.status in (TASK_OPEN, TASK_CLAIMED):
+            tasks_repo.first_contact(session, task, now)
     repo.audit(session, "staff_reply", "care team answered by text", now,
                patient_id=message.patient_id, conversation_id=message.conversation_id,
                detail={"task_id": task.id if task else None, "message_id": message.id, "by": by,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot import metrics
 from bot.services import queues
 from bot.services.runtime import Runtime
-from bot.store import rows
+from bot.store import enrolments, rows
 from bot.store.enums import MessageStatus
 from bot.store.models import FINAL_STATUSES, STATUS_RANK, Message, utcnow
 
@@ -70,9 +71,18 @@ def apply_status(rt: Runtime, sid: str, status: str, error_code: int | None) -> 
                 rank == message.status_rank and message.status in FINAL_STATUSES
             ):
                 return None
+            changed = status != message.status
+            reached = rank >= STATUS_RANK[MessageStatus.DELIVERED] and status not in (
+                MessageStatus.FAILED, MessageStatus.UNDELIVERED) and \
+                message.status_rank < STATUS_RANK[MessageStatus.DELIVERED]
             message.status = status
             message.status_rank = rank
             message.updated_at = now
+            if reached:
+                enrolments.record_delivered(s, message.conversation_id, now)
+            if changed:  # a repeated callback is not a second message reaching the status
+                metrics.count_after_commit(s, metrics.MESSAGES.labels(
+                    direction=message.direction, status=status).inc)
             if error_code is not None:
                 message.error_code = error_code
             if status not in (MessageStatus.FAILED, MessageStatus.UNDELIVERED) \

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot import defaults
+from bot import defaults, metrics
 from bot.core import effects as fx
 from bot.core import engine
 from bot.core.conversation import DeliveryFailed, Event, Reply, StaffAction, Start, Timeout
@@ -30,8 +30,8 @@ from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime, utcnow
 from bot.services.sending import send_message_now
 from bot.services.unrouted import handle_unrouted_reply
+from bot.store import enrolments, rows
 from bot.store import repositories as repo
-from bot.store import rows
 from bot.store.models import Conversation, InboxEvent, Message, Patient, TimeoutIntent
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,12 @@ def _on_reply(rt: Runtime, scope: Scope, event: InboxEvent) -> None:
             message.conversation_id = conv.id
         if _step(rt, scope, conv, Reply(text=text, channel="sms",
                                         message_id=str(message.id) if message else None)):
+            enrolments.record_reply(scope.session, conv.id, scope.now)
+            metrics.count_after_commit(scope.session, metrics.REPLIES.labels(
+                channel="sms", routed="yes").inc)
             return
+    metrics.count_after_commit(scope.session, metrics.REPLIES.labels(
+        channel="sms", routed="no").inc)
     scope.conversation, scope.flow = None, None
     handle_unrouted_reply(scope, message)
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import i18n
+from bot import i18n, metrics
 from bot.channels import twilio_voice as tv
 from bot.channels import voice_messages as vm
 from bot.channels.voice_locales import PROFILES, VoiceProfile, interpreter_task, voice_profile
@@ -36,7 +36,7 @@ from bot.services.calls import interpreter_instead
 from bot.services.executor import AfterCommit, Scope, add_outbound, apply, host_params
 from bot.services.locks import PatientLock
 from bot.services.runtime import Runtime
-from bot.store import rows
+from bot.store import enrolments, rows
 from bot.store.models import Conversation, Patient
 from bot.understanding import call_intents, call_phrases, lexicon
 from bot.understanding.call_intents import Keypad
@@ -123,6 +123,10 @@ def answer_keys(flow: Flow, state_name: str) -> frozenset[str]:
             keys |= {str(n) for n in range(max(low, 0), min(high, 9) + 1)}
         if e.intent == "choice":
             keys |= {str(n) for n in range(1, 10)}
+        if e.intent == "reading" and e.reading == "pain":
+            keys |= {str(n) for n in range(10)}
+        if e.intent == "reading" and e.reading == "blood_pressure":
+            keys.add("*")  # keyed as 184*96: the star separates the two numbers
     return frozenset(keys)
 
 
@@ -227,6 +231,8 @@ def run_after_commit(host: Host, work: AfterCommit | None) -> None:
 def record_said(s: Session, row: Conversation, patient: Patient, msgids: Sequence[str],
                 lines: Sequence[str], kind: str, now: datetime) -> None:
     """Store each spoken line as an outbound voice message (the call's transcript)."""
+    if lines:
+        enrolments.record_reached(s, row.id, now)  # the call was answered
     for msgid, line in zip(msgids, lines, strict=True):
         s.add(rows.spoken_line(patient_id=patient.id, conversation_id=row.id,
                                address=patient.phone, line=line, msgid=msgid, kind=kind,
@@ -240,6 +246,8 @@ def record_heard(s: Session, row: Conversation, patient: Patient, text: str, now
                                 key=key)
     s.add(message)
     s.flush()
+    enrolments.record_reply(s, row.id, now)
+    metrics.count_after_commit(s, metrics.REPLIES.labels(channel="voice", routed="yes").inc)
     return message.id
 
 

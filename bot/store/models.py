@@ -23,7 +23,6 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -190,7 +189,6 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_patient_created", "patient_id", "created_at"),
         Index("ix_messages_status", "status"),
-        Index("ix_messages_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -224,9 +222,7 @@ class InboxEvent(Base):
     """
 
     __tablename__ = "inbox_events"
-    __table_args__ = (Index("ix_inbox_patient_pending", "patient_id", "processed_at", "id"),
-                      Index("ix_inbox_unprocessed", "id", postgresql_where=text(
-                          "processed_at IS NULL"), sqlite_where=text("processed_at IS NULL")))
+    __table_args__ = (Index("ix_inbox_patient_pending", "patient_id", "processed_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))

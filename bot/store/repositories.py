@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import defaults
+from bot import defaults, metrics
+from bot.store import enrolments
 from bot.store.models import (
     CONSENT_GRANTED,
     CONSENT_REVOKED,
@@ -26,6 +27,7 @@ from bot.store.models import (
     Patient,
     TimeoutIntent,
 )
+from bot.store.outcome_classes import class_of_builtin
 
 ACTIVE = "active"
 ENDED = "ended"
@@ -81,6 +83,8 @@ def add_task(
         sla_due_at=now + timedelta(hours=defaults.TASK_SLA_HOURS[priority]), created_at=now,
     )
     session.add(task)
+    enrolments.record_task(session, conversation_id, priority == "urgent", now)
+    metrics.count_after_commit(session, metrics.TASKS.labels(priority=priority).inc)
     return task
 
 
@@ -111,18 +115,31 @@ def set_consent(
     action = "opt_out" if status == CONSENT_REVOKED else "opt_in"
     audit(session, action, f"consent {status} via {source}", now, patient_id=patient.id,
           detail={"source": source, "keyword": keyword, "changed": changed})
+    if changed and status == CONSENT_REVOKED:
+        enrolments.record_opt_out(session, patient.id)
+        metrics.count_after_commit(session, metrics.OPT_OUTS.labels(source=source).inc)
     return changed
 
 
 def end_conversation(
-    session: Session, conversation: Conversation, outcome: str, now: datetime
+    session: Session, conversation: Conversation, outcome: str, now: datetime,
+    outcome_class: str | None = None,
 ) -> list[TimeoutIntent]:
-    """End `conversation` and cancel its scheduled timeouts (returned for the RQ side)."""
+    """End `conversation` and cancel its scheduled timeouts (returned for the RQ side).
+
+    `outcome_class` is the flow's class of the outcome; without it a built-in outcome's class
+    is used. A campaign run's enrolment records both.
+    """
     conversation.status = ENDED
     conversation.outcome = conversation.outcome or outcome
     conversation.ended_at = now
     conversation.updated_at = now
     conversation.wait_token = None
+    cls = outcome_class or class_of_builtin(conversation.outcome)
+    if conversation.campaign and enrolments.record_end(session, conversation,
+                                                       conversation.outcome, cls, now):
+        metrics.count_after_commit(session, metrics.ENROLMENT_OUTCOMES.labels(
+            campaign=conversation.campaign, outcome_class=cls or "unclassified").inc)
     return cancel_timeouts(session, conversation.id)
 
 

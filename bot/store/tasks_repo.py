@@ -13,16 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Case, CursorResult, Select, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.defaults import TASK_PRIORITIES
 from bot.errors import OutreachError
+from bot.store import enrolments, staff_names
 from bot.store import repositories as repo
-from bot.store import staff_names
 from bot.store.models import (
     INBOUND,
     TASK_CLAIMED,
@@ -421,14 +423,21 @@ def add_note(session: Session, task_id: int, by: str, text: str, now: datetime,
     stamp = now.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
     task.notes = (task.notes + "\n" if task.notes else "") + f"[{stamp}] {signed or by}: {text}"
     if contacted:
-        _first_contact(task, now)
+        first_contact(session, task, now)
     session.flush()
     _audit(session, task, "task_note", "note added", now, by=by, contacted=contacted)
 
 
-def _first_contact(task: FollowUpTask, now: datetime) -> None:
-    if task.first_contact_at is None:
-        task.first_contact_at = now
+def first_contact(session: Session, task: FollowUpTask, now: datetime) -> None:
+    """A person contacted the patient about `task`: the first time is kept, and counted for
+    the run it came from and the time-to-first-contact histogram."""
+    if task.first_contact_at is not None:
+        return
+    task.first_contact_at = now
+    enrolments.record_first_contact(session, task.conversation_id, now)
+    seconds = max(0.0, (now - task.created_at).total_seconds())
+    metrics.count_after_commit(session, partial(
+        metrics.FIRST_HUMAN_CONTACT_SECONDS.labels(priority=task.priority).observe, seconds))
 
 
 def resolve(session: Session, task_id: int, by: str, resolution: str, now: datetime,
@@ -478,7 +487,7 @@ def resolve(session: Session, task_id: int, by: str, resolution: str, now: datet
                            staff_names.by_email(session, [task.assignee]))
         raise TaskConflict(f"{task.assignee} has this task", task.assignee)
     if RESOLUTIONS[resolution][1]:
-        _first_contact(task, now)
+        first_contact(session, task, now)
     if note.strip():
         add_note(session, task_id, by, note, now, zone=zone, signed=signed)
     session.flush()

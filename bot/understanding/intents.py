@@ -29,7 +29,7 @@ from bot.understanding.lexicon import topics
 from bot.understanding.lexicon.dates import parse_date
 from bot.understanding.lexicon.normalize import has_han, normalize
 from bot.understanding.lexicon.patterns import Hit, edit_distance
-from bot.understanding.reply_numbers import answer_number, menu_numbers
+from bot.understanding.reply_numbers import menu_numbers, whole_number
 
 __all__ = ["BUILTIN_INTENTS", "Match", "Reading", "match", "match_keywords", "normalize", "polarity",
            "reading", "warm"]
@@ -160,7 +160,7 @@ def polarity(text: str, locale: str) -> bool | None:
 
 def _number(text: str, locale: str, params: dict[str, Any]) -> Match | None:
     """One number in range, when the reply is that number (bot.understanding.reply_numbers)."""
-    value = answer_number(text, locale)
+    value = whole_number(text, locale)
     low, high = params.get("min"), params.get("max")
     if value is None or (low is not None and value < low) or (high is not None and value > high):
         return None

@@ -14,6 +14,7 @@ from functools import lru_cache
 from bot.understanding import lexicon
 from bot.understanding.lexicon import topics
 from bot.understanding.lexicon.normalize import fold_digits, has_han, normalize
+from bot.understanding.lexicon.number_words import spell_out
 
 _ZH_NUM = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "兩": 2, "贰": 2, "三": 3,
            "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -95,6 +96,16 @@ def answer_number(text: str, locale: str) -> int | None:
     """The menu number `text` answers with, or None when the reply is not just one number."""
     values = menu_numbers(text, locale)
     return next(iter(values)) if len(values) == 1 else None
+
+
+def whole_number(text: str, locale: str) -> int | None:
+    """The reply is one number and nothing else, of any size, in digits or words ("184", "one
+    hundred eighty four", "ciento ochenta y cuatro"), or a menu number as `answer_number` reads it."""
+    value = answer_number(text, locale)
+    if value is not None:
+        return value
+    spelled = spell_out(fold_digits(text or "").casefold().strip(" .!?"), locale).split()
+    return int(spelled[0]) if len(spelled) == 1 and spelled[0].isdigit() else None
 
 
 def _with_suffix(token: str, frame: frozenset[str], locale: str) -> int | None:

@@ -105,8 +105,8 @@ def picture(flow: Flow, locale: str, review: Review) -> Picture:
         kind = _KIND.get(t.event.split(":", 1)[0], "next")
         label = t.label
         if kind == "answer":
-            n = int(t.event.rsplit(":", 1)[1])
-            exp = flow.states[t.source].expect[n]
+            n = int(t.event.rsplit(":", 1)[1])  # answers are numbered from 1, as in the file
+            exp = flow.states[t.source].expect[n - 1]
             offered = (review(exp.say, locale).text or exp.say) if exp.say else ""
             label = " / ".join(filter(None, [t.label, offered and f'"{offered}"', ", ".join(exp.topics)]))
         elif kind == "silence":

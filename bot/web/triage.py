@@ -43,6 +43,7 @@ from bot.store import (
     tasks_repo,
     timeline,
 )
+from bot.store import readings as readings_store
 from bot.store import repositories as repo
 from bot.store import users as users_store
 from bot.store.distinct import distinct_values
@@ -54,7 +55,7 @@ from bot.store.models import (
     Patient,
     utcnow,
 )
-from bot.web import answers, canned, display, languages, timefmt
+from bot.web import answers, canned, display, languages, reading_trend, timefmt
 from bot.web.auth import StaffUser, db_read, db_session
 from bot.web.triage_forms import (
     ActionForm,
@@ -191,6 +192,8 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         words = safety_marks.task_message(session, task)
         mark_form = SafetyMarkForm(message_id=str(words.id)) if words is not None else None
         reply = session.get(Message, task.message_id) if task.message_id else None
+        readings = reading_trend.trend(readings_store.recent(session, patient.id)) \
+            if patient is not None else None
         assign_form = AssignForm(version=str(task.version))
         assign_form.assignee.choices = [SelectChoice("", "Choose a colleague")] + [
             SelectChoice(u.email, f"{u.name or u.email} ({u.role.replace('_', ' ')})")
@@ -218,6 +221,7 @@ def task_detail(task_id: int) -> ResponseReturnValue:
         canned_menu=canned.menu(_patient_language(patient)),
         gloss=_gloss(reply.body if reply is not None and reply.direction == INBOUND else None,
                      _patient_language(patient)),
+        readings=readings,
     )
 
 

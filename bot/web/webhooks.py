@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import i18n
+from bot import i18n, metrics
 from bot.core import messages
 from bot.core.kinds import MessageKind
 from bot.services import queues, statuses
 from bot.store import inbound, rows
 from bot.store import repositories as repo
+from bot.store.enums import Direction, MessageStatus
 from bot.store.models import (
     OUTBOUND,
     STATUS_RANK,
@@ -95,6 +96,7 @@ def inbound_sms() -> Response:
                 with Session(bind=conn) as s:
                     reply = _unknown_number(s, sender, stored.message_id, now)
                     s.flush()
+        metrics.MESSAGES.labels(direction=Direction.INBOUND, status=MessageStatus.RECEIVED).inc()
         patient_id = stored.patient_id
     except IntegrityError:
         # Twilio retried a message we already stored: answer again, store nothing new. Any

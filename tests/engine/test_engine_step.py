@@ -139,9 +139,9 @@ def test_wrong_version_is_a_caller_error() -> None:
 def test_machine_refuses_moves_the_flow_does_not_define() -> None:
     compiled = compile_flow(REFILL)
     assert compiled is compile_flow(REFILL)  # built once, cached
-    assert compiled.fire("ask", "reply:ask:0") == "confirmed"
+    assert compiled.fire("ask", "reply:ask:1") == "confirmed"
     with pytest.raises(EngineError):
-        compiled.fire("confirmed", "reply:ask:0")
+        compiled.fire("confirmed", "reply:ask:1")
     with pytest.raises(EngineError):
         compiled.fire("ask", "to_confirmed")  # no auto transitions
     assert compiled.machine.models == []

@@ -42,7 +42,7 @@ def test_a_name_not_found_lists_the_folders_searched_and_how_to_point_elsewhere(
     assert 'no flow named "flu_vaccine" was found. Searched:' in out
     assert f"{SHIPPED} (this checkout's flows folder)" in out
     assert "(the current folder, for flu_vaccine.yaml)" in out
-    assert "Flows found there: appointment_recovery, engagement_checkin, refill_reminder." in out
+    assert "Flows found there: appointment_recovery, bp_checkin, engagement_checkin, refill_reminder." in out
     assert "outreach simulate path/to/flu_vaccine.yaml" in out
     assert "--flows-dir path/to/folder" in out and "export OUTREACH_FLOWS_DIR=path/to/folder" in out
 

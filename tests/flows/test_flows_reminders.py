@@ -82,8 +82,8 @@ def test_a_reminder_runs_and_its_answers_count_as_the_states_for_coverage(tmp_pa
     missing = coverage(registry.latest(), results).missing[("demo", 1)]
     # "2" answered the reminder: that covers the answer in both states. "1" and a reply not
     # understood were tested in neither.
-    assert not any("reply:ask_reminder:1" in m or "reply:ask:1" in m for m in missing)
-    assert [m.split(" ")[0] for m in missing] == ["reply:ask:0", "not_understood:ask", "reply:ask_reminder:0",
+    assert not any("reply:ask_reminder:2" in m or "reply:ask:2" in m for m in missing)
+    assert [m.split(" ")[0] for m in missing] == ["reply:ask:1", "not_understood:ask", "reply:ask_reminder:1",
                                                   "not_understood:ask_reminder"]
 
 

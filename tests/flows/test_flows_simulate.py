@@ -168,3 +168,17 @@ def test_an_optional_context_field_left_out_is_named_before_the_chat(tmp_path: P
     assert code == 0
     assert ("warning: the context has no first_name: texts that use it will show the placeholder as "
             "written (pass --context to fill them)") in flat
+
+
+@pytest.mark.parametrize("reply", ["184/96", "184 over 96", "184 96"])
+def test_a_blood_pressure_in_one_reply_in_the_simulator(tmp_path: Path, reply: str) -> None:
+    out = run(tmp_path, "bp_checkin", script=reply + "\n")
+    assert "TASK nursing / urgent: BP 184/96, reported" in out
+    assert "understood: blood pressure: 184/96" in out and "outcome crisis" in out
+
+
+def test_a_blood_pressure_keyed_on_a_call_in_the_simulator(tmp_path: Path) -> None:
+    out = run(tmp_path, "bp_checkin", "--channel", "voice", script="184*96\n")
+    question = next(line for line in out.splitlines() if "voice/gather" in line)
+    assert "numDigits" not in question  # the caller keys several digits, then pound
+    assert "TASK nursing / urgent: BP 184/96" in out and "outcome crisis" in out

@@ -62,7 +62,9 @@ def test_doing_well_in_the_patients_words_and_never_when_negated(
     state = flows["engagement_checkin"].states["checkin"]
     chosen = decide(state.expect, well, locale, {}).chosen
     assert chosen is not None and state.expect[chosen.index].goto == "all_good"
-    assert decide(state.expect, unwell, locale, {}).chosen is None
+    # "Not good" is never "doing well" (it may be a low rating in words).
+    negated = decide(state.expect, unwell, locale, {}).chosen
+    assert negated is None or state.expect[negated.index].goto != "all_good"
 
 
 #: (locale, "another time" at the confirm question, written as patients there write it)
@@ -93,6 +95,9 @@ def test_a_call_hints_the_recogniser_with_the_callers_words(flows: dict[str, Flo
     from bot.services.voice_turns import hints_for
 
     hints = hints_for(flows["appointment_recovery"], "confirm_slot", "es")
-    assert hints[0] == "otra hora" and "another time" in hints
-    assert hints_for(flows["appointment_recovery"], "confirm_slot") == (
-        "another time", "different time", "other time", "other day")
+    # The caller's own words come before the English ones, beside the yes- and no-words.
+    assert hints.index("otra hora") < hints.index("another time")
+    assert {"si", "no"} <= set(hints)
+    english = hints_for(flows["appointment_recovery"], "confirm_slot")
+    assert [h for h in english if "time" in h or "day" in h] == [
+        "another time", "different time", "other time", "other day"]

@@ -93,7 +93,7 @@ def outcome(case: Case) -> str:
     replies = [e for e in result.trace if e.startswith("reply:")]
     if replies:
         source, n = replies[-1].split(":")[1:]
-        exp = flow.states[source].expect[int(n)]
+        exp = flow.states[source].expect[int(n) - 1]
         label = exp.goto
         if exp.intent == "number" and exp.save_as:
             label += f":{after.context.get(exp.save_as)}"

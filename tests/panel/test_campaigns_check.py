@@ -31,12 +31,14 @@ def issues_of(text: str) -> list[str]:
 def test_shipped_campaigns_load_clean() -> None:
     result = load_paths([default_flows_dir() / "campaigns"], FLOWS)
     assert [str(i) for i in result.issues] == []
-    assert set(result.campaigns) == {"refill_due", "missed_visit", "program_checkin"}
+    assert set(result.campaigns) == {"refill_due", "missed_visit", "program_checkin", "bp_weekly"}
     refill = result.campaigns["refill_due"]
     assert (refill.offsets, refill.send_at, refill.flow) == ((-3,), time(10), "refill_reminder")
     checkin = result.campaigns["program_checkin"]
     assert (checkin.offsets, checkin.every_days) == ((0,), 14)
     assert result.campaigns["missed_visit"].offsets == (1,)
+    weekly = result.campaigns["bp_weekly"]
+    assert (weekly.flow, weekly.offsets, weekly.every_days) == ("bp_checkin", (0,), 7)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -119,6 +119,7 @@ def test_health_and_readiness(stack):
 
     assert requests.get(stack.base_url + "/healthz", timeout=5).json() == {"status": "ok"}
     ready = requests.get(stack.base_url + "/readyz", timeout=5)
-    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "redis": "ok"}
-    metrics = requests.get(stack.base_url + "/metrics", timeout=5).text
-    assert 'outreach_queue_jobs{queue="inbound"}' in metrics
+    # The public listener says ready or not; which part failed, and /metrics, only to the
+    # addresses METRICS_ALLOW_FROM names (none here).
+    assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+    assert requests.get(stack.base_url + "/metrics", timeout=5).status_code == 404

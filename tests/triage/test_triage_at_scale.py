@@ -1,7 +1,6 @@
 """What the staff pages do to stay fast with a year of history (bench/bench_pages.py measures
 the speed): the queue comes a page at a time, menus keep the chosen value, the caseload counts
-its windows in SQL, /metrics gauges read index ranges, and the loose index scan finds every
-distinct value. On the module's database (SQLite, or PostgreSQL when TEST_DATABASE_URL says)."""
+its windows in SQL, and the loose index scan finds every distinct value. On the module's database (SQLite, or PostgreSQL when TEST_DATABASE_URL says)."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from triage_support import add_patient, add_task, add_user, hours, login
 from bot.store import tasks_repo
 from bot.store.db import get_database
 from bot.store.distinct import distinct_values
-from bot.store.models import Conversation, FollowUpTask, Message, Patient, utcnow
+from bot.store.models import FollowUpTask, Patient, utcnow
 
 
 @pytest.fixture(scope="module")
@@ -109,24 +108,3 @@ def test_caseload_counts_open_overdue_week_and_first_contact(
     assert team["median_first_contact_seconds"] == 7200 and team["contacted_tasks"] == 1
     sam = next(m for m in data["staff"] if m["key"] == "sam@clinic.test")
     assert sam["open"] == 1
-
-
-def test_metrics_gauges_count_in_flight_and_the_last_hour(client: Any, database_url: str) -> None:
-    now = utcnow()
-    pid = add_patient(database_url)
-    with get_database(database_url).session() as s:
-        conv = Conversation(patient_id=pid, flow="refill_reminder", version=1)
-        s.add(conv)
-        s.flush()
-        for status, age in (("queued", 0), ("delivered", 0), ("delivered", 30)):
-            s.add(Message(patient_id=pid, conversation_id=conv.id, direction="out",
-                          address="+12025550199", body="x", status=status,
-                          created_at=now - hours(age), updated_at=now - hours(age)))
-    text = client.get("/metrics").get_data(as_text=True)
-    assert re.search(r'outreach_messages_in_flight\{direction="out",status="queued"\} [1-9]', text)
-    assert 'outreach_messages_in_flight{direction="out",status="delivered"}' not in text
-    recent = re.search(r'outreach_messages_last_hour\{direction="out",status="delivered"\} (\d+)',
-                       text)
-    # Only this test sends: the day-old delivery is history, not the last hour.
-    assert recent and int(recent.group(1)) == 1
-    assert "outreach_tasks{" in text and "outreach_inbox_pending" in text

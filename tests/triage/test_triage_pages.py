@@ -268,3 +268,29 @@ def test_queue_row_and_task_page_show_the_patients_words_and_what_was_understood
     assert re.search(r'id="task-reply">“<span lang="es" dir="auto">me da mucho mareo la '
                      r'pastilla nueva</span>”', page)
     assert 'id="task-understood">side effects (in the patient&#39;s words)<' in page
+
+
+def test_task_page_shows_the_patients_recent_readings_and_their_trend(
+        client: Any, database_url: str, people: dict) -> None:
+    from bot.store.readings import add_reading
+
+    pid = add_patient(database_url)
+    start = utcnow() - hours(24 * 21)
+    with get_database(database_url).session() as s:
+        for week, (top, bottom) in enumerate([(142, 88), (150, 92), (184, 96)]):
+            add_reading(s, patient_id=pid, kind="blood_pressure",
+                        values={"systolic": top, "diastolic": bottom}, now=start + hours(24 * 7 * week),
+                        flow="bp_checkin")
+    task_id = add_task(database_url, pid, team="nursing", priority="urgent", flow="bp_checkin",
+                       reason="BP 184/96, reported 10:42 AM: crisis level.", inbound="184/96",
+                       understood="blood pressure: 184/96")
+    bare = add_task(database_url, add_patient(database_url), team="nursing")
+    login(client, people["nurse"])
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    section = re.search(r'id="recent-readings">(.*?)</section>', page, re.S)
+    assert section, "the task page has the recent readings"
+    values = re.findall(r'class="reading-value">([^<]+)<', section.group(1))
+    assert values == ["184/96", "150/92", "142/88"]  # newest first
+    assert section.group(1).count("<polyline") == 2  # systolic and diastolic lines
+    assert 'aria-label="blood pressure systolic, oldest to newest, from 142 to 184"' in section.group(1)
+    assert 'id="recent-readings"' not in client.get(f"/tasks/{bare}").get_data(as_text=True)

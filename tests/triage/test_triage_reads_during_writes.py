@@ -20,6 +20,12 @@ from triage_support import add_patient, add_task, add_user, login, token_for
 def test_reads_answer_while_a_writer_holds_the_lock(app: Any, database_url: str) -> None:
     if not database_url.startswith("sqlite"):
         pytest.skip("the write lock is SQLite's; PostgreSQL readers never wait for writers")
+    from bot.app import create_app
+
+    # The test client calls from 127.0.0.1: let it read /metrics and the /readyz details.
+    keep = ("DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY",
+            "PROGRAM_CONTACT", "TESTING")
+    app = create_app({**{k: app.config[k] for k in keep}, "METRICS_ALLOW_FROM": "127.0.0.1"})
     add_user(database_url, "reader@reads.test", "supervisor")
     add_task(database_url, add_patient(database_url))
     token = token_for(database_url, "reader@reads.test")

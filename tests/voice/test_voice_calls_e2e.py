@@ -1,6 +1,6 @@
 """Whole calls: the app places a call through the real twilio client to the stand-in, which
 fetches TwiML from the running web app over HTTP (signed), plays the patient's script (keypad or
-speech) and reports status. The three flows complete by phone in English, Spanish and Mandarin.
+speech) and reports status. The shipped flows complete by phone in English, Spanish and Mandarin.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ CASES = [
     ("engagement_checkin", "en", [{"speech": "I am doing well"}], "completed", []),
     ("engagement_checkin", "es", ["5", {"speech": "no"}, "0"], None, None),
     ("engagement_checkin", "zh_Hans", ["4", {"speech": "没有"}, "0"], None, None),
+    # A reading keyed with a star between the numbers, or spoken as words.
+    ("bp_checkin", "en", ["184*96"], "crisis", [("nursing", "urgent")]),
+    ("bp_checkin", "es", [{"speech": "ciento dieciocho sobre setenta y seis"}], "in_range", []),
 ]
 
 

@@ -25,6 +25,7 @@ CONTEXT = {
     "refill_reminder": {"first_name": "Ana", "due_date": NOW_DUE},
     "appointment_recovery": {"first_name": "Ana", "missed_date": NOW_DUE, "slots": _slots()},
     "engagement_checkin": {"first_name": "Ana"},
+    "bp_checkin": {"first_name": "Ana"},
 }
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from alembic import context
 
 from bot.store import (
+    enrolments,  # noqa: F401  (one row per patient per campaign run, the same Base)
     models,  # noqa: F401  (registers every table on Base.metadata)
     panel_models,  # noqa: F401  (panel and campaign tables, the same Base)
+    readings,  # noqa: F401  (patients' readings, the same Base)
     users,  # noqa: F401  (staff users: their own module, the same Base)
 )
 from bot.store.db import make_engine

@@ -1,7 +1,7 @@
 """scale indexes: staff pages over a year of history read only what they show
 
 Revision ID: 0250_scale_indexes
-Revises: 0120_task_understood
+Revises: 0200_enrolments
 Create Date: 2026-11-29 17:55:00
 
 The queue's counts and menus, the caseload's windows and the registry's filters each had to
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0250_scale_indexes'
-down_revision: str | None = '0120_task_understood'
+down_revision: str | None = '0200_enrolments'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,7 +28,6 @@ INDEXES = (
     ('ix_patients_locale', 'patients', ['locale']),
     ('ix_conversations_flow', 'conversations', ['flow']),
     ('ix_conversations_campaign', 'conversations', ['campaign']),
-    ('ix_messages_created_at', 'messages', ['created_at']),
 )
 
 
@@ -46,10 +45,6 @@ def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
     op.create_index(NAME_ORDER[0], 'patients', NAME_ORDER[1])
-    # /metrics counts the inbox's backlog: only the unprocessed rows are indexed.
-    op.create_index('ix_inbox_unprocessed', 'inbox_events', ['id'],
-                    postgresql_where=sa.text('processed_at IS NULL'),
-                    sqlite_where=sa.text('processed_at IS NULL'))
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
         for name, column in TRIGRAM:
@@ -60,7 +55,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         for name, _ in TRIGRAM:
             op.execute(f'DROP INDEX IF EXISTS {name}')
-    op.drop_index('ix_inbox_unprocessed', table_name='inbox_events')
     op.drop_index(NAME_ORDER[0], table_name='patients')
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
