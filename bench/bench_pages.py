@@ -20,9 +20,9 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import date, timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 

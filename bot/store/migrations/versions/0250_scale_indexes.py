@@ -28,6 +28,7 @@ INDEXES = (
     ('ix_patients_locale', 'patients', ['locale']),
     ('ix_conversations_flow', 'conversations', ['flow']),
     ('ix_conversations_campaign', 'conversations', ['campaign']),
+    ('ix_enrolments_flow', 'enrolments', ['flow']),
 )
 
 
