@@ -37,7 +37,8 @@ class Enrolment(Base):
     __tablename__ = "enrolments"
     __table_args__ = (Index("ix_enrolments_campaign_enrolled", "campaign", "enrolled_at"),
                       Index("ix_enrolments_enrolled", "enrolled_at"),
-                      Index("ix_enrolments_patient_open", "patient_id", "ended_at"))
+                      Index("ix_enrolments_patient_open", "patient_id", "ended_at"),
+                      Index("ix_enrolments_flow", "flow"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), unique=True)

@@ -111,6 +111,7 @@ class Patient(Base):
     """Someone the program may text; `phone` is E.164 and unique."""
 
     __tablename__ = "patients"
+    __table_args__ = (Index("ix_patients_locale", "locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -156,7 +157,9 @@ class Conversation(Base):
     """The stored form of `bot.core.conversation.Conversation` (the engine's session)."""
 
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_patient_status", "patient_id", "status"),)
+    __table_args__ = (Index("ix_conversations_patient_status", "patient_id", "status"),
+                      Index("ix_conversations_flow", "flow"),
+                      Index("ix_conversations_campaign", "campaign"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
@@ -253,7 +256,11 @@ class FollowUpTask(Base):
     """
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_status_priority_due", "status", "priority", "sla_due_at"),)
+    __table_args__ = (Index("ix_tasks_status_priority_due", "status", "priority", "sla_due_at"),
+                      Index("ix_tasks_status_team", "status", "team"),
+                      Index("ix_tasks_resolved_at", "resolved_at"),
+                      Index("ix_tasks_first_contact_at", "first_contact_at"),
+                      Index("ix_tasks_patient_id", "patient_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))

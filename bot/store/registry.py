@@ -17,6 +17,7 @@ import phonenumbers
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.store.distinct import distinct_values
 from bot.store.models import Conversation, FollowUpTask, Message, Patient
 from bot.store.tasks_repo import ACTIVE_STATUSES
 
@@ -131,6 +132,4 @@ def _latest_conversations(session: Session, ids: Sequence[int]) -> dict[int, Con
 
 def campaigns(session: Session) -> list[str]:
     """Campaign names patients were enrolled through (for the registry's filter)."""
-    names = session.scalars(select(Conversation.campaign).distinct()
-                            .where(Conversation.campaign.is_not(None))).all()
-    return sorted(n for n in names if n)
+    return [n for n in distinct_values(session, Conversation.campaign) if n]

@@ -55,8 +55,11 @@ RESOLUTIONS: dict[str, tuple[str, bool]] = {
 
 #: Longest note accepted (characters); notes are for the next person, not for charting.
 MAX_NOTE_LENGTH = 2000
-#: Most tasks the queue page shows at once.
+#: Most tasks a queue read returns at once (the API, "next task").
 QUEUE_LIMIT = 200
+#: Tasks per page of the queue page: a screenful to work through, drawn in well under the
+#: 200 ms a page may take with a year of history (bench/bench_pages.py).
+QUEUE_PAGE_SIZE = 50
 
 
 class TaskError(OutreachError):
@@ -160,8 +163,14 @@ def _base(f: TaskFilter) -> Select:  # type: ignore[type-arg]
         select(FollowUpTask, Patient, Conversation)
         .outerjoin(Patient, FollowUpTask.patient_id == Patient.id)
         .outerjoin(Conversation, FollowUpTask.conversation_id == Conversation.id)
-        .where(FollowUpTask.team.in_(f.teams))
     )
+    return _filtered(stmt, f)
+
+
+def _filtered(stmt: Select, f: TaskFilter) -> Select:  # type: ignore[type-arg]
+    """`stmt` (over tasks, joined to their patient and conversation when the filter reads
+    them) narrowed by everything in `f` but its status."""
+    stmt = stmt.where(FollowUpTask.team.in_(f.teams))
     if f.team:
         stmt = stmt.where(FollowUpTask.team == f.team)
     if f.language:
@@ -177,6 +186,18 @@ def _base(f: TaskFilter) -> Select:  # type: ignore[type-arg]
     return stmt
 
 
+def _tasks_only(f: TaskFilter, *columns: Any) -> Select:  # type: ignore[type-arg]
+    """Like `_base` but reading only task columns, joining the patient or conversation only
+    when the filter is on them: counts and orderings then touch one table, not three."""
+    stmt = select(*columns) if columns else select(FollowUpTask)
+    if f.language:
+        stmt = stmt.select_from(FollowUpTask).join(Patient, FollowUpTask.patient_id == Patient.id)
+    if f.flow:
+        stmt = stmt.select_from(FollowUpTask).join(
+            Conversation, FollowUpTask.conversation_id == Conversation.id)
+    return _filtered(stmt, f)
+
+
 def _with_status(stmt: Select, status: str) -> Select:  # type: ignore[type-arg]
     if status == "active":
         return stmt.where(FollowUpTask.status.in_(ACTIVE_STATUSES))
@@ -186,22 +207,48 @@ def _with_status(stmt: Select, status: str) -> Select:  # type: ignore[type-arg]
 
 
 def list_tasks(session: Session, f: TaskFilter, now: datetime,
-               limit: int = QUEUE_LIMIT) -> list[QueueRow]:
+               limit: int = QUEUE_LIMIT, offset: int = 0) -> list[QueueRow]:
     """The queue: active tasks by priority then SLA due time (resolved ones newest first).
 
     An urgent task past its due time therefore always heads the queue. A patient's unresolved
     tasks make one row, headed by the most pressing; resolved tasks stay one row each.
     """
-    stmt = _with_status(_base(f), f.status)
+    return _rows(session, _page_ids(session, f, now, limit, offset), now)
+
+
+def queue_page(session: Session, f: TaskFilter, now: datetime,
+               page: int = 1) -> tuple[list[QueueRow], bool]:
+    """Page `page` (from 1) of the queue, `QUEUE_PAGE_SIZE` tasks at a time, and whether more
+    follow: the page a person reads is drawn, not the whole backlog."""
+    offset = (max(1, page) - 1) * QUEUE_PAGE_SIZE
+    ids = _page_ids(session, f, now, QUEUE_PAGE_SIZE + 1, offset)
+    return _rows(session, ids[:QUEUE_PAGE_SIZE], now), len(ids) > QUEUE_PAGE_SIZE
+
+
+def _page_ids(session: Session, f: TaskFilter, now: datetime, limit: int,
+              offset: int) -> list[int]:
+    # The ordering and limit run over the tasks table alone (an index on status, team and due
+    # time serves it); only the page's own rows are then joined to patients and conversations.
+    page = _with_status(_tasks_only(f, FollowUpTask.id), f.status)
     if f.overdue:
-        stmt = stmt.where(FollowUpTask.status.in_(ACTIVE_STATUSES), FollowUpTask.sla_due_at < now)
+        page = page.where(FollowUpTask.status.in_(ACTIVE_STATUSES), FollowUpTask.sla_due_at < now)
     if f.status == TASK_RESOLVED:
-        stmt = stmt.order_by(FollowUpTask.resolved_at.desc(), FollowUpTask.id.desc())
+        order: tuple[Any, ...] = (FollowUpTask.resolved_at.desc(), FollowUpTask.id.desc())
     else:
         resolved_last = case((FollowUpTask.status == TASK_RESOLVED, 1), else_=0)
-        stmt = stmt.order_by(resolved_last, priority_rank(), FollowUpTask.sla_due_at,
-                             FollowUpTask.id)
-    found = list(session.execute(stmt.limit(limit)))
+        order = (resolved_last, priority_rank(), FollowUpTask.sla_due_at, FollowUpTask.id)
+    return list(session.scalars(page.order_by(*order).limit(limit).offset(offset)))
+
+
+def _rows(session: Session, ids: list[int], now: datetime) -> list[QueueRow]:
+    position = {task_id: i for i, task_id in enumerate(ids)}
+    found: list[tuple[FollowUpTask, Patient | None, Conversation | None]] = sorted(
+        session.execute(
+        select(FollowUpTask, Patient, Conversation)
+        .outerjoin(Patient, FollowUpTask.patient_id == Patient.id)
+        .outerjoin(Conversation, FollowUpTask.conversation_id == Conversation.id)
+        .where(FollowUpTask.id.in_(ids))).all(),  # type: ignore[arg-type]
+        key=lambda row: position[row[0].id]) if ids else []
     last = last_patient_messages(session, {task.patient_id for task, _, _ in found if task.patient_id})
     heads: dict[int, int] = {}
     grouped: list[tuple[FollowUpTask, Patient | None, Conversation | None,
@@ -255,39 +302,41 @@ def last_patient_messages(session: Session, patient_ids: set[int]) -> dict[int, 
 def counts_by_status(session: Session, f: TaskFilter, now: datetime) -> dict[str, int]:
     """Tasks per status under the filter (ignoring its status part), plus the unresolved ones
     that are `overdue`, `urgent` and `unassigned` (the queue's clickable counts)."""
-    sub = _base(f).subquery()
-    counts: dict[str, int] = {s: 0 for s in (TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED)}
-    for status, n in session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)):
+    counts: dict[str, int] = {s: 0 for s in (TASK_OPEN, TASK_CLAIMED, TASK_RESOLVED,
+                                             "overdue", "urgent", "unassigned")}
+    # Unresolved work in one pass (the status index finds it), the clickable counts alongside;
+    # resolved history, which only grows, is one count an index on status and team answers.
+    stmt = _tasks_only(
+        f, FollowUpTask.status, func.count(),
+        func.count().filter(FollowUpTask.sla_due_at < now),
+        func.count().filter(FollowUpTask.priority == "urgent"),
+        func.count().filter(FollowUpTask.status == TASK_OPEN, FollowUpTask.assignee.is_(None)),
+    ).where(FollowUpTask.status.in_(ACTIVE_STATUSES)).group_by(FollowUpTask.status)
+    for status, n, overdue, urgent, unassigned in session.execute(stmt):
         counts[status] = n
-    counts["overdue"] = session.scalar(
-        select(func.count()).select_from(sub)
-        .where(sub.c.status.in_(ACTIVE_STATUSES), sub.c.sla_due_at < now)
-    ) or 0
-    counts["urgent"] = session.scalar(
-        select(func.count()).select_from(sub)
-        .where(sub.c.status.in_(ACTIVE_STATUSES), sub.c.priority == "urgent")
-    ) or 0
-    counts["unassigned"] = session.scalar(
-        select(func.count()).select_from(sub)
-        .where(sub.c.status == TASK_OPEN, sub.c.assignee.is_(None))
-    ) or 0
+        counts["overdue"] += overdue
+        counts["urgent"] += urgent
+        counts["unassigned"] += unassigned
+    counts[TASK_RESOLVED] = session.scalar(
+        _tasks_only(f, func.count()).where(FollowUpTask.status == TASK_RESOLVED)) or 0
     return counts
 
 
 def queue_signature(session: Session, f: TaskFilter) -> str:
-    """Changes whenever a task under the filter is added or changed (for the page's poll)."""
-    sub = _base(f).subquery()
-    n, top, versions = session.execute(
-        select(func.count(), func.max(sub.c.id), func.sum(sub.c.version))
+    """Changes whenever a task the filtered queue shows is added, changed or leaves it (for
+    the page's poll); only those tasks are read, not the whole resolved history."""
+    n, top, versions = session.execute(_with_status(_tasks_only(
+        f, func.count(), func.max(FollowUpTask.id), func.sum(FollowUpTask.version)), f.status)
     ).one()
     return f"{n}-{top or 0}-{versions or 0}"
 
 
 def newest_urgent(session: Session, f: TaskFilter, after_id: int) -> list[int]:
     """Ids of open urgent tasks under the filter newer than `after_id` (to announce them)."""
-    stmt = _base(f).where(FollowUpTask.status == TASK_OPEN, FollowUpTask.priority == "urgent",
-                          FollowUpTask.id > after_id)
-    return [row[0].id for row in session.execute(stmt.order_by(FollowUpTask.id))]
+    stmt = _tasks_only(f, FollowUpTask.id).where(
+        FollowUpTask.status == TASK_OPEN, FollowUpTask.priority == "urgent",
+        FollowUpTask.id > after_id)
+    return list(session.scalars(stmt.order_by(FollowUpTask.id)))
 
 
 def get_task(session: Session, task_id: int, teams: Sequence[str] | None = None) -> FollowUpTask:

@@ -46,6 +46,7 @@ from bot.store import (
 from bot.store import readings as readings_store
 from bot.store import repositories as repo
 from bot.store import users as users_store
+from bot.store.distinct import distinct_values
 from bot.store.models import (
     INBOUND,
     Conversation,
@@ -100,26 +101,35 @@ def viewer_filter(args: Any, user: StaffUser | None = None) -> tasks_repo.TaskFi
     )
 
 
-def _choices(session: Session) -> dict[str, list[str]]:
-    teams = current_user.visible_teams
-    flows = session.scalars(select(Conversation.flow).distinct().join(
-        FollowUpTask, FollowUpTask.conversation_id == Conversation.id)
-        .where(FollowUpTask.team.in_(teams))).all()
-    languages = session.scalars(select(Patient.locale).distinct().join(
-        FollowUpTask, FollowUpTask.patient_id == Patient.id)
-        .where(FollowUpTask.team.in_(teams))).all()
-    assignees = session.scalars(select(FollowUpTask.assignee).distinct()
-                                .where(FollowUpTask.team.in_(teams),
-                                       FollowUpTask.assignee.is_not(None))).all()
-    return {"flows": sorted(f for f in flows if f), "languages": sorted(x for x in languages if x),
-            "assignees": sorted(a for a in assignees if a)}
+def _choices(session: Session, f: tasks_repo.TaskFilter) -> dict[str, list[str]]:
+    """The filter menus: the languages patients have, the flows conversations ran, the
+    colleagues who can take the viewer's teams' tasks, plus whatever the current filter already
+    chose (so a choice never falls off its menu).
+
+    Languages and flows come by a loose index scan (bot.store.distinct), people from the staff
+    table: a page load never reads the task history to build its menus.
+    """
+    teams = set(current_user.visible_teams)
+    languages = distinct_values(session, Patient.locale)
+    flows = distinct_values(session, Conversation.flow)
+    assignees = [u.email for u in session.scalars(
+        select(users_store.User).where(users_store.User.active.is_(True)))
+        if teams & set(users_store.visible_teams(u.role, u.teams))]
+    chosen_assignee = f.assignee if f.assignee != "unassigned" else None
+    return {"flows": sorted({x for x in (*flows, f.flow) if x}),
+            "languages": sorted({x for x in (*languages, f.language) if x}),
+            "assignees": sorted({x for x in (*assignees, chosen_assignee) if x})}
 
 
 def _queue_context(session: Session, f: tasks_repo.TaskFilter) -> dict[str, Any]:
     now = utcnow()
-    rows = tasks_repo.list_tasks(session, f, now)
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    rows, more = tasks_repo.queue_page(session, f, now, page_number)
     return {
         "rows": rows,
+        "page": page_number,
+        "more": more,
         "names": staff_names.by_email(session, [r.task.assignee for r in rows]),
         "counts": tasks_repo.counts_by_status(session, f, now),
         "signature": tasks_repo.queue_signature(session, f),
@@ -137,7 +147,7 @@ def queue() -> ResponseReturnValue:
         ctx = _queue_context(session, f)
         if request.args.get("partial") == "1":
             return render_template("triage/_queue.html", **ctx)
-        ctx["choices"] = _choices(session)
+        ctx["choices"] = _choices(session, f)
         ctx["names"].update(staff_names.by_email(session, ctx["choices"]["assignees"]))
     query = {k: v for k, v in request.args.items() if k != "partial" and v}
     return render_template(
