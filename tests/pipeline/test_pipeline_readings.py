@@ -39,7 +39,7 @@ def test_a_reading_in_one_text_reaches_a_nurse_named_and_kept(stack):
     stack.drain()
     with get_database(stack.database_url).session() as s:
         conv = s.scalars(select(Conversation).where(Conversation.patient_id == pid)).one()
-        assert (conv.state, conv.outcome) == ("crisis", "escalated")
+        assert (conv.state, conv.outcome) == ("crisis", "crisis")  # its own outcome, class handed_to_staff
         task = s.scalars(select(FollowUpTask).where(FollowUpTask.patient_id == pid)).one()
         assert (task.priority, task.team, task.understood) == ("urgent", "nursing", "blood pressure: 184/96")
         assert task.reason.startswith("BP 184/96, reported ") and "crisis level" in task.reason
