@@ -62,7 +62,8 @@ class PreloadedWorker(Worker):
     def work(self, *args: Any, **kwargs: Any) -> bool:
         """RQ's loop, started again under a new name once Redis answers after an outage.
 
-        A burst run, a requested stop, or a loop that ended while Redis was fine end as in RQ.
+        A burst run, a requested stop (SIGTERM, SIGINT) or a job or idle limit end as in RQ;
+        any other end of RQ's loop is an error, and the worker starts again once Redis answers.
         """
         worked = False
         while True:
@@ -70,8 +71,10 @@ class PreloadedWorker(Worker):
                 worked = bool(super().work(*args, **kwargs)) or worked
             except REDIS_DOWN as exc:
                 log.warning("worker lost redis (%s)", type(exc).__name__)
-            if kwargs.get("burst") or self._stop_requested or self._redis_answers():
+            if kwargs.get("burst") or self._stopping() or self._ended_on_purpose(kwargs):
                 return worked
+            # RQ's loop ends without a stop request only on an error, and a lost Redis is the
+            # usual one: Redis may even be back by the time RQ has signed off.
             if not self._wait_for_redis():
                 return worked
             with contextlib.suppress(*REDIS_DOWN):
@@ -80,6 +83,15 @@ class PreloadedWorker(Worker):
             # cannot clash with it, and RQ's maintenance cleans the old one up.
             self.name = uuid4().hex
             log.info("redis answers again; the worker starts again as %s", self.name)
+
+    def _stopping(self) -> bool:
+        """SIGTERM or SIGINT arrived (RQ marks an idle worker's stop by its date only)."""
+        return self._stop_requested or self._shutdown_requested_date is not None
+
+    @staticmethod
+    def _ended_on_purpose(kwargs: dict[str, Any]) -> bool:
+        """A job or idle limit the caller set ends the loop as RQ intends."""
+        return kwargs.get("max_jobs") is not None or kwargs.get("max_idle_time") is not None
 
     def _redis_answers(self) -> bool:
         try:
@@ -90,7 +102,7 @@ class PreloadedWorker(Worker):
     def _wait_for_redis(self) -> bool:
         """Wait, backing off, until Redis answers (True) or a stop is requested (False)."""
         delay = defaults.CLOCK_RECONNECT_SECONDS
-        while not self._stop_requested:
+        while not self._stopping():
             try:
                 time.sleep(delay)
             except KeyboardInterrupt:
