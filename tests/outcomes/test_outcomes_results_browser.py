@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import chromium
 import pytest
 from sqlalchemy import select
 from stack_support import daytime_timezone, make_stack
@@ -34,16 +35,7 @@ SCREENSHOT = os.environ.get("RESULTS_SCREENSHOT")
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    yield from chromium.launch()
 
 
 @pytest.fixture(scope="module")
